@@ -1,0 +1,16 @@
+/** Who is calling: the verified claims of a bearer token, and the scopes this service knows. */
+
+export const SCOPES = {
+  segmentManage: 'customersegment.segment_manage',
+  segmentRead: 'customersegment.segment_read',
+  segmentReadOwn: 'customersegment.segment_read_own',
+  webhookManage: 'webhook.subscription_manage',
+  webhookRead: 'webhook.subscription_read',
+} as const
+
+export interface Principal {
+  tenant: string
+  scopes: ReadonlySet<string>
+  customerId?: string
+  legalEntityId?: string
+}

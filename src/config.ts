@@ -1,0 +1,75 @@
+/**
+ * Configuration: read from the environment once, validated against one schema, frozen, and passed down.
+ * Nothing else in the code base reads `process.env`.
+ */
+import { envSchema } from 'env-schema'
+import { Type, type Static } from 'typebox'
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  LOG_LEVEL: Type.Unsafe<string>({ type: 'string', enum: logLevels, default: 'info' }),
+  AUTH_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  AUTH_JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  AUTH_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
+  AUTH_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+})
+type Env = Static<typeof EnvSchema>
+
+export type Auth =
+  /** HS256 with a shared secret; `secret` is undefined when it lives in the embedded data dir. */
+  | { kind: 'secret'; secret?: string; issuer?: string; audience?: string }
+  | { kind: 'jwks'; jwksUrl: string; issuer?: string; audience?: string }
+
+export interface Config {
+  readonly port: number
+  readonly host: string
+  readonly dataDir: string
+  /** PostgreSQL server URL; absent means the embedded engine in `dataDir`. */
+  readonly databaseUrl?: string
+  readonly databasePoolSize: number
+  readonly logLevel: string
+  readonly auth: Auth
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Reads and validates configuration; throws a ConfigError naming the offending variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset, so `FOO= segments serve` behaves like not setting FOO.
+  const data = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  let parsed: Env
+  try {
+    parsed = envSchema<Env>({ schema: EnvSchema, data, dotenv: false })
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: ${(error as Error).message}`)
+  }
+  if (parsed.AUTH_SECRET && parsed.AUTH_JWKS_URL) {
+    throw new ConfigError('Invalid configuration: set either AUTH_SECRET or AUTH_JWKS_URL, not both')
+  }
+  if (parsed.DATABASE_URL && !parsed.AUTH_SECRET && !parsed.AUTH_JWKS_URL) {
+    // Several processes share one PostgreSQL, so a secret generated in one local data dir would not do.
+    throw new ConfigError('Invalid configuration: DATABASE_URL requires AUTH_SECRET or AUTH_JWKS_URL')
+  }
+  const issuer = parsed.AUTH_ISSUER
+  const audience = parsed.AUTH_AUDIENCE
+  const auth: Auth = parsed.AUTH_JWKS_URL
+    ? { kind: 'jwks', jwksUrl: parsed.AUTH_JWKS_URL, issuer, audience }
+    : { kind: 'secret', secret: parsed.AUTH_SECRET, issuer, audience }
+  return Object.freeze({
+    port: parsed.PORT,
+    host: parsed.HOST,
+    dataDir: parsed.DATA_DIR,
+    databaseUrl: parsed.DATABASE_URL,
+    databasePoolSize: parsed.DATABASE_POOL_SIZE,
+    logLevel: parsed.LOG_LEVEL,
+    auth: Object.freeze(auth),
+  })
+}

@@ -1,0 +1,45 @@
+/**
+ * An exclusive lock on the embedded data directory. PGlite has no cross-process lock of its own, and two
+ * processes writing one data directory would corrupt it, so the second one must refuse to start.
+ */
+import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs'
+import { join } from 'node:path'
+
+export class DataDirLockedError extends Error {
+  override name = 'DataDirLockedError'
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Takes the lock or throws DataDirLockedError; returns the function that releases it. */
+export function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true })
+  const file = join(dataDir, 'segments.lock')
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx')
+      writeSync(fd, String(process.pid))
+      closeSync(fd)
+      return () => rmSync(file, { force: true })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const holder = Number.parseInt(readFileSync(file, 'utf8'), 10)
+      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+        throw new DataDirLockedError(
+          `The data directory ${dataDir} is in use by process ${holder}. ` +
+            'Stop that process, or use another DATA_DIR; to run several processes, use PostgreSQL (DATABASE_URL).',
+        )
+      }
+      // The holder is gone (or the file is ours from a crash): the lock is stale.
+      rmSync(file, { force: true })
+    }
+  }
+  throw new DataDirLockedError(`Could not lock the data directory ${dataDir}`)
+}

@@ -1,0 +1,69 @@
+/**
+ * Opens the store on one of its two engines: embedded PGlite (data in DATA_DIR) or a PostgreSQL server
+ * through `pg`. Both speak the same SQL; everything above this module is engine-agnostic.
+ */
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { lockDataDir } from './data-dir-lock.js'
+import { PGliteDialect } from './pglite-dialect.js'
+import type { DB } from './schema.js'
+
+export type Engine = 'pglite' | 'postgres'
+
+export interface Database {
+  readonly db: Kysely<DB>
+  readonly engine: Engine
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export type DatabaseOptions =
+  | { engine: 'postgres'; url: string; poolSize?: number }
+  /** `dataDir` undefined means an in-memory database (tests). */
+  | { engine: 'pglite'; dataDir?: string }
+
+const INT8_OID = 20
+
+function wrap(db: Kysely<DB>, engine: Engine, onClose: () => Promise<void>): Database {
+  return {
+    db,
+    engine,
+    async ping() {
+      await sql`select 1`.execute(db)
+    },
+    async close() {
+      await db.destroy()
+      await onClose()
+    },
+  }
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.engine === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      // Sequences are bigint; they stay far below 2^53, so numbers are safe and simpler for callers.
+      types: { getTypeParser: (oid, format) => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) },
+    })
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+    return wrap(db, 'postgres', async () => {})
+  }
+  const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {}
+  try {
+    const pglite = await PGlite.create(options.dataDir ? join(options.dataDir, 'pgdata') : undefined, {
+      parsers: { [INT8_OID]: Number },
+    })
+    const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) })
+    return wrap(db, 'pglite', async () => {
+      await pglite.close()
+      unlock()
+    })
+  } catch (error) {
+    unlock()
+    throw error
+  }
+}

@@ -1,0 +1,70 @@
+/** Row types of the tables, as Kysely sees them (see migrations/ for the DDL). */
+import type { ColumnType, Generated } from 'kysely'
+
+export type Json = ColumnType<unknown, string, string>
+export type LanguageMap = Record<string, string>
+
+export interface SegmentTable {
+  tenant: string
+  id: string
+  name: ColumnType<LanguageMap, string, string>
+  description: ColumnType<LanguageMap | null, string | null, string | null>
+  validity_from: Date | null
+  validity_to: Date | null
+  status: 'ACTIVE' | 'INACTIVE'
+  site_code: string
+  mixins: ColumnType<Record<string, unknown> | null, string | null, string | null>
+  metadata_mixins: ColumnType<Record<string, unknown> | null, string | null, string | null>
+  version: number
+  created_at: Date
+  modified_at: Date
+}
+
+export interface CustomerAssignmentTable {
+  tenant: string
+  segment_id: string
+  customer_id: string
+  legal_entity_id: string
+  assignment_type: 'MANUAL' | 'AUTOMATIC'
+  mixins: ColumnType<Record<string, unknown> | null, string | null, string | null>
+  metadata_mixins: ColumnType<Record<string, unknown> | null, string | null, string | null>
+  version: number
+  created_at: Date
+  modified_at: Date
+}
+
+export interface ItemAssignmentTable {
+  tenant: string
+  segment_id: string
+  type: 'PRODUCT' | 'CATEGORY'
+  item_id: string
+  mixins: ColumnType<Record<string, unknown> | null, string | null, string | null>
+  metadata_mixins: ColumnType<Record<string, unknown> | null, string | null, string | null>
+  version: number
+  created_at: Date
+  modified_at: Date
+}
+
+export interface OutboxEventTable {
+  sequence: Generated<number>
+  id: string
+  tenant: string
+  type: string
+  subject: string
+  payload: ColumnType<Record<string, unknown>, string, never>
+  published_at: Date
+}
+
+export interface SchemaMigrationTable {
+  version: number
+  name: string
+  applied_at: Generated<Date>
+}
+
+export interface DB {
+  segment: SegmentTable
+  customer_assignment: CustomerAssignmentTable
+  item_assignment: ItemAssignmentTable
+  outbox_event: OutboxEventTable
+  schema_migration: SchemaMigrationTable
+}

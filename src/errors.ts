@@ -1,0 +1,72 @@
+/**
+ * The error catalogue: every error the API answers with is an entry here (HTTP status + message).
+ * The HTTP error handler renders `ApiError`s as `{code, status, message, details?, resourceId?}`;
+ * anything else is logged with its stack and answered as an opaque 500.
+ */
+import { STATUS_CODES } from 'node:http'
+
+export interface ErrorDetails {
+  field?: string
+  type?: string
+  message?: string
+  moreInfo?: string
+}
+
+export interface ErrorBody {
+  code: number
+  status: string
+  message: string
+  details?: ErrorDetails
+  resourceId?: string
+}
+
+export class ApiError extends Error {
+  override name = 'ApiError'
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly details?: ErrorDetails,
+    readonly resourceId?: string,
+  ) {
+    super(message)
+  }
+
+  toBody(): ErrorBody {
+    const body: ErrorBody = { code: this.statusCode, status: STATUS_CODES[this.statusCode] ?? 'Error', message: this.message }
+    if (this.details) body.details = this.details
+    if (this.resourceId !== undefined) body.resourceId = this.resourceId
+    return body
+  }
+}
+
+/** The catalogue. Each entry builds an ApiError; messages follow the platform's wording where it has one. */
+export const errors = {
+  validation: (details?: ErrorDetails) => new ApiError(400, 'Validation problem with request body.', details),
+  invalidParameter: (field: string, message: string) =>
+    new ApiError(400, `Invalid value of '${field}': ${message}`, { field, type: 'invalid_parameter', message }),
+  invalidQuery: (message: string, parameter = 'q') =>
+    new ApiError(400, `Invalid ${parameter}: ${message}`, { field: parameter, type: 'invalid_query', message }),
+  bulkTooLarge: (max: number, got: number) =>
+    new ApiError(400, `A bulk request takes at most ${max} items; this one has ${got}.`, { type: 'bulk_too_large' }),
+  invalidPatch: (message: string, field?: string) =>
+    new ApiError(400, `Invalid patch: ${message}`, { field, type: 'invalid_patch', message }),
+  readOnlyPath: (path: string) =>
+    new ApiError(400, `The path '${path}' is read-only.`, { field: path, type: 'read_only', message: 'read-only field' }),
+  segmentHasAssignments: (id: string) =>
+    new ApiError(
+      400,
+      `The segment ${id} has assignments; set forceDelete=true to delete it with its assignments.`,
+      { type: 'segment_has_assignments' },
+      id,
+    ),
+  malformedJson: (message: string) => new ApiError(400, `Malformed JSON body: ${message}`, { type: 'malformed_json' }),
+  unauthorized: (reason = 'Invalid access token') => new ApiError(401, reason),
+  forbidden: () => new ApiError(403, 'The access to the requested resource has been forbidden by the server.'),
+  notFound: (id: string) => new ApiError(404, `The resource with id ${id} has not been found.`, undefined, id),
+  routeNotFound: (method: string, url: string) => new ApiError(404, `No route ${method} ${url}.`),
+  alreadyExists: (id: string) => new ApiError(409, 'The resource already exists.', undefined, id),
+  versionConflict: (id: string) => new ApiError(409, 'The resource you are attempting to access has changed.', undefined, id),
+  payloadTooLarge: () => new ApiError(413, 'The request body is too large.'),
+  unsupportedMediaType: (type: string) => new ApiError(415, `Unsupported content type '${type}'; send application/json.`),
+  unavailable: (message: string) => new ApiError(503, message),
+} as const

@@ -1,0 +1,45 @@
+/**
+ * The outbox writer. Every change calls `appendEvent` inside its own transaction, after writing the
+ * entity row, so a committed change always has its event and a rolled-back one never does.
+ */
+import type { Transaction } from 'kysely'
+import { Compile } from 'typebox/compile'
+import { v7 as uuidv7 } from 'uuid'
+import type { DB } from '../db/schema.js'
+import { type EventPayload, type EventType, eventPayloadSchemas } from './catalogue.js'
+
+const validators = Object.fromEntries(
+  Object.entries(eventPayloadSchemas).map(([type, schema]) => [type, Compile(schema)]),
+) as Record<EventType, ReturnType<typeof Compile>>
+
+export interface NewEvent<T extends EventType> {
+  type: T
+  tenant: string
+  /** The resource the event is about, e.g. `segments/abc`. */
+  subject: string
+  payload: EventPayload<T>
+}
+
+export class InvalidEventPayloadError extends Error {
+  override name = 'InvalidEventPayloadError'
+}
+
+export async function appendEvent<T extends EventType>(tx: Transaction<DB>, event: NewEvent<T>): Promise<void> {
+  const validator = validators[event.type]
+  if (!validator.Check(event.payload)) {
+    // A payload that breaks its published schema is a bug here, never the client's fault.
+    const problems = validator.Errors(event.payload).map((e) => `${e.instancePath || '/'} ${e.message}`)
+    throw new InvalidEventPayloadError(`${event.type} payload breaks its schema: ${problems.join('; ')}`)
+  }
+  await tx
+    .insertInto('outbox_event')
+    .values({
+      id: uuidv7(),
+      tenant: event.tenant,
+      type: event.type,
+      subject: event.subject,
+      payload: JSON.stringify(event.payload),
+      published_at: new Date(),
+    })
+    .execute()
+}

@@ -1,0 +1,69 @@
+/**
+ * Renders every failure in the one error format. Catalogue errors, schema validation errors, query
+ * errors and Fastify's own 4xx errors become `{code, status, message, details?}`; anything else is
+ * logged with its stack and answered as an opaque 500.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify'
+import { ApiError, errors } from '../../errors.js'
+import { QueryError } from '../../query/query-error.js'
+
+const INVALID_REGULAR_EXPRESSION = '2201B'
+
+function fromValidation(error: FastifyError): ApiError {
+  const [first] = error.validation ?? []
+  const context = error.validationContext ?? 'body'
+  const params = (first?.params ?? {}) as Record<string, unknown>
+  const pointer = first?.instancePath?.replace(/^\//, '').replaceAll('/', '.') ?? ''
+  const extra = typeof params.additionalProperty === 'string' ? params.additionalProperty : undefined
+  const field = [pointer, extra].filter(Boolean).join('.') || (typeof params.missingProperty === 'string' ? params.missingProperty : '')
+  const message = extra ? `unknown field '${field}'` : `${field ? `'${field}' ` : ''}${first?.message ?? 'is invalid'}`
+  if (context === 'body') return errors.validation({ field: field || undefined, type: first?.keyword, message })
+  return errors.invalidParameter(field || context, message)
+}
+
+function fromFastify(error: FastifyError): ApiError | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return errors.malformedJson(error.message)
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return errors.payloadTooLarge()
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return errors.unsupportedMediaType(String(error.message))
+  }
+  if (error instanceof SyntaxError) return errors.malformedJson(error.message)
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return new ApiError(error.statusCode, error.message)
+  return undefined
+}
+
+function toApiError(error: FastifyError): ApiError | undefined {
+  if (error instanceof ApiError) return error
+  if (error instanceof QueryError) {
+    return errors.invalidQuery(error.message, error.parameter)
+  }
+  if (error.validation) return fromValidation(error)
+  if ((error as { code?: unknown }).code === INVALID_REGULAR_EXPRESSION) return errors.invalidQuery(`invalid regular expression: ${error.message}`)
+  return fromFastify(error)
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const apiError = toApiError(error)
+    if (!apiError) {
+      request.log.error({ err: error }, 'unhandled error')
+      return reply.code(500).type('application/json').send({ code: 500, status: 'Internal Server Error', message: 'An unexpected error occurred.' })
+    }
+    if (apiError.statusCode === 401) {
+      // Platform clients read the gateway's fault shape; others read the common format. Both are here.
+      reply.header('www-authenticate', 'Bearer')
+      const fault = { faultstring: apiError.message, detail: { errorcode: 'oauth.v2.InvalidAccessToken' } }
+      return reply.code(401).type('application/json').send({ ...apiError.toBody(), fault })
+    }
+    return reply.code(apiError.statusCode).type('application/json').send(apiError.toBody())
+  })
+  app.setNotFoundHandler((request, reply) => {
+    const error = errors.routeNotFound(request.method, request.url.split('?')[0])
+    return reply.code(404).type('application/json').send(error.toBody())
+  })
+}

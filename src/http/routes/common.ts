@@ -1,0 +1,43 @@
+/** Pieces shared by the route modules: path and query parameter schemas, header readers, error responses. */
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+
+export const TenantParam = Type.String({ pattern: '^[a-z][a-z0-9]+$', minLength: 3, maxLength: 16 })
+
+const ErrorBody = Type.Object({
+  code: Type.Integer(),
+  status: Type.String(),
+  message: Type.String(),
+  details: Type.Optional(Type.Object({}, { additionalProperties: true })),
+  resourceId: Type.Optional(Type.String()),
+  fault: Type.Optional(Type.Object({}, { additionalProperties: true })),
+})
+
+/** The documented error responses, for OpenAPI (the error handler renders them). */
+export const errorResponses = Object.fromEntries(
+  [400, 401, 403, 404, 409].map((status) => [status, { ...ErrorBody, description: 'Error' }]),
+)
+
+export const ListQuery = {
+  q: Type.Optional(Type.String({ maxLength: 10_000 })),
+  pageNumber: Type.Optional(Type.String()),
+  pageSize: Type.Optional(Type.String()),
+  sort: Type.Optional(Type.String({ maxLength: 1000 })),
+  fields: Type.Optional(Type.String({ maxLength: 1000 })),
+}
+
+export const BooleanParam = Type.Union([Type.Literal('true'), Type.Literal('false')])
+
+/** True when the client sent `X-Total-Count: true`. */
+export function wantsTotalCount(request: FastifyRequest): boolean {
+  return String(request.headers['x-total-count'] ?? '').toLowerCase() === 'true'
+}
+
+export function sendTotalCount(reply: FastifyReply, total: number | undefined): void {
+  if (total !== undefined) reply.header('X-Total-Count', String(total))
+}
+
+export function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}

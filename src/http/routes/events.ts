@@ -1,0 +1,62 @@
+/** The event log: `GET /webhook/{tenant}/events`, the tenant's committed events, oldest first. */
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { SCOPES } from '../../auth/principal.js'
+import type { Database } from '../../db/database.js'
+import { errors } from '../../errors.js'
+import { eventTypes } from '../../events/catalogue.js'
+import { listEvents } from '../../events/event-log.js'
+import { parsePaging } from '../../query/paging.js'
+import { errorResponses, TenantParam } from './common.js'
+
+const EventQuery = Type.Object({
+  type: Type.Optional(Type.Union(eventTypes.map((type) => Type.Literal(type)))),
+  since: Type.Optional(Type.String({ description: 'An RFC 3339 time (events published at or after it), or a sequence number (events after it).' })),
+  pageNumber: Type.Optional(Type.String()),
+  pageSize: Type.Optional(Type.String()),
+})
+
+const LoggedEvent = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  type: Type.String(),
+  time: Type.String({ format: 'date-time' }),
+  sequence: Type.Integer(),
+  subject: Type.String(),
+  payload: Type.Object({}, { additionalProperties: true }),
+})
+
+function parseSince(since: string | undefined): { sinceTime?: Date; afterSequence?: number } {
+  if (since === undefined || since === '') return {}
+  if (/^\d{1,15}$/.test(since)) return { afterSequence: Number(since) }
+  const time = Date.parse(since)
+  if (!/^\d{4}-\d{2}-\d{2}/.test(since) || Number.isNaN(time)) {
+    throw errors.invalidParameter('since', 'use an RFC 3339 time such as 2026-01-31T10:00:00Z, or a sequence number')
+  }
+  return { sinceTime: new Date(time) }
+}
+
+export function eventRoutes(app: FastifyInstance, database: Database): void {
+  app.get<{ Params: { tenant: string }; Querystring: { type?: string; since?: string; pageNumber?: string; pageSize?: string } }>(
+    '/webhook/:tenant/events',
+    {
+      config: { scopes: [SCOPES.webhookRead] },
+      schema: {
+        tags: ['Events'],
+        summary: 'Read the event log',
+        params: Type.Object({ tenant: TenantParam }),
+        querystring: EventQuery,
+        response: { 200: Type.Array(LoggedEvent), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { limit, offset } = parsePaging(request.query)
+      return listEvents(database.db, {
+        tenant: request.params.tenant,
+        type: request.query.type,
+        ...parseSince(request.query.since),
+        limit,
+        offset,
+      })
+    },
+  )
+}

@@ -1,0 +1,109 @@
+/**
+ * Field maps: the whitelist of fields a resource exposes to `q` and `sort`, and the SQL each one reads.
+ * SQL identifiers come only from a field map's `column`s; the path a client writes after a localized
+ * or json field (`name.en`, `mixins.a.b`) is bound as parameters, never spliced into SQL text.
+ */
+import { sql, type RawBuilder } from 'kysely'
+import { QueryError, type QueryParameter } from './query-error.js'
+
+/**
+ * - `string`, `enum`: text columns (`enum` also limits the values q accepts)
+ * - `number`: any numeric column; `boolean`; `date`: a timestamptz column
+ * - `localized`: jsonb language map `{en: text}`, addressed as `<field>.<lang>`
+ * - `json`: any jsonb document, addressed as `<field>.<key>[.<key>…]`
+ */
+export type FieldType = FieldSpec['type']
+
+export type FieldSpec =
+  | { readonly type: 'string'; readonly column: string }
+  | { readonly type: 'enum'; readonly column: string; readonly values: readonly string[] }
+  | { readonly type: 'number'; readonly column: string }
+  | { readonly type: 'boolean'; readonly column: string }
+  | { readonly type: 'date'; readonly column: string }
+  | { readonly type: 'localized'; readonly column: string }
+  | { readonly type: 'json'; readonly column: string }
+
+/**
+ * Keys are the field names clients write (`siteCode`, `validity.from`). Localized and json fields
+ * take a path after their key; writing the key as `name.*` says so to the reader, and `name` works too.
+ * `column` may be qualified (`s.name`) for queries with joins.
+ */
+export type FieldMap = Readonly<Record<string, FieldSpec>>
+
+export interface ResolvedField {
+  /** The field as the client wrote it (or completed with the default language). */
+  readonly name: string
+  readonly spec: FieldSpec
+  /**
+   * SQL reading the value: the column itself, `(col ->> lang)` as text for localized fields, or
+   * `jsonb_extract_path(col, …)` as jsonb for json fields (NULL when the path is absent).
+   */
+  readonly expression: RawBuilder<unknown>
+}
+
+export interface ResolveOptions {
+  readonly parameter: QueryParameter
+  /** Where the field name starts in the parameter's value, for the error. */
+  readonly position: number
+  /** Language for a localized field written without one (sort only; `q` always names the language). */
+  readonly defaultLanguage?: string
+}
+
+export function resolveField(fields: FieldMap, name: string, options: ResolveOptions): ResolvedField {
+  const { parameter, position } = options
+  const segments = name.split('.')
+  if (!segments.includes('') && !name.includes('*')) {
+    // The longest key that is a prefix of the path wins, so `a.b` can be mapped apart from `a.*`.
+    for (let length = segments.length; length > 0; length--) {
+      const spec = lookup(fields, segments.slice(0, length).join('.'))
+      if (spec === undefined) continue
+      const path = segments.slice(length)
+      const key = segments.slice(0, length).join('.')
+      if (spec.type === 'localized') {
+        if (path.length === 0 && options.defaultLanguage !== undefined) {
+          return localized(`${key}.${options.defaultLanguage}`, spec, options.defaultLanguage)
+        }
+        if (path.length === 0) {
+          throw new QueryError(`Field '${key}' needs a language in ${parameter}, e.g. '${key}.en'`, position, parameter)
+        }
+        if (path.length === 1) return localized(name, spec, path[0])
+      } else if (spec.type === 'json') {
+        if (path.length === 0) {
+          throw new QueryError(`Field '${key}' needs a path in ${parameter}, e.g. '${key}.<key>'`, position, parameter)
+        }
+        const keys = sql.join(path.map((segment) => sql`${segment}::text`))
+        return { name, spec, expression: sql`jsonb_extract_path(${sql.ref(spec.column)}, ${keys})` }
+      } else if (path.length === 0) {
+        return { name, spec, expression: sql.ref(spec.column) }
+      }
+      break
+    }
+  }
+  throw new QueryError(
+    `Unknown field '${name}' in ${parameter}. Allowed: ${describeFields(fields)}`,
+    position,
+    parameter,
+  )
+}
+
+function localized(name: string, spec: FieldSpec, language: string): ResolvedField {
+  return { name, spec, expression: sql`(${sql.ref(spec.column)} ->> ${language}::text)` }
+}
+
+/** Own keys only: a client must not reach `constructor` or `toString` through a plain object. */
+function lookup(fields: FieldMap, key: string): FieldSpec | undefined {
+  if (Object.hasOwn(fields, key)) return fields[key]
+  if (Object.hasOwn(fields, `${key}.*`)) return fields[`${key}.*`]
+  return undefined
+}
+
+function describeFields(fields: FieldMap): string {
+  return Object.entries(fields)
+    .map(([key, spec]) => {
+      const base = key.endsWith('.*') ? key.slice(0, -2) : key
+      if (spec.type === 'localized') return `${base}.<lang>`
+      if (spec.type === 'json') return `${base}.<path>`
+      return base
+    })
+    .join(', ')
+}

@@ -1,0 +1,99 @@
+/** The segment resource as the API reads and writes it: one TypeBox description per shape. */
+import { type Static, Type } from 'typebox'
+import { LanguageMap, Metadata, MixinSchemas, Mixins, SegmentStatus, Validity } from '../domain.js'
+
+/** Ids are kept exactly as given; they must be addressable as one path segment. */
+export const ResourceId = Type.String({ minLength: 1, maxLength: 255, pattern: '^[^/?#%\\s]+$' })
+
+/** A map, or a plain string in the language named by Content-Language. */
+const LocalizedInput = Type.Union([
+  Type.String(),
+  Type.Unsafe<LanguageMap>({ ...LanguageMap, minProperties: 1 }),
+])
+const LocalizedOutput = Type.Union([LanguageMap, Type.String()])
+
+const content = {
+  name: LocalizedInput,
+  description: Type.Optional(LocalizedInput),
+  validity: Type.Optional(Validity),
+  status: Type.Optional(SegmentStatus),
+  siteCode: Type.String({ minLength: 1, maxLength: 255 }),
+  mixins: Type.Optional(Mixins),
+}
+
+export const SegmentCreation = Type.Object(
+  {
+    id: Type.Optional(ResourceId),
+    ...content,
+    metadata: Type.Optional(Type.Object({ mixins: Type.Optional(MixinSchemas) }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+)
+export type SegmentCreation = Static<typeof SegmentCreation>
+
+const UpdateMetadata = Type.Object(
+  { version: Type.Optional(Type.Integer({ minimum: 1 })), mixins: Type.Optional(MixinSchemas) },
+  { additionalProperties: false },
+)
+
+/** PUT body; `id`, if sent, must equal the path id (clients often send back what they read). */
+export const SegmentUpdate = Type.Object(
+  { id: Type.Optional(ResourceId), ...content, metadata: Type.Optional(UpdateMetadata) },
+  { additionalProperties: false },
+)
+export type SegmentUpdate = Static<typeof SegmentUpdate>
+
+export const SegmentResponse = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.Optional(LocalizedOutput),
+    description: Type.Optional(LocalizedOutput),
+    validity: Type.Optional(Validity),
+    status: Type.Optional(SegmentStatus),
+    siteCode: Type.Optional(Type.String()),
+    mixins: Type.Optional(Mixins),
+    metadata: Type.Optional(Type.Partial(Metadata)),
+  },
+)
+
+/** A stored segment in API shape, with language maps (before Accept-Language and `fields`). */
+export interface Segment {
+  id: string
+  name: LanguageMap
+  description?: LanguageMap
+  validity?: Validity
+  status: SegmentStatus
+  siteCode: string
+  mixins?: Mixins
+  metadata: Metadata
+}
+
+export const SearchBody = Type.Object(
+  { q: Type.Optional(Type.String({ maxLength: 10_000 })) },
+  { additionalProperties: false },
+)
+
+export const PatchOperation = Type.Object(
+  {
+    op: Type.Union(['add', 'remove', 'replace', 'test', 'move', 'copy'].map((op) => Type.Literal(op))),
+    path: Type.String(),
+    from: Type.Optional(Type.String()),
+    value: Type.Optional(Type.Unknown()),
+  },
+  { additionalProperties: false },
+)
+export const PatchBody = Type.Array(PatchOperation, { minItems: 1, maxItems: 1000 })
+export type PatchBody = Static<typeof PatchBody>
+
+export const CreatedResponse = Type.Object({ id: Type.String() })
+
+export const BulkResult = Type.Object(
+  {
+    index: Type.Integer(),
+    id: Type.Optional(Type.String()),
+    code: Type.Integer(),
+    status: Type.String(),
+    message: Type.Optional(Type.String()),
+  },
+)
+export type BulkResult = Static<typeof BulkResult>

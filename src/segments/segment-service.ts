@@ -1,0 +1,181 @@
+/**
+ * Segment rules: creation with generated or client ids, upsert, JSON Patch, delete (with the assignment
+ * cascade), optimistic locking and no-op detection. Each change runs in one transaction that writes the
+ * segment row first and then its event.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Kysely, Transaction } from 'kysely'
+import { configure } from 'safe-stable-stringify'
+import type { DB } from '../db/schema.js'
+import { errors } from '../errors.js'
+import { appendEvent } from '../events/outbox.js'
+import { toLanguageMap } from '../i18n/languages.js'
+import type { SegmentStatus } from '../domain.js'
+import { deleteAssignmentsOf, hasAssignments } from './assignment-cascade.js'
+import { applySegmentPatch } from './segment-patch.js'
+import { deleteSegmentRow, insertSegment, rowToSegment, selectSegment, updateSegment } from './segment-rows.js'
+import type { PatchBody, Segment, SegmentCreation, SegmentUpdate } from './segment-schemas.js'
+
+const canonical = configure({ deterministic: true })
+
+export interface SegmentContext {
+  db: Kysely<DB>
+  tenant: string
+  /** The language named by Content-Language, if one. */
+  language?: string
+}
+
+export type UpsertOutcome = { outcome: 'created'; id: string } | { outcome: 'updated' | 'unchanged'; id: string }
+
+/** Generated ids are lowercase 24-hex, like the platform's. */
+export function generateId(): string {
+  return randomBytes(12).toString('hex')
+}
+
+type Content = Omit<Segment, 'id' | 'metadata'> & { metadataMixins?: Record<string, string> }
+
+function normalizeDate(value: string): string {
+  return new Date(value).toISOString()
+}
+
+/** Turns a validated request body into segment content, merging plain strings into existing maps. */
+function toContent(input: SegmentCreation | SegmentUpdate, language: string | undefined, existing?: Segment): Content {
+  const content: Content = {
+    name: toLanguageMap(input.name, language, 'name', existing?.name),
+    status: input.status ?? 'INACTIVE',
+    siteCode: input.siteCode,
+  }
+  if (input.description !== undefined) {
+    const description = toLanguageMap(input.description, language, 'description', existing?.description)
+    if (Object.keys(description).length > 0) content.description = description
+  }
+  const from = input.validity?.from
+  const to = input.validity?.to
+  if (from || to) {
+    content.validity = {}
+    if (from) content.validity.from = normalizeDate(from)
+    if (to) content.validity.to = normalizeDate(to)
+    if (from && to && Date.parse(from) >= Date.parse(to)) {
+      throw errors.invalidParameter('validity', 'validity.from must be earlier than validity.to')
+    }
+  }
+  if (input.mixins && Object.keys(input.mixins).length > 0) content.mixins = input.mixins
+  const metadataMixins = input.metadata?.mixins
+  if (metadataMixins && Object.keys(metadataMixins).length > 0) content.metadataMixins = metadataMixins
+  return content
+}
+
+function contentOf(segment: Segment): Content {
+  const { id: _id, metadata, ...rest } = segment
+  return metadata.mixins ? { ...rest, metadataMixins: metadata.mixins } : rest
+}
+
+function sameContent(a: Content, b: Content): boolean {
+  return canonical(a) === canonical(b)
+}
+
+function build(id: string, content: Content, version: number, createdAt: string, modifiedAt: string): Segment {
+  const { metadataMixins, ...rest } = content
+  const segment: Segment = { id, ...rest, metadata: { version, createdAt, modifiedAt } }
+  if (metadataMixins) segment.metadata.mixins = metadataMixins
+  return segment
+}
+
+function subject(id: string): string {
+  return `segments/${id}`
+}
+
+async function recordCreated(tx: Transaction<DB>, tenant: string, segment: Segment): Promise<void> {
+  const { mixins: _mixins, ...payload } = segment
+  await appendEvent(tx, {
+    type: 'customer-segment.segment-created',
+    tenant,
+    subject: subject(segment.id),
+    payload: { ...payload, tenant },
+  })
+}
+
+async function recordUpdated(tx: Transaction<DB>, tenant: string, segment: Segment, previousStatus: SegmentStatus) {
+  await appendEvent(tx, {
+    type: 'customer-segment.segment-updated',
+    tenant,
+    subject: subject(segment.id),
+    payload: { ...segment, previousStatus, tenant },
+  })
+}
+
+async function create(tx: Transaction<DB>, tenant: string, id: string, content: Content): Promise<boolean> {
+  const now = new Date().toISOString()
+  const segment = build(id, content, 1, now, now)
+  if (!(await insertSegment(tx, tenant, segment))) return false
+  await recordCreated(tx, tenant, segment)
+  return true
+}
+
+/** Writes new content over a stored segment, unless nothing changed. */
+async function update(tx: Transaction<DB>, tenant: string, stored: Segment, content: Content, version?: number) {
+  if (version !== undefined && version !== stored.metadata.version) throw errors.versionConflict(stored.id)
+  if (sameContent(contentOf(stored), content)) return false
+  const segment = build(stored.id, content, stored.metadata.version + 1, stored.metadata.createdAt, new Date().toISOString())
+  await updateSegment(tx, tenant, segment)
+  await recordUpdated(tx, tenant, segment, stored.status)
+  return true
+}
+
+export async function createSegment(ctx: SegmentContext, input: SegmentCreation): Promise<string> {
+  const content = toContent(input, ctx.language)
+  const id = input.id ?? generateId()
+  const created = await ctx.db.transaction().execute((tx) => create(tx, ctx.tenant, id, content))
+  if (!created) throw errors.alreadyExists(id)
+  return id
+}
+
+export async function upsertSegment(ctx: SegmentContext, id: string, input: SegmentUpdate): Promise<UpsertOutcome> {
+  if (input.id !== undefined && input.id !== id) {
+    throw errors.invalidParameter('id', `the body id '${input.id}' differs from the path id '${id}'`)
+  }
+  return ctx.db.transaction().execute(async (tx) => {
+    // Two attempts: a concurrent create between our read and our insert turns this into an update.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const row = await selectSegment(tx, ctx.tenant, id, true)
+      if (row) {
+        const stored = rowToSegment(row)
+        const changed = await update(tx, ctx.tenant, stored, toContent(input, ctx.language, stored), input.metadata?.version)
+        return { outcome: changed ? 'updated' : 'unchanged', id }
+      }
+      if (await create(tx, ctx.tenant, id, toContent(input, ctx.language))) return { outcome: 'created', id }
+    }
+    throw errors.versionConflict(id)
+  })
+}
+
+export async function patchSegment(ctx: SegmentContext, id: string, operations: PatchBody): Promise<boolean> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const row = await selectSegment(tx, ctx.tenant, id, true)
+    if (!row) throw errors.notFound(id)
+    const stored = rowToSegment(row)
+    const patched = applySegmentPatch(stored, operations, ctx.language)
+    return update(tx, ctx.tenant, stored, toContent(patched, undefined, stored))
+  })
+}
+
+/** Deletes a segment; false when there was none. */
+export async function deleteSegment(ctx: SegmentContext, id: string, force: boolean): Promise<boolean> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const row = await selectSegment(tx, ctx.tenant, id, true)
+    if (!row) return false
+    if (await hasAssignments(tx, ctx.tenant, id)) {
+      if (!force) throw errors.segmentHasAssignments(id)
+      await deleteAssignmentsOf(tx, ctx.tenant, id)
+    }
+    await deleteSegmentRow(tx, ctx.tenant, id)
+    await appendEvent(tx, { type: 'customer-segment.segment-deleted', tenant: ctx.tenant, subject: subject(id), payload: { id, tenant: ctx.tenant } })
+    return true
+  })
+}
+
+export async function getSegment(ctx: Pick<SegmentContext, 'db' | 'tenant'>, id: string): Promise<Segment> {
+  const row = await selectSegment(ctx.db, ctx.tenant, id)
+  if (!row) throw errors.notFound(id)
+  return rowToSegment(row)
+}
