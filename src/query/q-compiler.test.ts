@@ -163,6 +163,20 @@ describe('compileQ on PostgreSQL: plain columns', () => {
     await expectIds('validity.from:missing validity.to:missing', ['s3', 's4', INJECTION_ID, 's6'])
   })
 
+  test('every date form the compiler accepts, PostgreSQL accepts too', async () => {
+    const forms = ['2021-05-18', '2021-05-18T07:27', '2021-05-18T07:27Z', '2021-05-18T07:27:27', '2021-05-18T07:27:27.123456Z',
+      '2021-05-18T07:27:27+15:59', '2021-05-18T07:27:27.1-15:59', '0001-01-01T00:00:00+15:00', '9999-12-31T23:59:59.999999-15:59', '2024-02-29']
+    for (const form of forms) await expectIds(`metadata.createdAt:<"${form}" validity.to:(>"${form}" AND <"${form}")`, [])
+    // Without a zone means UTC, whatever the session's TimeZone.
+    await pg.exec(`set timezone = 'America/New_York'`)
+    try {
+      await expectIds('metadata.createdAt:"2021-05-18T07:27:27.455"', ['s1'])
+      await expectIds('metadata.createdAt:(>=2021-05-21 AND <2021-05-22)', ['s4'])
+    } finally {
+      await pg.exec(`set timezone = 'UTC'`)
+    }
+  })
+
   test('date fields refuse what the database would refuse', () => {
     for (const value of ['"yesterday"', '"2021-02-30"', '"2021-05-18T24:00:00Z"', '"0000-01-01"', '"2021-5-18"', '"2021-05-18T07:27:27+16:00"', '"May 18 2021"', '1621322847455']) {
       rejects(`metadata.createdAt:>${value}`, /Invalid value .* for date field 'metadata.createdAt'.*ISO-8601/)

@@ -1,0 +1,94 @@
+/**
+ * The engine matrix and a running app for behaviour suites. Every suite runs on PGlite (in memory);
+ * when DATABASE_URL is set it runs on PostgreSQL too, each suite in a fresh database of its own.
+ */
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import pg from 'pg'
+import { mintToken, type TokenRequest } from '../../src/auth/mint-token.js'
+import { SCOPES } from '../../src/auth/principal.js'
+import { createTokenVerifier } from '../../src/auth/verify-token.js'
+import { loadConfig } from '../../src/config.js'
+import { type Database, type Engine, openDatabase } from '../../src/db/database.js'
+import { migrate } from '../../src/db/migrate.js'
+import { buildApp } from '../../src/http/app.js'
+
+export const ENGINES: Engine[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']
+
+export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256'
+const secret = new TextEncoder().encode(TEST_SECRET)
+
+export const ALL_SCOPES = [SCOPES.segmentManage, SCOPES.segmentRead, SCOPES.webhookManage, SCOPES.webhookRead]
+
+/** Creates an empty PostgreSQL database for one suite; returns its URL and a function dropping it. */
+async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = new URL(process.env.DATABASE_URL as string)
+  const name = `css_test_${randomBytes(6).toString('hex')}`
+  const client = new pg.Client({ connectionString: admin.toString() })
+  await client.connect()
+  await client.query(`create database ${name}`)
+  await client.end()
+  const url = new URL(admin)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: admin.toString() })
+      await c.connect()
+      await c.query(`drop database if exists ${name} with (force)`)
+      await c.end()
+    },
+  }
+}
+
+export async function openTestDatabase(engine: Engine): Promise<{ database: Database; dispose: () => Promise<void> }> {
+  if (engine === 'pglite') {
+    const database = await openDatabase({ engine: 'pglite' })
+    await migrate(database)
+    return { database, dispose: () => database.close() }
+  }
+  const { url, drop } = await freshPostgresDatabase()
+  const database = await openDatabase({ engine: 'postgres', url, poolSize: 5 })
+  await migrate(database)
+  return {
+    database,
+    dispose: async () => {
+      await database.close()
+      await drop()
+    },
+  }
+}
+
+export interface TestApp {
+  app: FastifyInstance
+  database: Database
+  engine: Engine
+  /** A token for `tenant` (default `acme`) with the given scopes (default: all non-customer scopes). */
+  token(request?: Partial<TokenRequest>): Promise<string>
+  /** `app.inject` with a bearer token for tenant `acme` and all scopes unless `token` is given (null: none). */
+  call(options: InjectOptions & { token?: string | null }): Promise<LightMyRequestResponse>
+  close(): Promise<void>
+}
+
+export async function startTestApp(engine: Engine): Promise<TestApp> {
+  const { database, dispose } = await openTestDatabase(engine)
+  const config = loadConfig({ AUTH_SECRET: TEST_SECRET })
+  const app = await buildApp({ database, verifyToken: createTokenVerifier(config, secret) })
+  await app.ready()
+  const token = (request: Partial<TokenRequest> = {}) => mintToken(secret, { tenant: 'acme', scopes: ALL_SCOPES, ...request })
+  const defaultToken = await token()
+  return {
+    app,
+    database,
+    engine,
+    token,
+    async call({ token: given, headers, ...options }) {
+      const bearer = given === undefined ? defaultToken : given
+      return app.inject({ ...options, headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...headers } })
+    },
+    async close() {
+      await app.close()
+      await dispose()
+    },
+  }
+}
