@@ -1,13 +1,18 @@
 /**
- * The `segments` command: `serve`, `migrate`, `token`. Run in the repository as `npm run segments -- <command>`.
+ * The `segments` command: `serve`, `migrate`, `token`, `import`. Run in the repository as `npm run segments -- <command>`.
  */
+import { MultiBar, Presets } from 'cli-progress'
 import { Command, InvalidArgumentError } from 'commander'
+import { Value } from 'typebox/value'
 import { SCOPES } from './auth/principal.js'
 import { mintToken } from './auth/mint-token.js'
 import { resolveSigningSecret } from './auth/signing-key.js'
 import { ConfigError, loadConfig } from './config.js'
 import { DataDirLockedError } from './db/data-dir-lock.js'
 import { migrate } from './db/migrate.js'
+import { type DirectoryKind, directoryKinds, findKind } from './directory/directory-kinds.js'
+import { type ImportHooks, type ImportSummary, importEntries, openImportSource, UnreadableFileError } from './directory/import-file.js'
+import { TenantParam } from './http/routes/common.js'
 import { openConfiguredDatabase, serve } from './server.js'
 
 const program = new Command('segments')
@@ -65,10 +70,63 @@ program
     console.log(token)
   })
 
+function tenant(value: string): string {
+  if (!Value.Check(TenantParam, value)) throw new InvalidArgumentError('A tenant is 3-16 lowercase letters and digits, starting with a letter.')
+  return value
+}
+
+/** On a terminal: a progress bar on stderr, with each rejection printed above it. Elsewhere: plain lines. */
+function importReporter(total: number): ImportHooks & { stop(): void } {
+  if (!process.stderr.isTTY) return { onRejected: (message) => console.error(message), stop: () => {} }
+  const bars = new MultiBar(
+    { stream: process.stderr, hideCursor: true, format: ' {bar} {percentage}% | {imported} imported, {rejected} rejected' },
+    Presets.shades_classic,
+  )
+  const bar = bars.create(total, 0, { imported: 0, rejected: 0 })
+  return {
+    onRejected: (message) => bars.log(`${message}\n`),
+    onProgress: (done, summary) => bar.update(done, summary),
+    stop: () => {
+      // stop() alone would drop rejections logged since the last redraw.
+      bars.update()
+      bars.stop()
+    },
+  }
+}
+
+function directoryKind(name: string): DirectoryKind<{ id: string }> {
+  const kind = findKind(name)
+  if (!kind) throw new InvalidArgumentError(`Use one of: ${directoryKinds.map((k) => k.name).join(', ')}.`)
+  return kind
+}
+
+program
+  .command('import')
+  .description('Load directory entries (enrichment data) from a JSON array or NDJSON file; each entry replaces the stored one.')
+  .argument('<kind>', `what the file holds: ${directoryKinds.map((k) => k.name).join(', ')}`, directoryKind)
+  .argument('<file>', 'a JSON array, or NDJSON (one JSON object per line)')
+  .requiredOption('--tenant <tenant>', 'tenant the entries belong to', tenant)
+  .action(async (kind: DirectoryKind<{ id: string }>, file: string, options: { tenant: string }) => {
+    // The file is opened first, so a wrong path leaves no database behind.
+    const source = await openImportSource(file)
+    const database = await openConfiguredDatabase(loadConfig())
+    const reporter = importReporter(source.total)
+    let summary: ImportSummary
+    try {
+      await migrate(database)
+      summary = await importEntries(database.db, options.tenant, kind, source, reporter)
+    } finally {
+      reporter.stop()
+      await database.close()
+    }
+    console.log(`Imported ${summary.imported} ${kind.name}, ${summary.rejected} rows rejected`)
+    process.exitCode = summary.rejected > 0 ? 2 : 0
+  })
+
 try {
   await program.parseAsync()
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+  if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof UnreadableFileError) {
     console.error(error.message)
     process.exit(1)
   }

@@ -18,6 +18,7 @@ const EnvSchema = Type.Object({
   AUTH_JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   AUTH_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
   AUTH_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  DIRECTORY_STRICT: Type.Boolean({ default: false }),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -35,6 +36,8 @@ export interface Config {
   readonly databasePoolSize: number
   readonly logLevel: string
   readonly auth: Auth
+  /** Refuse assignments of customers, legal entities and items the directory does not know. */
+  readonly directoryStrict: boolean
 }
 
 export class ConfigError extends Error {
@@ -71,5 +74,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databasePoolSize: parsed.DATABASE_POOL_SIZE,
     logLevel: parsed.LOG_LEVEL,
     auth: Object.freeze(auth),
+    directoryStrict: parsed.DIRECTORY_STRICT,
   })
 }

@@ -46,6 +46,7 @@ export const errors = {
     new ApiError(400, `Invalid value of '${field}': ${message}`, { field, type: 'invalid_parameter', message }),
   invalidQuery: (message: string, parameter = 'q') =>
     new ApiError(400, `Invalid ${parameter}: ${message}`, { field: parameter, type: 'invalid_query', message }),
+  invalidItem: (message: string, field?: string) => new ApiError(400, `Validation problem with request body: ${message}.`, { field, message }),
   bulkTooLarge: (max: number, got: number) =>
     new ApiError(400, `A bulk request takes at most ${max} items; this one has ${got}.`, { type: 'bulk_too_large' }),
   invalidPatch: (message: string, field?: string) =>
@@ -59,6 +60,8 @@ export const errors = {
       { type: 'segment_has_assignments' },
       id,
     ),
+  unknownReference: (kind: string, id: string) =>
+    new ApiError(400, `Unknown ${kind} '${id}': the directory does not know it.`, { field: kind, type: 'unknown_reference' }, id),
   malformedJson: (message: string) => new ApiError(400, `Malformed JSON body: ${message}`, { type: 'malformed_json' }),
   unauthorized: (reason = 'Invalid access token') => new ApiError(401, reason),
   forbidden: () => new ApiError(403, 'The access to the requested resource has been forbidden by the server.'),

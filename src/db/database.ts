@@ -26,6 +26,18 @@ export type DatabaseOptions =
   | { engine: 'pglite'; dataDir?: string }
 
 const INT8_OID = 20
+const TIMESTAMPTZ_OID = 1184
+
+/**
+ * PGlite reads timestamptz text with `new Date`, whose legacy parser takes years 1-99 for 1950-2049
+ * (0001-01-01 comes back as 2001); the same text rewritten to ISO 8601 keeps every year exact.
+ */
+export function parseTimestamptz(text: string): Date {
+  const match = /^(\d{4})-(\d\d)-(\d\d) (\d\d:\d\d:\d\d)(?:\.(\d+))?([+-]\d\d)(?::(\d\d))?$/.exec(text)
+  if (!match) return new Date(text)
+  const [, year, month, day, time, fraction = '', offsetHours, offsetMinutes = '00'] = match
+  return new Date(`${year}-${month}-${day}T${time}.${fraction.padEnd(3, '0').slice(0, 3)}${offsetHours}:${offsetMinutes}`)
+}
 
 function wrap(db: Kysely<DB>, engine: Engine, onClose: () => Promise<void>): Database {
   return {
@@ -55,7 +67,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {}
   try {
     const pglite = await PGlite.create(options.dataDir ? join(options.dataDir, 'pgdata') : undefined, {
-      parsers: { [INT8_OID]: Number },
+      parsers: { [INT8_OID]: Number, [TIMESTAMPTZ_OID]: parseTimestamptz },
     })
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) })
     return wrap(db, 'pglite', async () => {

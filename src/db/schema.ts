@@ -25,6 +25,7 @@ export interface CustomerAssignmentTable {
   segment_id: string
   customer_id: string
   legal_entity_id: string
+  legal_entity_ref: ColumnType<string | null, never, never>
   assignment_type: 'MANUAL' | 'AUTOMATIC'
   mixins: ColumnType<Record<string, unknown> | null, string | null, string | null>
   metadata_mixins: ColumnType<Record<string, unknown> | null, string | null, string | null>
@@ -61,10 +62,57 @@ export interface SchemaMigrationTable {
   applied_at: Generated<Date>
 }
 
+type JsonMap = ColumnType<LanguageMap | null, string | null, string | null>
+
+export interface DirectoryCustomerTable {
+  tenant: string
+  id: string
+  email: string | null
+  first_name: string | null
+  last_name: string | null
+  modified_at: Date
+}
+
+export interface DirectoryLegalEntityTable {
+  tenant: string
+  id: string
+  name: string | null
+  modified_at: Date
+}
+
+export interface DirectoryProductTable {
+  tenant: string
+  id: string
+  code: string | null
+  name: JsonMap
+  category_ids: string[]
+  modified_at: Date
+}
+
+export interface DirectoryCategoryTable {
+  tenant: string
+  id: string
+  parent_id: string | null
+  code: string | null
+  name: JsonMap
+  description: JsonMap
+  slug: JsonMap
+  ecn: string[] | null
+  validity_from: Date | null
+  validity_to: Date | null
+  position: number | null
+  published: boolean | null
+  modified_at: Date
+}
+
 export interface DB {
   segment: SegmentTable
   customer_assignment: CustomerAssignmentTable
   item_assignment: ItemAssignmentTable
   outbox_event: OutboxEventTable
   schema_migration: SchemaMigrationTable
+  directory_customer: DirectoryCustomerTable
+  directory_legal_entity: DirectoryLegalEntityTable
+  directory_product: DirectoryProductTable
+  directory_category: DirectoryCategoryTable
 }

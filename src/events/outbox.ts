@@ -24,22 +24,35 @@ export class InvalidEventPayloadError extends Error {
   override name = 'InvalidEventPayloadError'
 }
 
-export async function appendEvent<T extends EventType>(tx: Transaction<DB>, event: NewEvent<T>): Promise<void> {
+function check(event: NewEvent<EventType>): void {
   const validator = validators[event.type]
   if (!validator.Check(event.payload)) {
     // A payload that breaks its published schema is a bug here, never the client's fault.
     const problems = validator.Errors(event.payload).map((e) => `${e.instancePath || '/'} ${e.message}`)
     throw new InvalidEventPayloadError(`${event.type} payload breaks its schema: ${problems.join('; ')}`)
   }
+}
+
+/** Writes events in one statement; their sequences follow the order given. */
+export async function appendEvents(tx: Transaction<DB>, events: NewEvent<EventType>[]): Promise<void> {
+  if (events.length === 0) return
+  for (const event of events) check(event)
+  const publishedAt = new Date()
   await tx
     .insertInto('outbox_event')
-    .values({
-      id: uuidv7(),
-      tenant: event.tenant,
-      type: event.type,
-      subject: event.subject,
-      payload: JSON.stringify(event.payload),
-      published_at: new Date(),
-    })
+    .values(
+      events.map((event) => ({
+        id: uuidv7(),
+        tenant: event.tenant,
+        type: event.type,
+        subject: event.subject,
+        payload: JSON.stringify(event.payload),
+        published_at: publishedAt,
+      })),
+    )
     .execute()
+}
+
+export function appendEvent<T extends EventType>(tx: Transaction<DB>, event: NewEvent<T>): Promise<void> {
+  return appendEvents(tx, [event as NewEvent<EventType>])
 }

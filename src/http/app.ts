@@ -8,9 +8,11 @@ import ajvFormats from 'ajv-formats'
 import type { Plugin } from 'ajv'
 import type { TokenVerifier } from '../auth/verify-token.js'
 import type { Database } from '../db/database.js'
+import { checkJsonLimits } from '../json-limits.js'
 import { registerAuthentication } from './plugins/authenticate.js'
-import { registerErrorHandler } from './plugins/error-handler.js'
+import { registerErrorHandler, renderFrameworkError } from './plugins/error-handler.js'
 import { registerOpenApi } from './plugins/openapi.js'
+import { directoryRoutes } from './routes/directory.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { segmentRoutes } from './routes/segments.js'
@@ -27,6 +29,9 @@ export async function buildApp({ database, verifyToken, logger = false }: AppOpt
     logger,
     bodyLimit: 10 * 1024 * 1024,
     requestIdHeader: 'x-request-id',
+    // Ids may be 255 characters, percent-encoded up to 12 each; the default (100) would strand long ids.
+    routerOptions: { maxParamLength: 4096 },
+    frameworkErrors: renderFrameworkError,
     genReqId: () => randomUUID(),
     ajv: {
       // Unknown fields are errors, not silently dropped; query strings are strings, parsed by their owners.
@@ -40,14 +45,26 @@ export async function buildApp({ database, verifyToken, logger = false }: AppOpt
   // An empty body is no body (DELETE with a content-type and nothing else); routes that need one say so.
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.removeContentTypeParser('application/json')
-  app.addContentTypeParser(['application/json', 'application/json-patch+json'], { parseAs: 'string' }, (request, body, done) =>
-    body === '' ? done(null, undefined) : parseJson(request, String(body), done),
-  )
+  // JSON only: a text/plain body would otherwise reach validation and read as a wrong type, not a 415.
+  app.removeContentTypeParser('text/plain')
+  app.addContentTypeParser(['application/json', 'application/json-patch+json'], { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined)
+    parseJson(request, String(body), (error, parsed) => {
+      if (error) return done(error, undefined)
+      try {
+        checkJsonLimits(parsed)
+      } catch (limit) {
+        return done(limit as Error, undefined)
+      }
+      done(null, parsed)
+    })
+  })
   registerErrorHandler(app)
   registerAuthentication(app, verifyToken)
   await registerOpenApi(app)
   healthRoutes(app, database)
   segmentRoutes(app, database)
+  directoryRoutes(app, database)
   eventRoutes(app, database)
   return app
 }

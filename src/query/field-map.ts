@@ -49,8 +49,14 @@ export interface ResolveOptions {
   readonly defaultLanguage?: string
 }
 
+/** jsonb_extract_path takes at most 100 arguments; real mixin paths are a few keys deep. */
+export const MAX_JSON_PATH = 32
+
 export function resolveField(fields: FieldMap, name: string, options: ResolveOptions): ResolvedField {
   const { parameter, position } = options
+  // The path is bound as text parameters, and PostgreSQL text cannot hold NUL (sort reaches here unparsed).
+  const nul = name.indexOf('\u0000')
+  if (nul >= 0) throw new QueryError(`Invalid character U+0000 at position ${position + nul}`, position + nul, parameter)
   const segments = name.split('.')
   if (!segments.includes('') && !name.includes('*')) {
     // The longest key that is a prefix of the path wins, so `a.b` can be mapped apart from `a.*`.
@@ -70,6 +76,9 @@ export function resolveField(fields: FieldMap, name: string, options: ResolveOpt
       } else if (spec.type === 'json') {
         if (path.length === 0) {
           throw new QueryError(`Field '${key}' needs a path in ${parameter}, e.g. '${key}.<key>'`, position, parameter)
+        }
+        if (path.length > MAX_JSON_PATH) {
+          throw new QueryError(`Field '${key}' takes a path of at most ${MAX_JSON_PATH} keys in ${parameter}`, position, parameter)
         }
         const keys = sql.join(path.map((segment) => sql`${segment}::text`))
         return { name, spec, expression: sql`jsonb_extract_path(${sql.ref(spec.column)}, ${keys})` }

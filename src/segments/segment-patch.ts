@@ -6,6 +6,7 @@
 import jsonpatch from 'fast-json-patch'
 import { Compile } from 'typebox/compile'
 import { errors } from '../errors.js'
+import { checkJsonLimits } from '../json-limits.js'
 import { type PatchBody, type Segment, type SegmentUpdate, SegmentUpdate as SegmentUpdateSchema } from './segment-schemas.js'
 
 const READ_ONLY = ['/id', '/metadata/createdAt', '/metadata/modifiedAt', '/metadata/version']
@@ -17,14 +18,24 @@ function touchesReadOnly(path: string): boolean {
   return READ_ONLY.some((ro) => ro === path || ro.startsWith(`${path}/`) || path.startsWith(`${ro}/`))
 }
 
+/** fast-json-patch refuses these with a TypeError; they are the client's mistake, so a 400. */
+function touchesPrototype(path: string | undefined): boolean {
+  return path !== undefined && path.split('/').some((key, i, keys) => key === '__proto__' || (key === 'prototype' && keys[i - 1] === 'constructor'))
+}
+
 function guard(operations: PatchBody, stored: Segment): void {
   for (const op of operations) {
+    if (touchesPrototype(op.path) || touchesPrototype(op.from)) throw errors.invalidPatch(`the path '${op.path}' is not allowed`, op.path)
     if (op.op === 'test') {
       if (op.path === '/metadata/version' && op.value !== stored.metadata.version) throw errors.versionConflict(stored.id)
       continue
     }
     if (touchesReadOnly(op.path)) throw errors.readOnlyPath(op.path || '/')
     if (op.op === 'move' && op.from !== undefined && touchesReadOnly(op.from)) throw errors.readOnlyPath(op.from)
+    // RFC 6902 §4.4: a value cannot move into itself (fast-json-patch would fail with a TypeError).
+    if (op.op === 'move' && op.from !== undefined && op.path.startsWith(`${op.from}/`)) {
+      throw errors.invalidPatch(`cannot move '${op.from}' into its own child '${op.path}'`, op.path)
+    }
   }
 }
 
@@ -52,6 +63,7 @@ export function applySegmentPatch(stored: Segment, operations: PatchBody, langua
     }
     throw error
   }
+  checkJsonLimits(patched)
   const { id: _id, metadata, ...content } = patched as Record<string, unknown> & { metadata?: Record<string, unknown> }
   const body = { ...content, ...(metadata?.mixins !== undefined ? { metadata: { mixins: metadata.mixins } } : {}) }
   const metadataExtra = Object.keys(metadata ?? {}).filter((k) => !['mixins', 'version', 'createdAt', 'modifiedAt'].includes(k))

@@ -2,8 +2,11 @@
 import { type Static, Type } from 'typebox'
 import { LanguageMap, Metadata, MixinSchemas, Mixins, SegmentStatus, Validity } from '../domain.js'
 
-/** Ids are kept exactly as given; they must be addressable as one path segment. */
-export const ResourceId = Type.String({ minLength: 1, maxLength: 255, pattern: '^[^/?#%\\s]+$' })
+/**
+ * Ids are kept exactly as given; they must be addressable as one path segment. Control characters are
+ * refused too: PostgreSQL text cannot hold U+0000, and the others are never meant.
+ */
+export const ResourceId = Type.String({ minLength: 1, maxLength: 255, pattern: '^[^/?#%\\s\\u0000-\\u001f\\u007f]+$' })
 
 /** A map, or a plain string in the language named by Content-Language. */
 const LocalizedInput = Type.Union([

@@ -34,8 +34,17 @@ export function generateId(): string {
 
 type Content = Omit<Segment, 'id' | 'metadata'> & { metadataMixins?: Record<string, string> }
 
-function normalizeDate(value: string): string {
-  return new Date(value).toISOString()
+/**
+ * The format check admits instants the store cannot keep (a leap second, year 0, year 10000 after the
+ * offset is applied); those are a 400 here rather than a database or serializer failure.
+ */
+function normalizeDate(value: string, field: string): string {
+  const time = new Date(value)
+  const year = time.getUTCFullYear()
+  if (Number.isNaN(time.getTime()) || year < 1 || year > 9999) {
+    throw errors.invalidParameter(field, `'${value}' is not a date-time between the years 1 and 9999`)
+  }
+  return time.toISOString()
 }
 
 /** Turns a validated request body into segment content, merging plain strings into existing maps. */
@@ -53,8 +62,8 @@ function toContent(input: SegmentCreation | SegmentUpdate, language: string | un
   const to = input.validity?.to
   if (from || to) {
     content.validity = {}
-    if (from) content.validity.from = normalizeDate(from)
-    if (to) content.validity.to = normalizeDate(to)
+    if (from) content.validity.from = normalizeDate(from, 'validity.from')
+    if (to) content.validity.to = normalizeDate(to, 'validity.to')
     if (from && to && Date.parse(from) >= Date.parse(to)) {
       throw errors.invalidParameter('validity', 'validity.from must be earlier than validity.to')
     }

@@ -21,7 +21,7 @@ const secret = new TextEncoder().encode(TEST_SECRET)
 export const ALL_SCOPES = [SCOPES.segmentManage, SCOPES.segmentRead, SCOPES.webhookManage, SCOPES.webhookRead]
 
 /** Creates an empty PostgreSQL database for one suite; returns its URL and a function dropping it. */
-async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const admin = new URL(process.env.DATABASE_URL as string)
   const name = `css_test_${randomBytes(6).toString('hex')}`
   const client = new pg.Client({ connectionString: admin.toString() })

@@ -24,6 +24,8 @@ create table customer_assignment (
   segment_id      text        not null,
   customer_id     text        not null,
   legal_entity_id text        not null default '',
+  -- The legal entity as clients see it: null for B2C.
+  legal_entity_ref text       generated always as (nullif(legal_entity_id, '')) stored,
   assignment_type text        not null check (assignment_type in ('MANUAL', 'AUTOMATIC')),
   mixins          jsonb,
   metadata_mixins jsonb,
@@ -33,7 +35,8 @@ create table customer_assignment (
   primary key (tenant, segment_id, customer_id, legal_entity_id),
   foreign key (tenant, segment_id) references segment (tenant, id)
 );
-create index customer_assignment_customer_idx on customer_assignment (tenant, customer_id, legal_entity_id);
+-- "Which segments is this customer in" reads this index alone.
+create index customer_assignment_customer_idx on customer_assignment (tenant, customer_id, legal_entity_id, segment_id);
 
 create table item_assignment (
   tenant          text        not null,
@@ -48,7 +51,7 @@ create table item_assignment (
   primary key (tenant, segment_id, type, item_id),
   foreign key (tenant, segment_id) references segment (tenant, id)
 );
-create index item_assignment_item_idx on item_assignment (tenant, type, item_id);
+create index item_assignment_item_idx on item_assignment (tenant, type, item_id, segment_id);
 
 -- One row per committed change. The sequence is global and, because every transaction writes (and so
 -- locks) the entity row before its event row, it strictly increases per subject.

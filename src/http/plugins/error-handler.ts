@@ -3,7 +3,7 @@
  * errors and Fastify's own 4xx errors become `{code, status, message, details?}`; anything else is
  * logged with its stack and answered as an opaque 500.
  */
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError, errors } from '../../errors.js'
 import { QueryError } from '../../query/query-error.js'
 
@@ -21,7 +21,7 @@ function fromValidation(error: FastifyError): ApiError {
   return errors.invalidParameter(field || context, message)
 }
 
-function fromFastify(error: FastifyError): ApiError | undefined {
+function fromFastify(error: FastifyError, contentType: string | undefined): ApiError | undefined {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -29,27 +29,36 @@ function fromFastify(error: FastifyError): ApiError | undefined {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return errors.payloadTooLarge()
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return errors.unsupportedMediaType(String(error.message))
+      // Fastify's message is only "Unsupported Media Type"; the client needs to see what it sent.
+      return errors.unsupportedMediaType(contentType ?? '(none)')
   }
   if (error instanceof SyntaxError) return errors.malformedJson(error.message)
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return new ApiError(error.statusCode, error.message)
   return undefined
 }
 
-function toApiError(error: FastifyError): ApiError | undefined {
+function toApiError(error: FastifyError, contentType: string | undefined): ApiError | undefined {
   if (error instanceof ApiError) return error
   if (error instanceof QueryError) {
     return errors.invalidQuery(error.message, error.parameter)
   }
   if (error.validation) return fromValidation(error)
   if ((error as { code?: unknown }).code === INVALID_REGULAR_EXPRESSION) return errors.invalidQuery(`invalid regular expression: ${error.message}`)
-  return fromFastify(error)
+  return fromFastify(error, contentType)
+}
+
+/**
+ * For the router's own failures (`frameworkErrors`: a malformed percent-encoding, an over-long path
+ * parameter), which happen before any route and so never reach the error handler.
+ */
+export function renderFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const apiError = new ApiError(error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400, error.message)
+  reply.code(apiError.statusCode).type('application/json').send(apiError.toBody())
 }
 
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const apiError = toApiError(error)
+    const apiError = toApiError(error, request.headers['content-type'])
     if (!apiError) {
       request.log.error({ err: error }, 'unhandled error')
       return reply.code(500).type('application/json').send({ code: 500, status: 'Internal Server Error', message: 'An unexpected error occurred.' })

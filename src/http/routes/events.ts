@@ -29,7 +29,9 @@ function parseSince(since: string | undefined): { sinceTime?: Date; afterSequenc
   if (since === undefined || since === '') return {}
   if (/^\d{1,15}$/.test(since)) return { afterSequence: Number(since) }
   const time = Date.parse(since)
-  if (!/^\d{4}-\d{2}-\d{2}/.test(since) || Number.isNaN(time)) {
+  // Years outside 1..9999 (year 0, or 10000 once an offset is applied) are not storable timestamps.
+  const year = new Date(time).getUTCFullYear()
+  if (!/^\d{4}-\d{2}-\d{2}/.test(since) || Number.isNaN(time) || year < 1 || year > 9999) {
     throw errors.invalidParameter('since', 'use an RFC 3339 time such as 2026-01-31T10:00:00Z, or a sequence number')
   }
   return { sinceTime: new Date(time) }

@@ -1,11 +1,9 @@
 /** The Segments API: `/customer-segment/{tenant}/segments…` — create, read, list, search, upsert, patch, delete, bulk. */
-import { STATUS_CODES } from 'node:http'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { type TSchema, Type } from 'typebox'
-import { Compile } from 'typebox/compile'
+import { Type } from 'typebox'
 import { SCOPES } from '../../auth/principal.js'
-import { ApiError, errors } from '../../errors.js'
 import { parseAcceptLanguage, parseContentLanguage } from '../../i18n/languages.js'
+import { schemaChecker } from '../../schema-check.js'
 import { presentSegment } from '../../segments/present-segment.js'
 import { listSegments } from '../../segments/segment-query.js'
 import {
@@ -27,8 +25,10 @@ import {
   upsertSegment,
 } from '../../segments/segment-service.js'
 import type { Database } from '../../db/database.js'
+import { bulkEntry, itemChecker, runBulk } from './bulk.js'
 import { BooleanParam, errorResponses, header, ListQuery, sendTotalCount, TenantParam, wantsTotalCount } from './common.js'
 
+// Bulk items run one by one, each in its own service transaction, so one bad item does not undo the others.
 const MAX_BULK = 200
 const manage = { scopes: [SCOPES.segmentManage] }
 const read = { scopes: [SCOPES.segmentRead] }
@@ -49,53 +49,10 @@ function context(database: Database, request: FastifyRequest<{ Params: { tenant:
   return { db: database.db, tenant: request.params.tenant, language: parseContentLanguage(header(request, 'content-language')) }
 }
 
-function bulkEntry(index: number, code: number, id?: string, message?: string): BulkResult {
-  const entry: BulkResult = { index, code, status: code === 204 ? 'OK' : (STATUS_CODES[code] ?? 'Error') }
-  if (id !== undefined) entry.id = id
-  if (message !== undefined) entry.message = message
-  return entry
-}
-
-function bulkFailure(index: number, error: unknown, id?: string): BulkResult {
-  if (!(error instanceof ApiError)) throw error
-  return bulkEntry(index, error.statusCode, id, error.message)
-}
-
-/** Validates one bulk item with the same schema a single request uses; throws a 400 naming the field. */
-function itemChecker<T>(schema: TSchema) {
-  const check = Compile(schema)
-  return (item: unknown): T => {
-    if (check.Check(item)) return item as T
-    const [first] = check.Errors(item)
-    const extra = (first?.params as { additionalProperties?: string[] })?.additionalProperties?.[0]
-    const field = [first?.instancePath.replace(/^\//, '').replaceAll('/', '.'), extra].filter(Boolean).join('.')
-    const problem = extra ? `unknown field '${field}'` : `${field ? `'${field}' ` : ''}${first?.message ?? 'is invalid'}`
-    throw new ApiError(400, `Validation problem with request body: ${problem}.`, { field: field || undefined, message: problem })
-  }
-}
-
-/** Runs one operation per item, each in its own transaction, so one bad item does not undo the others. */
-async function runBulk<T>(items: unknown[], each: (item: T, index: number) => Promise<BulkResult>, check: (item: unknown) => T) {
-  if (items.length > MAX_BULK) throw errors.bulkTooLarge(MAX_BULK, items.length)
-  const results: BulkResult[] = []
-  for (const [i, raw] of items.entries()) {
-    // Results are numbered from 1, as the platform numbers them.
-    const index = i + 1
-    const claimed = typeof raw === 'string' ? raw : (raw as { id?: unknown } | null)?.id
-    const id = typeof claimed === 'string' ? claimed : undefined
-    try {
-      results.push(await each(check(raw), index))
-    } catch (error) {
-      results.push(bulkFailure(index, error, id))
-    }
-  }
-  return results
-}
-
 export function segmentRoutes(app: FastifyInstance, database: Database): void {
   const base = '/customer-segment/:tenant/segments'
-  const checkCreation = itemChecker<SegmentCreation>(SegmentCreation)
-  const checkUpdate = itemChecker<SegmentUpdate & { id?: string }>(SegmentUpdate)
+  const checkCreation = itemChecker(schemaChecker<SegmentCreation>(SegmentCreation))
+  const checkUpdate = itemChecker(schemaChecker<SegmentUpdate & { id?: string }>(SegmentUpdate))
 
   app.post<{ Params: { tenant: string }; Body: SegmentCreation }>(
     base,
@@ -110,14 +67,16 @@ export function segmentRoutes(app: FastifyInstance, database: Database): void {
   )
 
   const list = async (request: FastifyRequest<{ Params: { tenant: string }; Querystring: Record<string, string | undefined> }>, q: string | undefined) => {
+    const languages = parseAcceptLanguage(header(request, 'accept-language'))
     const result = await listSegments(database.db, request.params.tenant, {
       q,
       sort: request.query.sort,
       pageNumber: request.query.pageNumber,
       pageSize: request.query.pageSize,
       withTotal: wantsTotalCount(request),
+      // `sort=name` sorts by the preferred Accept-Language language (conventions §1.3).
+      language: languages?.[0],
     })
-    const languages = parseAcceptLanguage(header(request, 'accept-language'))
     return { ...result, items: result.items.map((segment) => presentSegment(segment, languages, request.query.fields)) }
   }
 
@@ -222,6 +181,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database): void {
       const ctx = context(database, request)
       const results = await runBulk<SegmentCreation>(
         request.body,
+        MAX_BULK,
         async (item, index) => bulkEntry(index, 201, await createSegment(ctx, item)),
         checkCreation,
       )
@@ -239,6 +199,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database): void {
       const ctx = context(database, request)
       const results = await runBulk<SegmentUpdate>(
         request.body,
+        MAX_BULK,
         async (item, index) => {
           const result = item.id === undefined ? { outcome: 'created' as const, id: await createSegment(ctx, item) } : await upsertSegment(ctx, item.id, item)
           return bulkEntry(index, result.outcome === 'created' ? 201 : 204, result.id)
@@ -260,11 +221,12 @@ export function segmentRoutes(app: FastifyInstance, database: Database): void {
       const force = request.query.forceDelete === 'true'
       const results = await runBulk<string>(
         request.body,
+        MAX_BULK,
         async (id, index) => {
           await deleteSegment(ctx, id, force)
           return bulkEntry(index, 204, id)
         },
-        itemChecker<string>(ResourceId),
+        itemChecker(schemaChecker<string>(ResourceId)),
       )
       return reply.code(207).send(results)
     },

@@ -1,0 +1,623 @@
+/**
+ * API benchmark: the real service against a bare Fastify app that runs the same SQL on the same pool.
+ *
+ *   npm run bench:api
+ *
+ * - PostgreSQL at BENCH_DATABASE_URL or DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres);
+ *   a fresh database is created for the run and dropped at the end, also on failure or Ctrl-C.
+ * - The service runs in this process (startServer, loopback, free port); so does the bare app, which
+ *   uses `server.database.db`, so both share one pg pool.
+ * - autocannon runs in a child process (bench/load-driver.ts), so it does not share the service's event
+ *   loop; it still shares the machine's cores with the service and PostgreSQL.
+ * - Settings (env): BENCH_CONNECTIONS, BENCH_DURATION, BENCH_WARMUP, BENCH_SEGMENTS, BENCH_SITES,
+ *   BENCH_SLICES, BENCH_POOL_SIZE, BENCH_ONLY (comma list of get,put,list), BENCH_TARGETS (ours,bare), BENCH_SHOW_SQL=1,
+ *   BENCH_CPU_PROFILE=<dir> (a V8 CPU profile of this process, i.e. the service, per measured run).
+ *
+ * Always exits 0 once it has measured: it is a measurement, not a test. It prints whether targets are met.
+ */
+import { type ChildProcess, fork } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
+import os from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Fastify, { type FastifyInstance } from 'fastify'
+import { CompiledQuery, type Kysely } from 'kysely'
+import pg from 'pg'
+import { v7 as uuidv7 } from 'uuid'
+import { mintToken } from '../src/auth/mint-token.js'
+import { SCOPES } from '../src/auth/principal.js'
+import { loadConfig } from '../src/config.js'
+import type { DB } from '../src/db/schema.js'
+import { type RunningServer, startServer } from '../src/server.js'
+import { segmentId, siteOf } from './dataset.js'
+import type { DriverMessage, ScenarioKind, ScenarioRequest, ScenarioSummary } from './load-driver.js'
+
+// ---------------------------------------------------------------------------------------------------
+// Settings
+
+function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got '${raw}'`)
+  return value
+}
+
+const settings = {
+  adminUrl: process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+  tenant: 'bench',
+  segments: intEnv('BENCH_SEGMENTS', 10_000),
+  sites: intEnv('BENCH_SITES', 20),
+  bulkSize: 200,
+  bulkConcurrency: 4,
+  poolSize: intEnv('BENCH_POOL_SIZE', 10),
+  connections: intEnv('BENCH_CONNECTIONS', 32),
+  warmupSeconds: intEnv('BENCH_WARMUP', 2),
+  durationSeconds: intEnv('BENCH_DURATION', 8),
+  /** Slices per app and scenario; warm-up and duration are split evenly among them. */
+  slices: intEnv('BENCH_SLICES', 4),
+  only: (process.env.BENCH_ONLY ?? 'get,put,list').split(',').map((s) => s.trim()) as ScenarioKind[],
+  targets: (process.env.BENCH_TARGETS ?? 'ours,bare').split(',').map((s) => s.trim()),
+  showSql: process.env.BENCH_SHOW_SQL === '1',
+  cpuProfileDir: process.env.BENCH_CPU_PROFILE || undefined,
+}
+
+const TARGETS: Partial<Record<ScenarioKind, number>> = { get: 0.7, put: 0.6 }
+const SCENARIO_TITLES: Record<ScenarioKind, string> = {
+  get: 'GET one segment',
+  put: 'PUT (update) one segment',
+  list: 'list q=siteCode, page 2 of 60',
+}
+/** A throw-away HS256 secret: the service verifies, and the bench mints, tokens with it. */
+const AUTH_SECRET = randomBytes(32).toString('base64url')
+
+// ---------------------------------------------------------------------------------------------------
+// Cleanup: everything started registers how to undo itself; undone in reverse, once.
+
+const cleanups: { name: string; run: () => Promise<void> }[] = []
+let cleaning: Promise<void> | undefined
+
+function onCleanup(name: string, run: () => Promise<void>): void {
+  cleanups.push({ name, run })
+}
+
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const { name, run } of cleanups.reverse()) {
+      try {
+        await run()
+      } catch (error) {
+        console.error(`cleanup '${name}' failed:`, error)
+      }
+    }
+  })()
+  return cleaning
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: cleaning up…`)
+    void cleanup().finally(() => process.exit(130))
+  })
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A fresh database
+
+async function adminQuery(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    await client.query(text)
+  } finally {
+    await client.end()
+  }
+}
+
+async function createFreshDatabase(): Promise<string> {
+  const name = `css_bench_${randomBytes(6).toString('hex')}`
+  await adminQuery(settings.adminUrl, `create database ${name}`)
+  onCleanup(`drop database ${name}`, async () => {
+    // pg-pool's end() resolves before its sockets are closed; a forced drop racing them makes the pool
+    // emit an unhandled 'error'. So wait (briefly) until the database has no sessions left.
+    const client = new pg.Client({ connectionString: settings.adminUrl })
+    await client.connect()
+    try {
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await client.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name])
+        if (rows[0].n === 0) break
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      await client.query(`drop database if exists ${name} with (force)`)
+    } finally {
+      await client.end()
+    }
+  })
+  const url = new URL(settings.adminUrl)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The bare app: no auth, no schemas, no domain logic; the service's SQL, verbatim, on the service's pool.
+// The statements are what Kysely compiles for src/segments/segment-rows.ts, segment-query.ts and
+// events/outbox.ts; the SQL parity check below verifies that both apps send the same statement texts.
+
+const SQL = {
+  selectOne: 'select * from "segment" where "tenant" = $1 and "id" = $2',
+  selectForUpdate: 'select * from "segment" where "tenant" = $1 and "id" = $2 for update',
+  update:
+    'update "segment" set "name" = $1, "description" = $2, "validity_from" = $3, "validity_to" = $4, "status" = $5, ' +
+    '"site_code" = $6, "mixins" = $7, "metadata_mixins" = $8, "version" = $9, "modified_at" = $10 where "tenant" = $11 and "id" = $12',
+  insertEvent:
+    'insert into "outbox_event" ("id", "tenant", "type", "subject", "payload", "published_at") values ($1, $2, $3, $4, $5, $6)',
+  list: 'select * from "segment" where "tenant" = $1 and ("site_code" = $2) order by "id" limit $3 offset $4',
+}
+
+interface BareBody {
+  name: Record<string, string>
+  description?: Record<string, string>
+  status: string
+  siteCode: string
+}
+
+async function startBareApp(db: Kysely<DB>): Promise<{ app: FastifyInstance; url: string }> {
+  const app = Fastify({ logger: false })
+  const base = '/customer-segment/:tenant/segments'
+
+  app.get<{ Params: { tenant: string; id: string } }>(`${base}/:id`, async (request, reply) => {
+    const { rows } = await db.executeQuery(CompiledQuery.raw(SQL.selectOne, [request.params.tenant, request.params.id]))
+    return rows.length > 0 ? rows[0] : reply.code(404).send({ code: 404 })
+  })
+
+  app.put<{ Params: { tenant: string; id: string }; Body: BareBody }>(`${base}/:id`, async (request, reply) => {
+    const { tenant, id } = request.params
+    const body = request.body
+    const found = await db.transaction().execute(async (tx) => {
+      const { rows } = await tx.executeQuery<{ version: number; status: string }>(CompiledQuery.raw(SQL.selectForUpdate, [tenant, id]))
+      const row = rows[0]
+      if (!row) return false
+      const version = row.version + 1
+      await tx.executeQuery(
+        CompiledQuery.raw(SQL.update, [
+          JSON.stringify(body.name),
+          body.description ? JSON.stringify(body.description) : null,
+          null,
+          null,
+          body.status,
+          body.siteCode,
+          null,
+          null,
+          version,
+          new Date(),
+          tenant,
+          id,
+        ]),
+      )
+      await tx.executeQuery(
+        CompiledQuery.raw(SQL.insertEvent, [
+          uuidv7(),
+          tenant,
+          'customer-segment.segment-updated',
+          `segments/${id}`,
+          JSON.stringify({ ...body, id, version, previousStatus: row.status, tenant }),
+          new Date(),
+        ]),
+      )
+      return true
+    })
+    return found ? reply.code(204).send() : reply.code(404).send({ code: 404 })
+  })
+
+  app.get<{ Params: { tenant: string }; Querystring: { q?: string; pageSize?: string; pageNumber?: string } }>(base, async (request) => {
+    const { q = '', pageSize = '60', pageNumber = '1' } = request.query
+    const site = q.slice(q.indexOf(':') + 1)
+    const limit = Number(pageSize)
+    const offset = (Number(pageNumber) - 1) * limit
+    const { rows } = await db.executeQuery(CompiledQuery.raw(SQL.list, [request.params.tenant, site, limit, offset]))
+    return rows
+  })
+
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+  onCleanup('bare app', () => app.close())
+  return { app, url }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Loading the data set through the API
+
+async function loadSegments(baseUrl: string, token: string): Promise<number> {
+  const started = performance.now()
+  const batches: number[][] = []
+  for (let i = 0; i < settings.segments; i += settings.bulkSize) {
+    batches.push(Array.from({ length: Math.min(settings.bulkSize, settings.segments - i) }, (_, k) => i + k))
+  }
+  let next = 0
+  const worker = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++]
+      const body = batch.map((index) => ({
+        id: segmentId(index),
+        name: { en: `Segment ${index}`, de: `Segment ${index} (de)` },
+        description: { en: `Benchmark segment ${index}` },
+        status: index % 3 === 0 ? 'INACTIVE' : 'ACTIVE',
+        siteCode: siteOf(index, settings.sites),
+      }))
+      const response = await fetch(`${baseUrl}/customer-segment/${settings.tenant}/segments/bulk`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      const results = (await response.json()) as { code: number; message?: string }[]
+      if (response.status !== 207) throw new Error(`bulk create answered ${response.status}: ${JSON.stringify(results)}`)
+      const failed = results.filter((r) => r.code !== 201)
+      if (failed.length > 0) throw new Error(`bulk create: ${failed.length} items failed, e.g. ${JSON.stringify(failed[0])}`)
+    }
+  }
+  await Promise.all(Array.from({ length: settings.bulkConcurrency }, worker))
+  return (performance.now() - started) / 1000
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Checking that both apps answer correctly and send the same statements
+
+type QueryFn = (...args: unknown[]) => unknown
+const clientPrototype = pg.Client.prototype as unknown as { query: QueryFn }
+
+async function captureSql(action: () => Promise<void>): Promise<string[]> {
+  const original = clientPrototype.query
+  const texts: string[] = []
+  clientPrototype.query = function (this: unknown, ...args: unknown[]) {
+    const first = args[0]
+    texts.push(typeof first === 'string' ? first : String((first as { text?: string })?.text))
+    return original.apply(this, args)
+  }
+  try {
+    await action()
+  } finally {
+    clientPrototype.query = original
+  }
+  return texts.map((t) => t.replace(/\s+/g, ' ').trim())
+}
+
+interface Target {
+  label: 'ours' | 'bare'
+  base: string
+  token?: string
+}
+
+function sampleRequest(kind: ScenarioKind, index: number): { path: string; init: RequestInit } {
+  const id = segmentId(index)
+  switch (kind) {
+    case 'get':
+      return { path: `/${id}`, init: { method: 'GET' } }
+    case 'put':
+      return {
+        path: `/${id}`,
+        init: {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            name: { en: `Segment ${id} check ${Date.now()}` },
+            description: { en: `Benchmark segment ${index}` },
+            status: 'ACTIVE',
+            siteCode: siteOf(index, settings.sites),
+          }),
+        },
+      }
+    case 'list':
+      return { path: `?q=siteCode:${siteOf(index, settings.sites)}&pageSize=60&pageNumber=2`, init: { method: 'GET' } }
+  }
+}
+
+async function check(kind: ScenarioKind, target: Target): Promise<{ ok: boolean; problem?: string; sql: string[] }> {
+  const { path, init } = sampleRequest(kind, 7)
+  const headers = new Headers(init.headers)
+  if (target.token) headers.set('authorization', `Bearer ${target.token}`)
+  let status = 0
+  let body = ''
+  const sql = await captureSql(async () => {
+    const response = await fetch(`${target.base}${path}`, { ...init, headers })
+    status = response.status
+    body = await response.text()
+    if (settings.showSql) {
+      const headerText = [...response.headers].map(([k, v]) => `${k}: ${v}`).join('; ')
+      console.log(`  ${target.label} ${kind}: ${status}, ${Buffer.byteLength(body)} body bytes; ${headerText}`)
+    }
+  })
+  const expected = kind === 'put' ? 204 : 200
+  if (status !== expected) return { ok: false, problem: `${target.label} ${kind}: status ${status}, expected ${expected}: ${body.slice(0, 300)}`, sql }
+  if (kind === 'list') {
+    const items = JSON.parse(body) as unknown[]
+    if (items.length !== 60) return { ok: false, problem: `${target.label} list: ${items.length} items, expected 60`, sql }
+  }
+  if (kind === 'get' && (JSON.parse(body) as { id?: string }).id !== segmentId(7)) {
+    return { ok: false, problem: `${target.label} get: wrong body ${body.slice(0, 200)}`, sql }
+  }
+  return { ok: true, sql }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The load driver (child process)
+
+function startDriver(): { run: (scenario: ScenarioRequest) => Promise<ScenarioSummary> } {
+  const child: ChildProcess = fork(fileURLToPath(new URL('./load-driver.ts', import.meta.url)), [], {
+    env: { ...process.env, BENCH_LOAD_DRIVER: '1' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  onCleanup('load driver', async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.send({ type: 'exit' })
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL')
+          resolve()
+        }, 2000)
+        child.once('exit', () => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+    }
+  })
+  return {
+    run: (scenario) =>
+      new Promise((resolve, reject) => {
+        const onExit = (code: number | null) => reject(new Error(`load driver exited (${code})`))
+        child.once('exit', onExit)
+        child.once('message', (message: DriverMessage) => {
+          child.off('exit', onExit)
+          if (message.type === 'error') reject(new Error(`load driver: ${message.message}`))
+          else resolve(message)
+        })
+        child.send(scenario)
+      }),
+  }
+}
+
+/**
+ * Ours and bare alternate in short slices, A B B A A B B A…, so that a drift or a burst of load from
+ * elsewhere on the machine (other builds and test runs share these cores) hits both apps alike.
+ */
+const SLICES_PER_TARGET = settings.slices
+const SLICE_ORDER = Array.from({ length: SLICES_PER_TARGET }, (_, i) =>
+  i % 2 === 0 ? (['ours', 'bare'] as const) : (['bare', 'ours'] as const),
+).flat()
+
+interface Aggregate {
+  reqPerSec: number
+  /** Means of the slices' percentiles (autocannon does not hand out its histograms). */
+  p50: number
+  p99: number
+  /** (max − min) / mean of the slices' req/s: how much the machine's load moved during the measurement. */
+  spread: number
+  slices: ScenarioSummary[]
+}
+
+function aggregate(slices: ScenarioSummary[]): Aggregate {
+  const requests = slices.reduce((sum, s) => sum + s.requests, 0)
+  const seconds = slices.reduce((sum, s) => sum + s.seconds, 0)
+  const mean = (f: (s: ScenarioSummary) => number) => slices.reduce((sum, s) => sum + f(s), 0) / slices.length
+  const rates = slices.map((s) => s.reqPerSec)
+  return {
+    reqPerSec: requests / seconds,
+    p50: mean((s) => s.p50),
+    p99: mean((s) => s.p99),
+    spread: (Math.max(...rates) - Math.min(...rates)) / mean((s) => s.reqPerSec),
+    slices,
+  }
+}
+
+/** Slice k of ours ran right next to slice k of bare; their ratios show how steady the comparison was. */
+function pairRatios(ours: Aggregate, bare: Aggregate): number[] {
+  return ours.slices.map((o, i) => o.reqPerSec / bare.slices[i].reqPerSec)
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/** Profiles this process (the service and the bare app) from now until stop(); returns the file written. */
+async function startProfiler(): Promise<{ stop: (name: string) => Promise<string> }> {
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.setSamplingInterval', { interval: 200 })
+  await session.post('Profiler.start')
+  return {
+    async stop(name) {
+      const { profile } = await session.post('Profiler.stop')
+      session.disconnect()
+      const dir = settings.cpuProfileDir as string
+      mkdirSync(dir, { recursive: true })
+      const file = join(dir, `${name}-${Date.now()}.cpuprofile`)
+      writeFileSync(file, JSON.stringify(profile))
+      return file
+    },
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reporting
+
+function fmt(value: number, digits = 0): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
+}
+
+function problems(summary: ScenarioSummary): string | undefined {
+  const bad = Object.entries(summary.statusCodes).filter(([code]) => !code.startsWith('2'))
+  const parts: string[] = []
+  if (bad.length > 0) parts.push(`non-2xx: ${bad.map(([code, n]) => `${n}×${code}`).join(', ')}`)
+  if (summary.errors > 0) parts.push(`${summary.errors} errors`)
+  if (summary.timeouts > 0) parts.push(`${summary.timeouts} timeouts`)
+  return parts.length > 0 ? parts.join('; ') : undefined
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const started = performance.now()
+  const cpus = os.cpus()
+  console.log('Customer Segment Service — API benchmark (ours vs bare Fastify on the same SQL and pool)')
+  console.log(`machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, ${os.platform()} ${os.release()}`)
+  console.log(`node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+
+  const databaseUrl = await createFreshDatabase()
+  const redacted = new URL(databaseUrl)
+  redacted.password = redacted.password ? '***' : ''
+  const pgVersion = await (async () => {
+    const client = new pg.Client({ connectionString: databaseUrl })
+    await client.connect()
+    try {
+      return (await client.query<{ server_version: string }>('show server_version')).rows[0].server_version
+    } finally {
+      await client.end()
+    }
+  })()
+  console.log(`database: PostgreSQL ${pgVersion}, fresh database ${redacted.toString()}`)
+
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: String(settings.poolSize),
+    AUTH_SECRET,
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    HOST: '127.0.0.1',
+  })
+  const server: RunningServer = await startServer(config)
+  onCleanup('service', () => server.close())
+  const bare = await startBareApp(server.database.db)
+  const token = await mintToken(new TextEncoder().encode(AUTH_SECRET), {
+    tenant: settings.tenant,
+    scopes: [SCOPES.segmentManage, SCOPES.segmentRead],
+    ttl: '2h',
+  })
+  console.log(`service: ${server.url} (LOG_LEVEL=warn, pool ${settings.poolSize}); bare app: ${bare.url} (same pool)`)
+
+  const loadSeconds = await loadSegments(server.url, token)
+  console.log(
+    `loaded ${fmt(settings.segments)} segments over ${settings.sites} sites via POST …/segments/bulk ` +
+      `(${settings.bulkSize}/batch, ${settings.bulkConcurrency} concurrent) in ${loadSeconds.toFixed(1)} s ` +
+      `(${fmt(settings.segments / loadSeconds)} segments/s)`,
+  )
+  await adminQuery(databaseUrl, 'vacuum analyze segment, outbox_event')
+
+  const ours: Target = { label: 'ours', base: `${server.url}/customer-segment/${settings.tenant}/segments`, token }
+  const bareTarget: Target = { label: 'bare', base: `${bare.url}/customer-segment/${settings.tenant}/segments` }
+
+  // Correctness and SQL parity, one request of each kind to each app.
+  const checkFailures: string[] = []
+  for (const kind of settings.only) {
+    const a = await check(kind, ours)
+    const b = await check(kind, bareTarget)
+    for (const r of [a, b]) if (!r.ok && r.problem) checkFailures.push(r.problem)
+    const same = a.sql.length === b.sql.length && a.sql.every((text, i) => text === b.sql[i])
+    console.log(`SQL parity ${kind.padEnd(4)}: ours ${a.sql.length} statements, bare ${b.sql.length} — ${same ? 'identical texts' : 'DIFFERENT'}`)
+    if (!same || settings.showSql) {
+      console.log(`  ours: ${a.sql.join('\n        ')}`)
+      console.log(`  bare: ${b.sql.join('\n        ')}`)
+    }
+    if (!same) checkFailures.push(`${kind}: the bare app does not send the same statements`)
+  }
+  if (checkFailures.length > 0) throw new Error(`pre-flight checks failed:\n  ${checkFailures.join('\n  ')}`)
+
+  console.log(
+    `settings: autocannon in a child process, ${settings.connections} connections, pipelining 1; per scenario and app ` +
+      `${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured, split into ${SLICES_PER_TARGET} slices run ` +
+      `interleaved (${SLICE_ORDER.map((l) => (l === 'ours' ? 'A' : 'B')).join(' ')}, A = ours) so that drift and neighbours' load hit both apps alike; ` +
+      `ids rotate over all ${fmt(settings.segments)} segments; every PUT changes the name (a real write + outbox event)`,
+  )
+  console.log('order: GET, list, PUT (writes last, so reads are not measured on a table churned by updates)\n')
+
+  const driver = startDriver()
+  const results: { kind: ScenarioKind; ours: Aggregate; bare: Aggregate }[] = []
+  const order = (['get', 'list', 'put'] as ScenarioKind[]).filter((k) => settings.only.includes(k))
+  const byLabel = { ours, bare: bareTarget }
+  for (const kind of order) {
+    const slices: Record<'ours' | 'bare', ScenarioSummary[]> = { ours: [], bare: [] }
+    for (const label of SLICE_ORDER.filter((l) => settings.targets.includes(l))) {
+      const target = byLabel[label]
+      const profiler = settings.cpuProfileDir ? await startProfiler() : undefined
+      const summary = await driver.run({
+        type: 'run',
+        label: `${kind} ${label}`,
+        kind,
+        base: target.base,
+        token: target.token,
+        segmentCount: settings.segments,
+        siteCount: settings.sites,
+        connections: settings.connections,
+        warmupSeconds: settings.warmupSeconds / SLICES_PER_TARGET,
+        durationSeconds: settings.durationSeconds / SLICES_PER_TARGET,
+      })
+      if (profiler) console.log(`  CPU profile: ${await profiler.stop(`${kind}-${label}`)}`)
+      slices[label].push(summary)
+      const issue = problems(summary)
+      console.log(
+        `  ${summary.label.padEnd(9)} ${fmt(summary.reqPerSec).padStart(7)} req/s  p50 ${summary.p50} ms  p99 ${summary.p99} ms` +
+          `  (${fmt(summary.requests)} requests in ${summary.seconds.toFixed(1)} s${issue ? `; ${issue}` : ''})`,
+      )
+    }
+    if (slices.ours.length > 0 && slices.bare.length > 0) {
+      const result = { kind, ours: aggregate(slices.ours), bare: aggregate(slices.bare) }
+      results.push(result)
+      const pairs = pairRatios(result.ours, result.bare)
+      console.log(`  ${kind} ours/bare per adjacent slice pair: ${pairs.map((r) => r.toFixed(2)).join(' ')} (median ${median(pairs).toFixed(2)})\n`)
+    }
+  }
+
+  const rows = results.map(({ kind, ours: o, bare: b }) => {
+    const ratio = o.reqPerSec / b.reqPerSec
+    const target = TARGETS[kind]
+    const verdict = target === undefined ? '—' : ratio >= target ? `≥ ${target} MET` : `≥ ${target} MISSED`
+    const pairs = median(pairRatios(o, b)).toFixed(2)
+    return [SCENARIO_TITLES[kind], fmt(o.reqPerSec), fmt(o.p50, 1), fmt(o.p99, 1), fmt(b.reqPerSec), fmt(b.p50, 1), fmt(b.p99, 1), ratio.toFixed(2), pairs, verdict]
+  })
+  console.log('')
+  console.log(
+    table(['scenario', 'ours req/s', 'p50 ms', 'p99 ms', 'bare req/s', 'p50 ms', 'p99 ms', 'ours/bare', '(pair median)', 'target'], rows),
+  )
+  console.log(
+    'req/s = all requests of the app\'s slices ÷ their seconds; p50/p99 = mean over the slices; ours/bare = ratio of those req/s ' +
+      '(the targets are judged on it); pair median = median ratio of adjacent slices (less sensitive to bursts of load).',
+  )
+  const invalid = results.flatMap(({ ours: o, bare: b }) => [...o.slices, ...b.slices]).filter((s) => problems(s) !== undefined)
+  if (invalid.length > 0) console.log(`\nWARNING: runs with failed requests (numbers not comparable): ${invalid.map((s) => `${s.label} (${problems(s)})`).join(', ')}`)
+  const spread = results.flatMap(({ kind, ours: o, bare: b }) => [[`${kind} ours`, o], [`${kind} bare`, b]] as const).filter(([, a]) => a.spread > 0.3)
+  if (spread.length > 0) {
+    console.log(
+      `\nNOTE: the slices of ${spread.map(([l, a]) => `${l} (${(a.spread * 100).toFixed(0)}%)`).join(', ')} spread by more than 30%: ` +
+        'the machine was probably busy with something else; rerun for a steadier number.',
+    )
+  }
+  console.log('')
+  for (const { kind, ours: o, bare: b } of results) {
+    const target = TARGETS[kind]
+    if (target === undefined) continue
+    const ratio = o.reqPerSec / b.reqPerSec
+    const pairs = median(pairRatios(o, b))
+    console.log(
+      `target ${kind.toUpperCase()} ours/bare ≥ ${target}: ${ratio >= target ? 'MET' : 'NOT MET'} (${ratio.toFixed(2)}; pair median ${pairs.toFixed(2)})`,
+    )
+  }
+  console.log(`\ntotal time ${((performance.now() - started) / 1000).toFixed(0)} s`)
+}
+
+try {
+  await main()
+} catch (error) {
+  console.error('benchmark failed:', error)
+  process.exitCode = 1
+} finally {
+  await cleanup()
+}

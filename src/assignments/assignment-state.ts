@@ -1,0 +1,91 @@
+/**
+ * What customer and item assignments have in common: mixins, mixin schemas, a version and timestamps,
+ * and the one rule for an upsert — create, update (version + 1) or, when nothing changed, leave alone.
+ */
+import { configure } from 'safe-stable-stringify'
+import { type Static, Type } from 'typebox'
+import { type Metadata, MixinSchemas, Mixins } from '../domain.js'
+import { type ApiError, errors } from '../errors.js'
+
+const canonical = configure({ deterministic: true })
+
+/** The writable part of an assignment, as PUT bodies carry it. */
+export const AssignmentContent = {
+  mixins: Type.Optional(Mixins),
+  metadata: Type.Optional(
+    Type.Object(
+      { version: Type.Optional(Type.Integer({ minimum: 1 })), mixins: Type.Optional(MixinSchemas) },
+      { additionalProperties: false },
+    ),
+  ),
+}
+const AssignmentBodySchema = Type.Object(AssignmentContent)
+export type AssignmentBody = Static<typeof AssignmentBodySchema>
+
+export interface AssignmentState {
+  mixins?: Record<string, unknown>
+  metadataMixins?: Record<string, string>
+  version: number
+  createdAt: string
+  modifiedAt: string
+}
+
+export type Outcome = 'created' | 'updated' | 'unchanged'
+
+/** One item's result in a batch: what happened, or the error that kept it from happening. */
+export type ItemResult = { outcome: Outcome | 'deleted' | 'absent' } | { error: ApiError }
+
+function nonEmpty<T extends object>(value: T | undefined): T | undefined {
+  return value && Object.keys(value).length > 0 ? value : undefined
+}
+
+/**
+ * Applies a body to the current state (undefined: none yet). Throws the 409 when the body's version is
+ * stale; returns the next state and whether it is a creation, a change or nothing.
+ */
+export function nextState(current: AssignmentState | undefined, body: AssignmentBody, now: string, key: string) {
+  const mixins = nonEmpty(body.mixins)
+  const metadataMixins = nonEmpty(body.metadata?.mixins)
+  if (!current) {
+    return { outcome: 'created' as Outcome, state: { mixins, metadataMixins, version: 1, createdAt: now, modifiedAt: now } }
+  }
+  const version = body.metadata?.version
+  if (version !== undefined && version !== current.version) throw errors.versionConflict(key)
+  if (canonical({ mixins, metadataMixins }) === canonical({ mixins: current.mixins, metadataMixins: current.metadataMixins })) {
+    return { outcome: 'unchanged' as Outcome, state: current }
+  }
+  return {
+    outcome: 'updated' as Outcome,
+    state: { mixins, metadataMixins, version: current.version + 1, createdAt: current.createdAt, modifiedAt: now },
+  }
+}
+
+export function metadataOf(state: AssignmentState): Metadata {
+  const metadata: Metadata = { version: state.version, createdAt: state.createdAt, modifiedAt: state.modifiedAt }
+  if (state.metadataMixins) metadata.mixins = state.metadataMixins
+  return metadata
+}
+
+/** Row columns <-> state. */
+export function stateColumns(state: AssignmentState) {
+  return {
+    mixins: state.mixins ? JSON.stringify(state.mixins) : null,
+    metadata_mixins: state.metadataMixins ? JSON.stringify(state.metadataMixins) : null,
+    version: state.version,
+    created_at: new Date(state.createdAt),
+    modified_at: new Date(state.modifiedAt),
+  }
+}
+
+export function stateOf(row: {
+  mixins: Record<string, unknown> | null
+  metadata_mixins: Record<string, unknown> | null
+  version: number
+  created_at: Date
+  modified_at: Date
+}): AssignmentState {
+  const state: AssignmentState = { version: row.version, createdAt: row.created_at.toISOString(), modifiedAt: row.modified_at.toISOString() }
+  if (row.mixins) state.mixins = row.mixins
+  if (row.metadata_mixins) state.metadataMixins = row.metadata_mixins as Record<string, string>
+  return state
+}

@@ -1,0 +1,65 @@
+/** Listing and searching a segment's customer assignments: q (over assignment and directory fields), sort, paging. */
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/schema.js'
+import type { FieldMap } from '../query/field-map.js'
+import { parsePaging } from '../query/paging.js'
+import { compileQ } from '../query/q-compiler.js'
+import { compileSort, sortBy } from '../query/sort.js'
+import { type CustomerAssignment, enrichCustomerAssignments } from './customer-assignments.js'
+
+export const customerAssignmentFields: FieldMap = {
+  assignmentType: { type: 'enum', column: 'ca.assignment_type', values: ['MANUAL', 'AUTOMATIC'] },
+  'customer.id': { type: 'string', column: 'ca.customer_id' },
+  'customer.email': { type: 'string', column: 'dc.email' },
+  'customer.firstName': { type: 'string', column: 'dc.first_name' },
+  'customer.lastName': { type: 'string', column: 'dc.last_name' },
+  'legalEntity.id': { type: 'string', column: 'ca.legal_entity_ref' },
+  'legalEntity.name': { type: 'string', column: 'dl.name' },
+  'metadata.createdAt': { type: 'date', column: 'ca.created_at' },
+  'metadata.modifiedAt': { type: 'date', column: 'ca.modified_at' },
+  'metadata.version': { type: 'number', column: 'ca.version' },
+  'mixins.*': { type: 'json', column: 'ca.mixins' },
+}
+
+export interface AssignmentListQuery {
+  q?: string
+  sort?: string
+  pageNumber?: string
+  pageSize?: string
+  withTotal: boolean
+  /** Only this customer's assignments (a customer reading their own). */
+  customerId?: string
+  legalEntityId?: string
+}
+
+export async function listCustomerAssignments(
+  db: Kysely<DB>,
+  tenant: string,
+  segmentId: string,
+  query: AssignmentListQuery,
+): Promise<{ items: CustomerAssignment[]; total?: number }> {
+  const paging = parsePaging(query)
+  const order = compileSort(query.sort, customerAssignmentFields)
+  let matching = db
+    .selectFrom('customer_assignment as ca')
+    .leftJoin('directory_customer as dc', (join) => join.onRef('dc.tenant', '=', 'ca.tenant').onRef('dc.id', '=', 'ca.customer_id'))
+    .leftJoin('directory_legal_entity as dl', (join) => join.onRef('dl.tenant', '=', 'ca.tenant').onRef('dl.id', '=', 'ca.legal_entity_id'))
+    .where('ca.tenant', '=', tenant)
+    .where('ca.segment_id', '=', segmentId)
+    .where(compileQ(query.q, customerAssignmentFields))
+  if (query.customerId !== undefined) {
+    matching = matching.where('ca.customer_id', '=', query.customerId).where('ca.legal_entity_id', 'in', ['', query.legalEntityId ?? ''])
+  }
+  const rows = await matching
+    .selectAll('ca')
+    .$call(sortBy(order))
+    .orderBy('ca.customer_id')
+    .orderBy('ca.legal_entity_id')
+    .limit(paging.limit)
+    .offset(paging.offset)
+    .execute()
+  const items = await enrichCustomerAssignments(db, tenant, rows)
+  if (!query.withTotal) return { items }
+  const { count } = await matching.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
+  return { items, total: Number(count) }
+}

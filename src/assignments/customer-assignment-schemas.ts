@@ -1,0 +1,48 @@
+/** Customer assignments as the API takes and gives them. */
+import { type Static, Type } from 'typebox'
+import { Metadata, Mixins } from '../domain.js'
+import { ResourceId } from '../segments/segment-schemas.js'
+import { AssignmentContent } from './assignment-state.js'
+
+const Text = Type.String({ maxLength: 1000 })
+
+/** Directory details that may ride along on an upsert; they update the directory (merged). */
+const InlineCustomer = Type.Object(
+  { id: Type.Optional(ResourceId), email: Type.Optional(Text), firstName: Type.Optional(Text), lastName: Type.Optional(Text) },
+  { additionalProperties: false },
+)
+const InlineLegalEntity = Type.Object({ id: Type.Optional(ResourceId), name: Type.Optional(Text) }, { additionalProperties: false })
+
+export const CustomerAssignmentUpsert = Type.Object(
+  { ...AssignmentContent, customer: Type.Optional(InlineCustomer), legalEntity: Type.Optional(InlineLegalEntity) },
+  { additionalProperties: false },
+)
+export type CustomerAssignmentUpsert = Static<typeof CustomerAssignmentUpsert>
+
+export const CustomerAssignmentUpsertBulk = Type.Object(
+  {
+    customerId: ResourceId,
+    legalEntityId: Type.Optional(ResourceId),
+    ...AssignmentContent,
+    customer: Type.Optional(InlineCustomer),
+    legalEntity: Type.Optional(InlineLegalEntity),
+  },
+  { additionalProperties: false },
+)
+export type CustomerAssignmentUpsertBulk = Static<typeof CustomerAssignmentUpsertBulk>
+
+export const CustomerKey = Type.Object(
+  { customerId: ResourceId, legalEntityId: Type.Optional(ResourceId) },
+  { additionalProperties: false },
+)
+export type CustomerKey = Static<typeof CustomerKey>
+
+export const CustomerAssignmentResponse = Type.Object({
+  customer: Type.Optional(
+    Type.Object({ id: Type.String(), email: Type.Optional(Type.String()), firstName: Type.Optional(Type.String()), lastName: Type.Optional(Type.String()) }),
+  ),
+  legalEntity: Type.Optional(Type.Object({ id: Type.String(), name: Type.Optional(Type.String()) })),
+  assignmentType: Type.Optional(Type.Union([Type.Literal('MANUAL'), Type.Literal('AUTOMATIC')])),
+  mixins: Type.Optional(Mixins),
+  metadata: Type.Optional(Type.Partial(Metadata)),
+})

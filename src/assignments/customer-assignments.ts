@@ -1,0 +1,257 @@
+/**
+ * Customer assignments: upsert and delete in batches (one round of statements for up to 200 items,
+ * one event per changed item), reads enriched from the directory. B2C assignments have no legal entity
+ * (stored as '').
+ */
+import type { Kysely, Selectable, Transaction } from 'kysely'
+import type { CustomerAssignmentTable, DB } from '../db/schema.js'
+import { customers as customerKind, legalEntities as legalEntityKind } from '../directory/directory-kinds.js'
+import type { DirectoryCustomer, DirectoryLegalEntity } from '../directory/directory-schemas.js'
+import { getEntries, upsertEntries } from '../directory/directory-store.js'
+import { ApiError, errors } from '../errors.js'
+import type { EventPayload } from '../events/catalogue.js'
+import { appendEvents, type NewEvent } from '../events/outbox.js'
+import { type AssignmentBody, type AssignmentState, type ItemResult, metadataOf, nextState, stateColumns, stateOf } from './assignment-state.js'
+import { lockSegment } from './lock-segment.js'
+
+export interface AssignmentContext {
+  db: Kysely<DB>
+  tenant: string
+  /** Refuse ids the directory does not know (DIRECTORY_STRICT). */
+  strict: boolean
+}
+
+export interface CustomerAssignmentInput extends AssignmentBody {
+  customerId: string
+  /** Absent or '' for B2C. */
+  legalEntityId?: string
+  customer?: Omit<DirectoryCustomer, 'id'> & { id?: string }
+  legalEntity?: Omit<DirectoryLegalEntity, 'id'> & { id?: string }
+}
+
+export interface CustomerAssignment {
+  customer: DirectoryCustomer
+  legalEntity?: DirectoryLegalEntity
+  assignmentType: 'MANUAL' | 'AUTOMATIC'
+  mixins?: Record<string, unknown>
+  metadata: ReturnType<typeof metadataOf>
+}
+
+type Row = Selectable<CustomerAssignmentTable>
+const keyOf = (customerId: string, legalEntityId: string) => `${customerId}\u0000${legalEntityId}`
+
+export function customerSubject(segmentId: string, customerId: string, legalEntityId: string): string {
+  return `segments/${segmentId}/customers/${customerId}${legalEntityId ? `/${legalEntityId}` : ''}`
+}
+
+/** The API shape of an assignment, with what the directory knows about its customer and legal entity. */
+export function presentCustomerAssignment(
+  row: Pick<Row, 'customer_id' | 'legal_entity_id' | 'assignment_type'> & { state: AssignmentState },
+  customer: DirectoryCustomer | undefined,
+  legalEntity: DirectoryLegalEntity | undefined,
+): CustomerAssignment {
+  const view: CustomerAssignment = {
+    customer: customer ?? { id: row.customer_id },
+    assignmentType: row.assignment_type,
+    metadata: metadataOf(row.state),
+  }
+  if (row.legal_entity_id) view.legalEntity = legalEntity ?? { id: row.legal_entity_id }
+  if (row.state.mixins) view.mixins = row.state.mixins
+  return view
+}
+
+function checkInlineIds(input: CustomerAssignmentInput, legalEntityId: string): void {
+  if (input.customer?.id !== undefined && input.customer.id !== input.customerId) {
+    throw errors.invalidParameter('customer.id', `'${input.customer.id}' differs from the customer id '${input.customerId}'`)
+  }
+  if (input.legalEntity && !legalEntityId) throw errors.invalidParameter('legalEntity', 'a B2C assignment has no legal entity')
+  if (input.legalEntity?.id !== undefined && input.legalEntity.id !== legalEntityId) {
+    throw errors.invalidParameter('legalEntity.id', `'${input.legalEntity.id}' differs from the legal entity id '${legalEntityId}'`)
+  }
+}
+
+function merged<T extends { id: string }>(known: T | undefined, id: string, inline: Partial<T> | undefined): T | undefined {
+  if (!inline) return known
+  const defined = Object.fromEntries(Object.entries(inline).filter(([, v]) => v !== undefined))
+  return { ...(known ?? {}), ...defined, id } as T
+}
+
+/**
+ * Upserts assignments of one segment. A bad item (stale version, unknown id in strict mode, bad inline
+ * ids) gets its error and writes nothing; the others are written. The segment must exist (404).
+ */
+export async function upsertCustomerAssignments(
+  ctx: AssignmentContext,
+  segmentId: string,
+  inputs: CustomerAssignmentInput[],
+): Promise<ItemResult[]> {
+  return ctx.db.transaction().execute(async (tx) => {
+    await lockSegment(tx, ctx.tenant, segmentId)
+    const customerIds = inputs.map((i) => i.customerId)
+    const legalEntityIds = inputs.map((i) => i.legalEntityId ?? '').filter(Boolean)
+    const [knownCustomers, knownLegalEntities, rows] = await Promise.all([
+      getEntries(tx, ctx.tenant, customerKind, customerIds),
+      getEntries(tx, ctx.tenant, legalEntityKind, legalEntityIds),
+      selectForUpdate(tx, ctx.tenant, segmentId, inputs.map((i) => [i.customerId, i.legalEntityId ?? ''])),
+    ])
+    const states = new Map(rows.map((row) => [keyOf(row.customer_id, row.legal_entity_id), stateOf(row)]))
+    const now = new Date().toISOString()
+    const results: ItemResult[] = []
+    const written = new Map<string, { customerId: string; legalEntityId: string; state: AssignmentState }>()
+    const events: NewEvent<'customer-segment.customer-assignment-created' | 'customer-segment.customer-assignment-updated'>[] = []
+    const customerDetails = new Map<string, DirectoryCustomer>()
+    const legalEntityDetails = new Map<string, DirectoryLegalEntity>()
+
+    for (const input of inputs) {
+      const legalEntityId = input.legalEntityId ?? ''
+      const key = keyOf(input.customerId, legalEntityId)
+      try {
+        checkInlineIds(input, legalEntityId)
+        const customer = merged(customerDetails.get(input.customerId) ?? knownCustomers.get(input.customerId), input.customerId, input.customer)
+        const legalEntity = legalEntityId
+          ? merged(legalEntityDetails.get(legalEntityId) ?? knownLegalEntities.get(legalEntityId), legalEntityId, input.legalEntity)
+          : undefined
+        if (ctx.strict && !customer) throw errors.unknownReference('customer', input.customerId)
+        if (ctx.strict && legalEntityId && !legalEntity) throw errors.unknownReference('legal entity', legalEntityId)
+        const { outcome, state } = nextState(states.get(key), input, now, key.replace('\u0000', '/'))
+        results.push({ outcome })
+        if (input.customer && customer) customerDetails.set(input.customerId, customer)
+        if (input.legalEntity && legalEntity) legalEntityDetails.set(legalEntityId, legalEntity)
+        if (outcome === 'unchanged') continue
+        states.set(key, state)
+        written.set(key, { customerId: input.customerId, legalEntityId, state })
+        const view = presentCustomerAssignment(
+          { customer_id: input.customerId, legal_entity_id: legalEntityId, assignment_type: 'MANUAL', state },
+          customer,
+          legalEntity,
+        )
+        const payload: EventPayload<'customer-segment.customer-assignment-created'> = { segmentId, ...view, tenant: ctx.tenant }
+        events.push({
+          type: outcome === 'created' ? 'customer-segment.customer-assignment-created' : 'customer-segment.customer-assignment-updated',
+          tenant: ctx.tenant,
+          subject: customerSubject(segmentId, input.customerId, legalEntityId),
+          payload,
+        })
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error
+        results.push({ error })
+      }
+    }
+
+    await upsertEntries(tx, ctx.tenant, customerKind, [...customerDetails.values()], 'merge')
+    await upsertEntries(tx, ctx.tenant, legalEntityKind, [...legalEntityDetails.values()], 'merge')
+    await writeRows(tx, ctx.tenant, segmentId, [...written.values()])
+    await appendEvents(tx, events)
+    return results
+  })
+}
+
+async function selectForUpdate(tx: Transaction<DB>, tenant: string, segmentId: string, keys: [string, string][]) {
+  if (keys.length === 0) return []
+  return tx
+    .selectFrom('customer_assignment')
+    .selectAll()
+    .where('tenant', '=', tenant)
+    .where('segment_id', '=', segmentId)
+    .where((eb) => eb.or(keys.map(([c, l]) => eb.and([eb('customer_id', '=', c), eb('legal_entity_id', '=', l)]))))
+    .forUpdate()
+    .execute()
+}
+
+async function writeRows(
+  tx: Transaction<DB>,
+  tenant: string,
+  segmentId: string,
+  rows: { customerId: string; legalEntityId: string; state: AssignmentState }[],
+) {
+  if (rows.length === 0) return
+  await tx
+    .insertInto('customer_assignment')
+    .values(
+      rows.map((r) => ({
+        tenant,
+        segment_id: segmentId,
+        customer_id: r.customerId,
+        legal_entity_id: r.legalEntityId,
+        assignment_type: 'MANUAL' as const,
+        ...stateColumns(r.state),
+      })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['tenant', 'segment_id', 'customer_id', 'legal_entity_id']).doUpdateSet((eb) => ({
+        mixins: eb.ref('excluded.mixins'),
+        metadata_mixins: eb.ref('excluded.metadata_mixins'),
+        version: eb.ref('excluded.version'),
+        modified_at: eb.ref('excluded.modified_at'),
+      })),
+    )
+    .execute()
+}
+
+/** Deletes assignments of one segment; each one that existed gets its deleted event. */
+export async function deleteCustomerAssignments(
+  ctx: Omit<AssignmentContext, 'strict'>,
+  segmentId: string,
+  keys: { customerId: string; legalEntityId?: string }[],
+): Promise<ItemResult[]> {
+  return ctx.db.transaction().execute(async (tx) => {
+    await lockSegment(tx, ctx.tenant, segmentId)
+    if (keys.length === 0) return []
+    const deleted = await tx
+      .deleteFrom('customer_assignment')
+      .where('tenant', '=', ctx.tenant)
+      .where('segment_id', '=', segmentId)
+      .where((eb) => eb.or(keys.map((k) => eb.and([eb('customer_id', '=', k.customerId), eb('legal_entity_id', '=', k.legalEntityId ?? '')]))))
+      .returning(['customer_id', 'legal_entity_id'])
+      .execute()
+    const gone = new Set(deleted.map((d) => keyOf(d.customer_id, d.legal_entity_id)))
+    const seen = new Set<string>()
+    const events: NewEvent<'customer-segment.customer-assignment-deleted'>[] = []
+    const results: ItemResult[] = keys.map((k) => {
+      const legalEntityId = k.legalEntityId ?? ''
+      const key = keyOf(k.customerId, legalEntityId)
+      if (!gone.has(key) || seen.has(key)) return { outcome: 'absent' }
+      seen.add(key)
+      events.push({
+        type: 'customer-segment.customer-assignment-deleted',
+        tenant: ctx.tenant,
+        subject: customerSubject(segmentId, k.customerId, legalEntityId),
+        payload: { customerId: k.customerId, ...(legalEntityId ? { legalEntityId } : {}), segmentId, tenant: ctx.tenant },
+      })
+      return { outcome: 'deleted' }
+    })
+    await appendEvents(tx, events)
+    return results
+  })
+}
+
+/** Enriches assignment rows from the directory, in two reads whatever the number of rows. */
+export async function enrichCustomerAssignments(db: Kysely<DB>, tenant: string, rows: Row[]): Promise<CustomerAssignment[]> {
+  const [customers, legalEntities] = await Promise.all([
+    getEntries(db, tenant, customerKind, rows.map((r) => r.customer_id)),
+    getEntries(db, tenant, legalEntityKind, rows.map((r) => r.legal_entity_id).filter(Boolean)),
+  ])
+  return rows.map((row) =>
+    presentCustomerAssignment({ ...row, state: stateOf(row) }, customers.get(row.customer_id), legalEntities.get(row.legal_entity_id)),
+  )
+}
+
+export async function getCustomerAssignment(
+  db: Kysely<DB>,
+  tenant: string,
+  segmentId: string,
+  customerId: string,
+  legalEntityId: string,
+): Promise<CustomerAssignment> {
+  const row = await db
+    .selectFrom('customer_assignment')
+    .selectAll()
+    .where('tenant', '=', tenant)
+    .where('segment_id', '=', segmentId)
+    .where('customer_id', '=', customerId)
+    .where('legal_entity_id', '=', legalEntityId)
+    .executeTakeFirst()
+  if (!row) throw errors.notFound(legalEntityId ? `${customerId}/${legalEntityId}` : customerId)
+  const [view] = await enrichCustomerAssignments(db, tenant, [row])
+  return view
+}

@@ -1,0 +1,33 @@
+/** Item (product or category) assignments as the API takes and gives them. */
+import { type Static, Type } from 'typebox'
+import { LanguageMap, Metadata, Mixins } from '../domain.js'
+import { ResourceId } from '../segments/segment-schemas.js'
+import { AssignmentContent } from './assignment-state.js'
+
+export const ITEM_TYPES = ['PRODUCT', 'CATEGORY'] as const
+export type ItemType = (typeof ITEM_TYPES)[number]
+
+/** Directory details that may ride along on an upsert; they update the directory (merged). */
+const InlineItem = Type.Object(
+  { id: Type.Optional(ResourceId), code: Type.Optional(Type.String({ maxLength: 1000 })), name: Type.Optional(LanguageMap) },
+  { additionalProperties: false },
+)
+
+export const ItemAssignmentUpsert = Type.Object({ ...AssignmentContent, item: Type.Optional(InlineItem) }, { additionalProperties: false })
+export type ItemAssignmentUpsert = Static<typeof ItemAssignmentUpsert>
+
+export const ItemAssignmentUpsertBulk = Type.Object(
+  { id: ResourceId, ...AssignmentContent, item: Type.Optional(InlineItem) },
+  { additionalProperties: false },
+)
+export type ItemAssignmentUpsertBulk = Static<typeof ItemAssignmentUpsertBulk>
+
+export const ItemAssignmentResponse = Type.Object({
+  segmentId: Type.Optional(Type.String()),
+  item: Type.Optional(
+    Type.Object({ id: Type.String(), code: Type.Optional(Type.String()), name: Type.Optional(Type.Union([LanguageMap, Type.String()])) }),
+  ),
+  type: Type.Optional(Type.Union(ITEM_TYPES.map((t) => Type.Literal(t)))),
+  mixins: Type.Optional(Mixins),
+  metadata: Type.Optional(Type.Partial(Metadata)),
+})

@@ -1,0 +1,214 @@
+/**
+ * Item assignments (products and categories): upsert and delete in batches (one round of statements,
+ * one event per changed item), reads enriched with the item's code and name from the directory.
+ */
+import type { Kysely, Selectable, Transaction } from 'kysely'
+import type { DB, ItemAssignmentTable } from '../db/schema.js'
+import { categories as categoryKind, products as productKind } from '../directory/directory-kinds.js'
+import { getEntries, upsertEntries } from '../directory/directory-store.js'
+import type { LanguageMap } from '../domain.js'
+import { ApiError, errors } from '../errors.js'
+import type { EventPayload } from '../events/catalogue.js'
+import { appendEvents, type NewEvent } from '../events/outbox.js'
+import { type AssignmentBody, type AssignmentState, type ItemResult, metadataOf, nextState, stateColumns, stateOf } from './assignment-state.js'
+import type { AssignmentContext } from './customer-assignments.js'
+import { ITEM_TYPES, type ItemType } from './item-assignment-schemas.js'
+import { lockSegment } from './lock-segment.js'
+
+export interface ItemDetails {
+  id: string
+  code?: string
+  name?: LanguageMap
+}
+
+export interface ItemAssignmentInput extends AssignmentBody {
+  itemId: string
+  item?: Omit<ItemDetails, 'id'> & { id?: string }
+}
+
+export interface ItemAssignment {
+  segmentId: string
+  item: ItemDetails
+  type: ItemType
+  mixins?: Record<string, unknown>
+  metadata: ReturnType<typeof metadataOf>
+}
+
+type Row = Selectable<ItemAssignmentTable>
+
+/** The path takes the type in any case; it is stored upper-case. */
+export function parseItemType(raw: string): ItemType {
+  const type = raw.toUpperCase()
+  if (!(ITEM_TYPES as readonly string[]).includes(type)) throw errors.invalidParameter('type', `'${raw}' is neither PRODUCT nor CATEGORY`)
+  return type as ItemType
+}
+
+export function itemSubject(segmentId: string, type: ItemType, itemId: string): string {
+  return `segments/${segmentId}/items/${type}/${itemId}`
+}
+
+const kindOf = (type: ItemType) => (type === 'PRODUCT' ? productKind : categoryKind)
+
+/** Code and name of items, from the directory, in one read per type. */
+async function itemDetails(db: Kysely<DB> | Transaction<DB>, tenant: string, type: ItemType, ids: string[]) {
+  const entries = await getEntries<ItemDetails>(db, tenant, kindOf(type), ids)
+  return new Map([...entries].map(([id, e]) => [id, pick(e)]))
+}
+
+function pick(entry: ItemDetails): ItemDetails {
+  const details: ItemDetails = { id: entry.id }
+  if (entry.code !== undefined) details.code = entry.code
+  if (entry.name !== undefined) details.name = entry.name
+  return details
+}
+
+function present(segmentId: string, type: ItemType, itemId: string, state: AssignmentState, details?: ItemDetails): ItemAssignment {
+  const view: ItemAssignment = { segmentId, item: details ?? { id: itemId }, type, metadata: metadataOf(state) }
+  if (state.mixins) view.mixins = state.mixins
+  return view
+}
+
+/**
+ * Upserts one segment's assignments of one item type. A bad item (stale version, unknown id in strict
+ * mode) gets its error and writes nothing; the others are written. The segment must exist (404).
+ */
+export async function upsertItemAssignments(
+  ctx: AssignmentContext,
+  segmentId: string,
+  type: ItemType,
+  inputs: ItemAssignmentInput[],
+): Promise<ItemResult[]> {
+  return ctx.db.transaction().execute(async (tx) => {
+    await lockSegment(tx, ctx.tenant, segmentId)
+    const ids = inputs.map((i) => i.itemId)
+    const [known, rows] = await Promise.all([itemDetails(tx, ctx.tenant, type, ids), selectForUpdate(tx, ctx.tenant, segmentId, type, ids)])
+    const states = new Map(rows.map((row) => [row.item_id, stateOf(row)]))
+    const now = new Date().toISOString()
+    const results: ItemResult[] = []
+    const written = new Map<string, AssignmentState>()
+    const inline = new Map<string, ItemDetails>()
+    const events: NewEvent<'customer-segment.item-assignment-created' | 'customer-segment.item-assignment-updated'>[] = []
+
+    for (const input of inputs) {
+      try {
+        if (input.item?.id !== undefined && input.item.id !== input.itemId) {
+          throw errors.invalidParameter('item.id', `'${input.item.id}' differs from the item id '${input.itemId}'`)
+        }
+        const stored = inline.get(input.itemId) ?? known.get(input.itemId)
+        const details = input.item ? pick({ ...stored, ...input.item, id: input.itemId }) : stored
+        if (ctx.strict && !details) throw errors.unknownReference(type.toLowerCase(), input.itemId)
+        const { outcome, state } = nextState(states.get(input.itemId), input, now, input.itemId)
+        results.push({ outcome })
+        if (input.item && details) inline.set(input.itemId, details)
+        if (outcome === 'unchanged') continue
+        states.set(input.itemId, state)
+        written.set(input.itemId, state)
+        const payload: EventPayload<'customer-segment.item-assignment-created'> = {
+          ...present(segmentId, type, input.itemId, state, details),
+          tenant: ctx.tenant,
+        }
+        events.push({
+          type: outcome === 'created' ? 'customer-segment.item-assignment-created' : 'customer-segment.item-assignment-updated',
+          tenant: ctx.tenant,
+          subject: itemSubject(segmentId, type, input.itemId),
+          payload,
+        })
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error
+        results.push({ error })
+      }
+    }
+
+    await upsertEntries<ItemDetails>(tx, ctx.tenant, kindOf(type), [...inline.values()], 'merge')
+    if (written.size > 0) {
+      await tx
+        .insertInto('item_assignment')
+        .values([...written].map(([itemId, state]) => ({ tenant: ctx.tenant, segment_id: segmentId, type, item_id: itemId, ...stateColumns(state) })))
+        .onConflict((oc) =>
+          oc.columns(['tenant', 'segment_id', 'type', 'item_id']).doUpdateSet((eb) => ({
+            mixins: eb.ref('excluded.mixins'),
+            metadata_mixins: eb.ref('excluded.metadata_mixins'),
+            version: eb.ref('excluded.version'),
+            modified_at: eb.ref('excluded.modified_at'),
+          })),
+        )
+        .execute()
+    }
+    await appendEvents(tx, events)
+    return results
+  })
+}
+
+function selectForUpdate(tx: Transaction<DB>, tenant: string, segmentId: string, type: ItemType, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([])
+  return tx
+    .selectFrom('item_assignment')
+    .selectAll()
+    .where('tenant', '=', tenant)
+    .where('segment_id', '=', segmentId)
+    .where('type', '=', type)
+    .where('item_id', 'in', [...new Set(ids)])
+    .forUpdate()
+    .execute()
+}
+
+/** Deletes one segment's assignments of one item type; each one that existed gets its deleted event. */
+export async function deleteItemAssignments(
+  ctx: Omit<AssignmentContext, 'strict'>,
+  segmentId: string,
+  type: ItemType,
+  ids: string[],
+): Promise<ItemResult[]> {
+  return ctx.db.transaction().execute(async (tx) => {
+    await lockSegment(tx, ctx.tenant, segmentId)
+    if (ids.length === 0) return []
+    const deleted = await tx
+      .deleteFrom('item_assignment')
+      .where('tenant', '=', ctx.tenant)
+      .where('segment_id', '=', segmentId)
+      .where('type', '=', type)
+      .where('item_id', 'in', [...new Set(ids)])
+      .returning('item_id')
+      .execute()
+    const gone = new Set(deleted.map((d) => d.item_id))
+    const events: NewEvent<'customer-segment.item-assignment-deleted'>[] = []
+    const results: ItemResult[] = ids.map((itemId) => {
+      if (!gone.delete(itemId)) return { outcome: 'absent' }
+      events.push({
+        type: 'customer-segment.item-assignment-deleted',
+        tenant: ctx.tenant,
+        subject: itemSubject(segmentId, type, itemId),
+        payload: { itemId, segmentId, type, tenant: ctx.tenant },
+      })
+      return { outcome: 'deleted' }
+    })
+    await appendEvents(tx, events)
+    return results
+  })
+}
+
+/** Enriches assignment rows from the directory, in at most two reads whatever the number of rows. */
+export async function enrichItemAssignments(db: Kysely<DB>, tenant: string, rows: Row[]): Promise<ItemAssignment[]> {
+  const ids = (type: ItemType) => rows.filter((r) => r.type === type).map((r) => r.item_id)
+  const [products, categories] = await Promise.all([
+    itemDetails(db, tenant, 'PRODUCT', ids('PRODUCT')),
+    itemDetails(db, tenant, 'CATEGORY', ids('CATEGORY')),
+  ])
+  return rows.map((row) =>
+    present(row.segment_id, row.type, row.item_id, stateOf(row), (row.type === 'PRODUCT' ? products : categories).get(row.item_id)),
+  )
+}
+
+export async function getItemAssignment(db: Kysely<DB>, tenant: string, segmentId: string, type: ItemType, itemId: string) {
+  const row = await db
+    .selectFrom('item_assignment')
+    .selectAll()
+    .where('tenant', '=', tenant)
+    .where('segment_id', '=', segmentId)
+    .where('type', '=', type)
+    .where('item_id', '=', itemId)
+    .executeTakeFirst()
+  if (!row) throw errors.notFound(itemId)
+  const [view] = await enrichItemAssignments(db, tenant, [row])
+  return view
+}
