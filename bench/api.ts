@@ -96,8 +96,10 @@ function cleanup(): Promise<void> {
   return cleaning
 }
 
+let interrupted = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    interrupted = true
     console.error(`\n${signal}: cleaning up…`)
     void cleanup().finally(() => process.exit(130))
   })
@@ -616,8 +618,10 @@ async function main(): Promise<void> {
 try {
   await main()
 } catch (error) {
-  console.error('benchmark failed:', error)
-  process.exitCode = 1
+  if (!interrupted) {
+    console.error('benchmark failed:', error)
+    process.exitCode = 1
+  }
 } finally {
   await cleanup()
 }

@@ -36,7 +36,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   try {
     await migrate(database)
     const verifyToken = createTokenVerifier(config, resolveSigningSecret(config, { create: true }))
-    const app = await buildApp({ database, verifyToken, logger: loggerOptions(config) })
+    const app = await buildApp({ database, verifyToken, logger: loggerOptions(config), directoryStrict: config.directoryStrict })
     const url = await app.listen({ port: config.port, host: config.host })
     app.log.info({ engine: database.engine, dataDir: database.engine === 'pglite' ? config.dataDir : undefined }, 'customer segment service ready')
     return {

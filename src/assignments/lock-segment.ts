@@ -2,7 +2,7 @@
  * Assignments hang off a segment: writing one first takes a key-share lock on the segment row, so the
  * segment cannot be deleted under it (and a missing segment answers 404 before anything is written).
  */
-import type { Kysely, Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { errors } from '../errors.js'
 
@@ -14,10 +14,5 @@ export async function lockSegment(tx: Transaction<DB>, tenant: string, segmentId
     .where('id', '=', segmentId)
     .forKeyShare()
     .executeTakeFirst()
-  if (!row) throw errors.notFound(segmentId)
-}
-
-export async function requireSegment(db: Kysely<DB>, tenant: string, segmentId: string): Promise<void> {
-  const row = await db.selectFrom('segment').select('id').where('tenant', '=', tenant).where('id', '=', segmentId).executeTakeFirst()
   if (!row) throw errors.notFound(segmentId)
 }

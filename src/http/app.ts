@@ -13,7 +13,9 @@ import { registerAuthentication } from './plugins/authenticate.js'
 import { registerErrorHandler, renderFrameworkError } from './plugins/error-handler.js'
 import { registerOpenApi } from './plugins/openapi.js'
 import { directoryRoutes } from './routes/directory.js'
+import { customerAssignmentRoutes } from './routes/customer-assignments.js'
 import { eventRoutes } from './routes/events.js'
+import { itemAssignmentRoutes } from './routes/item-assignments.js'
 import { healthRoutes } from './routes/health.js'
 import { segmentRoutes } from './routes/segments.js'
 
@@ -22,9 +24,11 @@ export interface AppOptions {
   verifyToken: TokenVerifier
   /** A pino logger configuration, or false for none (tests). */
   logger?: FastifyServerOptions['logger']
+  /** Refuse assignments of ids the directory does not know (DIRECTORY_STRICT). */
+  directoryStrict?: boolean
 }
 
-export async function buildApp({ database, verifyToken, logger = false }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ database, verifyToken, logger = false, directoryStrict = false }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
     bodyLimit: 10 * 1024 * 1024,
@@ -64,6 +68,8 @@ export async function buildApp({ database, verifyToken, logger = false }: AppOpt
   await registerOpenApi(app)
   healthRoutes(app, database)
   segmentRoutes(app, database)
+  customerAssignmentRoutes(app, database, { strict: directoryStrict })
+  itemAssignmentRoutes(app, database, { strict: directoryStrict })
   directoryRoutes(app, database)
   eventRoutes(app, database)
   return app

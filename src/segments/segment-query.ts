@@ -1,10 +1,12 @@
 /** Listing and searching segments: `q`, sort and paging compiled to one parameterized query (+ count). */
 import type { Kysely } from 'kysely'
+import { isMemberOf, type Membership } from '../assignments/membership.js'
 import type { DB } from '../db/schema.js'
 import type { FieldMap } from '../query/field-map.js'
 import { parsePaging } from '../query/paging.js'
 import { compileQ } from '../query/q-compiler.js'
 import { compileSort, sortBy } from '../query/sort.js'
+import { isEffective } from './effective.js'
 import { rowToSegment } from './segment-rows.js'
 import type { Segment } from './segment-schemas.js'
 
@@ -32,13 +34,19 @@ export interface SegmentListQuery {
   withTotal: boolean
   /** Language for a localized sort key written without one. */
   language?: string
+  /** Only segments this customer is assigned to. */
+  member?: Membership
+  /** Only effective segments. */
+  onlyEffective?: boolean
 }
 
 export async function listSegments(db: Kysely<DB>, tenant: string, query: SegmentListQuery): Promise<{ items: Segment[]; total?: number }> {
   const where = compileQ(query.q, segmentFields)
   const order = compileSort(query.sort, segmentFields, { defaultLanguage: query.language })
   const paging = parsePaging(query)
-  const matching = db.selectFrom('segment').where('tenant', '=', tenant).where(where)
+  let matching = db.selectFrom('segment').where('tenant', '=', tenant).where(where)
+  if (query.member) matching = matching.where(isMemberOf('segment.tenant', 'segment.id', query.member))
+  if (query.onlyEffective) matching = matching.where(isEffective('segment'))
   const rows = await matching
     .selectAll()
     .$call(sortBy(order))

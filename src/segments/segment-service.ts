@@ -27,6 +27,13 @@ export interface SegmentContext {
 
 export type UpsertOutcome = { outcome: 'created'; id: string } | { outcome: 'updated' | 'unchanged'; id: string }
 
+/** Ids that are path words of the API (`/segments/bulk`, …): a segment so named could not be addressed. */
+const RESERVED_IDS = new Set(['bulk', 'search', 'match', 'items'])
+
+function checkId(id: string): void {
+  if (RESERVED_IDS.has(id)) throw errors.invalidParameter('id', `'${id}' is reserved; choose another id`)
+}
+
 /** Generated ids are lowercase 24-hex, like the platform's. */
 export function generateId(): string {
   return randomBytes(12).toString('hex')
@@ -134,12 +141,14 @@ async function update(tx: Transaction<DB>, tenant: string, stored: Segment, cont
 export async function createSegment(ctx: SegmentContext, input: SegmentCreation): Promise<string> {
   const content = toContent(input, ctx.language)
   const id = input.id ?? generateId()
+  checkId(id)
   const created = await ctx.db.transaction().execute((tx) => create(tx, ctx.tenant, id, content))
   if (!created) throw errors.alreadyExists(id)
   return id
 }
 
 export async function upsertSegment(ctx: SegmentContext, id: string, input: SegmentUpdate): Promise<UpsertOutcome> {
+  checkId(id)
   if (input.id !== undefined && input.id !== id) {
     throw errors.invalidParameter('id', `the body id '${input.id}' differs from the path id '${id}'`)
   }

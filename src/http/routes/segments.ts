@@ -24,14 +24,16 @@ import {
   type SegmentContext,
   upsertSegment,
 } from '../../segments/segment-service.js'
+import { requireVisibleSegment } from '../../assignments/visible-segment.js'
 import type { Database } from '../../db/database.js'
+import { readerOf } from '../reader.js'
 import { bulkEntry, itemChecker, runBulk } from './bulk.js'
 import { BooleanParam, errorResponses, header, ListQuery, sendTotalCount, TenantParam, wantsTotalCount } from './common.js'
 
 // Bulk items run one by one, each in its own service transaction, so one bad item does not undo the others.
 const MAX_BULK = 200
 const manage = { scopes: [SCOPES.segmentManage] }
-const read = { scopes: [SCOPES.segmentRead] }
+const read = { scopes: [SCOPES.segmentRead, SCOPES.segmentReadOwn] }
 const tags = ['Segments']
 
 const TenantParams = Type.Object({ tenant: TenantParam })
@@ -41,6 +43,7 @@ const ReadHeaders = Type.Object({
   'accept-language': Type.Optional(Type.String()),
   'x-total-count': Type.Optional(Type.String()),
 })
+const ReaderQuery = { customerId: Type.Optional(ResourceId), legalEntityId: Type.Optional(ResourceId) }
 const ForceDeleteQuery = Type.Object({ forceDelete: Type.Optional(BooleanParam) })
 
 type Params = { tenant: string; segmentId: string }
@@ -68,8 +71,11 @@ export function segmentRoutes(app: FastifyInstance, database: Database): void {
 
   const list = async (request: FastifyRequest<{ Params: { tenant: string }; Querystring: Record<string, string | undefined> }>, q: string | undefined) => {
     const languages = parseAcceptLanguage(header(request, 'accept-language'))
+    const reader = readerOf(request, request.query)
     const result = await listSegments(database.db, request.params.tenant, {
       q,
+      member: reader.member,
+      onlyEffective: reader.onlyEffective,
       sort: request.query.sort,
       pageNumber: request.query.pageNumber,
       pageSize: request.query.pageSize,
@@ -84,7 +90,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database): void {
     base,
     {
       config: read,
-      schema: { tags, summary: 'List segments', params: TenantParams, querystring: Type.Object(ListQuery), headers: ReadHeaders, response: { 200: Type.Array(SegmentResponse), ...errorResponses } },
+      schema: { tags, summary: 'List segments', params: TenantParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery }), headers: ReadHeaders, response: { 200: Type.Array(SegmentResponse), ...errorResponses } },
     },
     async (request, reply) => {
       const { items, total } = await list(request, request.query.q)
@@ -101,7 +107,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database): void {
         tags,
         summary: 'Search segments',
         params: TenantParams,
-        querystring: Type.Object({ ...ListQuery, q: Type.Optional(Type.Never()) }),
+        querystring: Type.Object({ ...ListQuery, ...ReaderQuery, q: Type.Optional(Type.Never()) }),
         headers: ReadHeaders,
         body: SearchBody,
         response: { 200: Type.Array(SegmentResponse), ...errorResponses },
@@ -114,7 +120,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database): void {
     },
   )
 
-  app.get<{ Params: Params; Querystring: { fields?: string } }>(
+  app.get<{ Params: Params; Querystring: { fields?: string; legalEntityId?: string } }>(
     `${base}/:segmentId`,
     {
       config: read,
@@ -122,13 +128,16 @@ export function segmentRoutes(app: FastifyInstance, database: Database): void {
         tags,
         summary: 'Read a segment',
         params: SegmentParams,
-        querystring: Type.Object({ fields: ListQuery.fields }),
+        querystring: Type.Object({ fields: ListQuery.fields, legalEntityId: ReaderQuery.legalEntityId }),
         headers: ReadHeaders,
         response: { 200: SegmentResponse, ...errorResponses },
       },
     },
     async (request) => {
-      const segment = await getSegment({ db: database.db, tenant: request.params.tenant }, request.params.segmentId)
+      const { tenant, segmentId } = request.params
+      const reader = readerOf(request, request.query)
+      if (reader.isCustomer) await requireVisibleSegment(database.db, tenant, segmentId, reader)
+      const segment = await getSegment({ db: database.db, tenant }, segmentId)
       return presentSegment(segment, parseAcceptLanguage(header(request, 'accept-language')), request.query.fields)
     },
   )

@@ -1,0 +1,125 @@
+/** Customer assignments: `/customer-segment/{tenant}/segments/{segmentId}/customers…` (B2C and B2B). */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { listCustomerAssignments } from '../../assignments/customer-assignment-query.js'
+import {
+  CustomerAssignmentResponse,
+  CustomerAssignmentUpsert,
+  CustomerAssignmentUpsertBulk,
+  CustomerKey,
+} from '../../assignments/customer-assignment-schemas.js'
+import {
+  type AssignmentContext,
+  deleteCustomerAssignments,
+  getCustomerAssignment,
+  upsertCustomerAssignments,
+} from '../../assignments/customer-assignments.js'
+import { requireVisibleSegment } from '../../assignments/visible-segment.js'
+import { SCOPES } from '../../auth/principal.js'
+import type { Database } from '../../db/database.js'
+import { projectFields } from '../../query/fields.js'
+import { schemaChecker } from '../../schema-check.js'
+import { ResourceId, SearchBody } from '../../segments/segment-schemas.js'
+import { readerOf } from '../reader.js'
+import { runAssignmentBulk, singleStatus } from './assignment-bulk.js'
+import { BulkResult } from '../../segments/segment-schemas.js'
+import { errorResponses, ListQuery, sendTotalCount, TenantParam, wantsTotalCount } from './common.js'
+
+const tags = ['Customers Assignments']
+const manage = { scopes: [SCOPES.segmentManage] }
+const read = { scopes: [SCOPES.segmentRead] }
+const readOrOwn = { scopes: [SCOPES.segmentRead, SCOPES.segmentReadOwn] }
+
+const SegmentParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId })
+const B2CParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId, customerId: ResourceId })
+const B2BParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId, customerId: ResourceId, legalEntityId: ResourceId })
+const FieldsQuery = Type.Object({ fields: ListQuery.fields })
+
+type Params = { tenant: string; segmentId: string; customerId: string; legalEntityId?: string }
+type ListRequest = FastifyRequest<{ Params: { tenant: string; segmentId: string }; Querystring: Record<string, string | undefined> }>
+
+export function customerAssignmentRoutes(app: FastifyInstance, database: Database, options: { strict: boolean }): void {
+  const base = '/customer-segment/:tenant/segments/:segmentId/customers'
+  const context = (tenant: string): AssignmentContext => ({ db: database.db, tenant, strict: options.strict })
+
+  const list = async (request: ListRequest, reply: { header(name: string, value: string): unknown }, q: string | undefined) => {
+    const { tenant, segmentId } = request.params
+    const reader = readerOf(request)
+    await requireVisibleSegment(database.db, tenant, segmentId, reader)
+    const { items, total } = await listCustomerAssignments(database.db, tenant, segmentId, {
+      q,
+      sort: request.query.sort,
+      pageNumber: request.query.pageNumber,
+      pageSize: request.query.pageSize,
+      withTotal: wantsTotalCount(request),
+      ...reader.member,
+    })
+    sendTotalCount(reply as never, total)
+    return items.map((item) => projectFields(item, request.query.fields))
+  }
+
+  const listResponse = { 200: Type.Array(CustomerAssignmentResponse), ...errorResponses }
+  app.get(base, { config: readOrOwn, schema: { tags, summary: 'List a segment’s customer assignments', params: SegmentParams, querystring: Type.Object(ListQuery), response: listResponse } }, (request, reply) =>
+    list(request as ListRequest, reply, (request as ListRequest).query.q),
+  )
+  app.post(
+    `${base}/search`,
+    { config: read, schema: { tags, summary: 'Search a segment’s customer assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, q: Type.Optional(Type.Never()) }), body: SearchBody, response: listResponse } },
+    (request, reply) => list(request as ListRequest, reply, (request.body as { q?: string }).q),
+  )
+
+  for (const [path, params, label] of [
+    [`${base}/:customerId`, B2CParams, 'B2C'],
+    [`${base}/:customerId/:legalEntityId`, B2BParams, 'B2B'],
+  ] as const) {
+    app.get<{ Params: Params; Querystring: { fields?: string } }>(
+      path,
+      { config: read, schema: { tags, summary: `[${label}] Read a customer assignment`, params, querystring: FieldsQuery, response: { 200: CustomerAssignmentResponse, ...errorResponses } } },
+      async (request) => {
+        const { tenant, segmentId, customerId, legalEntityId = '' } = request.params
+        await requireVisibleSegment(database.db, tenant, segmentId)
+        return projectFields(await getCustomerAssignment(database.db, tenant, segmentId, customerId, legalEntityId), request.query.fields)
+      },
+    )
+    app.put<{ Params: Params; Body: CustomerAssignmentUpsert }>(
+      path,
+      { config: manage, schema: { tags, summary: `[${label}] Upsert a customer assignment`, params, body: CustomerAssignmentUpsert, response: { 201: Type.Null(), 204: Type.Null(), ...errorResponses } } },
+      async (request, reply) => {
+        const { tenant, segmentId, customerId, legalEntityId } = request.params
+        const [result] = await upsertCustomerAssignments(context(tenant), segmentId, [{ ...request.body, customerId, legalEntityId }])
+        return reply.code(singleStatus(result)).send()
+      },
+    )
+    app.delete<{ Params: Params }>(
+      path,
+      { config: manage, schema: { tags, summary: `[${label}] Remove a customer from a segment`, params, response: { 204: Type.Null(), ...errorResponses } } },
+      async (request, reply) => {
+        const { tenant, segmentId, customerId, legalEntityId } = request.params
+        await deleteCustomerAssignments(context(tenant), segmentId, [{ customerId, legalEntityId }])
+        return reply.code(204).send()
+      },
+    )
+  }
+
+  const bulkResponse = { 207: Type.Array(BulkResult), ...errorResponses }
+  const checkUpsert = schemaChecker<CustomerAssignmentUpsertBulk>(CustomerAssignmentUpsertBulk)
+  const checkKey = schemaChecker<CustomerKey>(CustomerKey)
+  app.put<{ Params: { tenant: string; segmentId: string }; Body: unknown[] }>(
+    `${base}/bulk`,
+    { config: manage, schema: { tags, summary: 'Upsert customer assignments in bulk', params: SegmentParams, body: Type.Array(Type.Unknown()), response: bulkResponse } },
+    async (request, reply) => {
+      const { tenant, segmentId } = request.params
+      const results = await runAssignmentBulk(request.body, checkUpsert, (items) => upsertCustomerAssignments(context(tenant), segmentId, items))
+      return reply.code(207).send(results)
+    },
+  )
+  app.delete<{ Params: { tenant: string; segmentId: string }; Body: unknown[] }>(
+    `${base}/bulk`,
+    { config: manage, schema: { tags, summary: 'Remove customers from a segment in bulk', params: SegmentParams, body: Type.Array(Type.Unknown()), response: bulkResponse } },
+    async (request, reply) => {
+      const { tenant, segmentId } = request.params
+      const results = await runAssignmentBulk(request.body, checkKey, (keys) => deleteCustomerAssignments(context(tenant), segmentId, keys))
+      return reply.code(207).send(results)
+    },
+  )
+}

@@ -1,0 +1,250 @@
+/**
+ * Item assignments and the storefront's item questions: a segment's items
+ * (`/segments/{segmentId}/items…`), items across segments (`/segments/items`), `segments/match` and
+ * `segments/items/category-trees`.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { categoryTrees, type CategoryNode } from '../../assignments/category-trees.js'
+import type { AssignmentContext } from '../../assignments/customer-assignments.js'
+import { listItemAssignments } from '../../assignments/item-assignment-query.js'
+import { ItemAssignmentResponse, ItemAssignmentUpsert, ItemAssignmentUpsertBulk } from '../../assignments/item-assignment-schemas.js'
+import {
+  deleteItemAssignments,
+  getItemAssignment,
+  type ItemAssignment,
+  parseItemType,
+  upsertItemAssignments,
+} from '../../assignments/item-assignments.js'
+import { matchProducts } from '../../assignments/match-products.js'
+import { requireVisibleSegment } from '../../assignments/visible-segment.js'
+import { SCOPES } from '../../auth/principal.js'
+import type { Database } from '../../db/database.js'
+import { LanguageMap } from '../../domain.js'
+import { parseAcceptLanguage, pickLanguage } from '../../i18n/languages.js'
+import { projectFields } from '../../query/fields.js'
+import { schemaChecker } from '../../schema-check.js'
+import { BulkResult, ResourceId, SearchBody } from '../../segments/segment-schemas.js'
+import { readerOf } from '../reader.js'
+import { runAssignmentBulk, singleStatus } from './assignment-bulk.js'
+import { BooleanParam, errorResponses, header, ListQuery, sendTotalCount, TenantParam, wantsTotalCount } from './common.js'
+
+const tags = ['Items Assignments']
+const manage = { scopes: [SCOPES.segmentManage] }
+const readOrOwn = { scopes: [SCOPES.segmentRead, SCOPES.segmentReadOwn] }
+
+const SegmentParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId })
+const TypeParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId, type: Type.String({ maxLength: 20 }) })
+const ItemParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId, type: Type.String({ maxLength: 20 }), itemId: ResourceId })
+const ReaderQuery = { customerId: Type.Optional(ResourceId), legalEntityId: Type.Optional(ResourceId) }
+
+const MatchBody = Type.Object(
+  {
+    siteCode: Type.String({ minLength: 1, maxLength: 255 }),
+    items: Type.Array(Type.Object({ id: ResourceId }, { additionalProperties: false }), { maxItems: 1000 }),
+    segmentIds: Type.Array(ResourceId, { maxItems: 1000 }),
+  },
+  { additionalProperties: false },
+)
+
+const Localized = Type.Union([LanguageMap, Type.String()])
+const CategoryTreeNode = Type.Object(
+  {
+    id: Type.String(),
+    parentId: Type.Optional(Type.String()),
+    code: Type.Optional(Type.String()),
+    name: Type.Optional(Localized),
+    localizedDescription: Type.Optional(Localized),
+    localizedSlug: Type.Optional(Localized),
+    ecn: Type.Optional(Type.Array(Type.String())),
+    validity: Type.Optional(Type.Object({ from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) })),
+    position: Type.Optional(Type.Integer()),
+    published: Type.Optional(Type.Boolean()),
+    isSegmentAssigned: Type.Boolean(),
+    subcategories: Type.Array(Type.Object({}, { additionalProperties: true })),
+  },
+)
+
+type Query = Record<string, string | undefined>
+type Params = { tenant: string; segmentId: string; type: string; itemId: string }
+
+function localizeItem(item: ItemAssignment, languages: string[] | undefined) {
+  if (!languages || !item.item.name) return item
+  return { ...item, item: { ...item.item, name: pickLanguage(item.item.name, languages) } }
+}
+
+function localizeTree(nodes: CategoryNode[], languages: string[] | undefined): unknown[] {
+  if (!languages) return nodes
+  const pick = (map?: Record<string, string>) => (map ? pickLanguage(map, languages) : undefined)
+  return nodes.map((node) => {
+    const { name, localizedDescription, localizedSlug, subcategories, ...rest } = node
+    return Object.fromEntries(
+      Object.entries({
+        ...rest,
+        name: pick(name),
+        localizedDescription: pick(localizedDescription),
+        localizedSlug: pick(localizedSlug),
+        subcategories: localizeTree(subcategories, languages),
+      }).filter(([, v]) => v !== undefined),
+    )
+  })
+}
+
+export function itemAssignmentRoutes(app: FastifyInstance, database: Database, options: { strict: boolean }): void {
+  const segments = '/customer-segment/:tenant/segments'
+  const base = `${segments}/:segmentId/items`
+  const context = (tenant: string): AssignmentContext => ({ db: database.db, tenant, strict: options.strict })
+
+  const list = async (request: FastifyRequest, reply: FastifyReply, q: string | undefined, segmentId?: string) => {
+    const query = request.query as Query
+    const { tenant } = request.params as { tenant: string }
+    const reader = readerOf(request, query)
+    if (segmentId !== undefined) await requireVisibleSegment(database.db, tenant, segmentId, reader)
+    const { items, total } = await listItemAssignments(database.db, tenant, {
+      q,
+      sort: query.sort,
+      pageNumber: query.pageNumber,
+      pageSize: query.pageSize,
+      withTotal: wantsTotalCount(request),
+      segmentId,
+      siteCode: query.siteCode,
+      onlyActive: reader.onlyEffective || query.onlyActive === 'true',
+      member: reader.member,
+    })
+    sendTotalCount(reply, total)
+    const languages = parseAcceptLanguage(header(request, 'accept-language'))
+    return items.map((item) => projectFields(localizeItem(item, languages), query.fields))
+  }
+  const listResponse = { 200: Type.Array(ItemAssignmentResponse), ...errorResponses }
+
+  app.get(
+    `${segments}/items`,
+    {
+      config: readOrOwn,
+      schema: {
+        tags,
+        summary: 'List item assignments across segments',
+        params: Type.Object({ tenant: TenantParam }),
+        querystring: Type.Object({ ...ListQuery, ...ReaderQuery, siteCode: Type.Optional(Type.String()), onlyActive: Type.Optional(BooleanParam) }),
+        response: listResponse,
+      },
+    },
+    (request, reply) => list(request, reply, (request.query as Query).q),
+  )
+
+  app.get(
+    base,
+    { config: readOrOwn, schema: { tags, summary: 'List a segment’s item assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery }), response: listResponse } },
+    (request, reply) => list(request, reply, (request.query as Query).q, (request.params as { segmentId: string }).segmentId),
+  )
+  app.post(
+    `${base}/search`,
+    {
+      config: readOrOwn,
+      schema: { tags, summary: 'Search a segment’s item assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery, q: Type.Optional(Type.Never()) }), body: SearchBody, response: listResponse },
+    },
+    (request, reply) => list(request, reply, (request.body as { q?: string }).q, (request.params as { segmentId: string }).segmentId),
+  )
+
+  app.get<{ Params: Params; Querystring: Query }>(
+    `${base}/:type/:itemId`,
+    {
+      config: readOrOwn,
+      schema: { tags, summary: 'Read an item assignment', params: ItemParams, querystring: Type.Object({ fields: ListQuery.fields, ...ReaderQuery }), response: { 200: ItemAssignmentResponse, ...errorResponses } },
+    },
+    async (request) => {
+      const { tenant, segmentId, type, itemId } = request.params
+      await requireVisibleSegment(database.db, tenant, segmentId, readerOf(request, request.query))
+      const item = await getItemAssignment(database.db, tenant, segmentId, parseItemType(type), itemId)
+      return projectFields(localizeItem(item, parseAcceptLanguage(header(request, 'accept-language'))), request.query.fields)
+    },
+  )
+  app.put<{ Params: Params; Body: ItemAssignmentUpsert }>(
+    `${base}/:type/:itemId`,
+    { config: manage, schema: { tags, summary: 'Upsert an item assignment', params: ItemParams, body: ItemAssignmentUpsert, response: { 201: Type.Null(), 204: Type.Null(), ...errorResponses } } },
+    async (request, reply) => {
+      const { tenant, segmentId, type, itemId } = request.params
+      const [result] = await upsertItemAssignments(context(tenant), segmentId, parseItemType(type), [{ ...request.body, itemId }])
+      return reply.code(singleStatus(result)).send()
+    },
+  )
+  app.delete<{ Params: Params }>(
+    `${base}/:type/:itemId`,
+    { config: manage, schema: { tags, summary: 'Remove an item assignment', params: ItemParams, response: { 204: Type.Null(), ...errorResponses } } },
+    async (request, reply) => {
+      const { tenant, segmentId, type, itemId } = request.params
+      await deleteItemAssignments(context(tenant), segmentId, parseItemType(type), [itemId])
+      return reply.code(204).send()
+    },
+  )
+
+  const bulkResponse = { 207: Type.Array(BulkResult), ...errorResponses }
+  const checkUpsert = schemaChecker<ItemAssignmentUpsertBulk>(ItemAssignmentUpsertBulk)
+  const checkId = schemaChecker<string>(ResourceId)
+  app.put<{ Params: Omit<Params, 'itemId'>; Body: unknown[] }>(
+    `${base}/:type/bulk`,
+    { config: manage, schema: { tags, summary: 'Upsert item assignments in bulk', params: TypeParams, body: Type.Array(Type.Unknown()), response: bulkResponse } },
+    async (request, reply) => {
+      const { tenant, segmentId } = request.params
+      const type = parseItemType(request.params.type)
+      const results = await runAssignmentBulk(request.body, checkUpsert, (items) =>
+        upsertItemAssignments(context(tenant), segmentId, type, items.map(({ id, ...rest }) => ({ ...rest, itemId: id }))),
+      )
+      return reply.code(207).send(results)
+    },
+  )
+  app.delete<{ Params: Omit<Params, 'itemId'>; Body: unknown[] }>(
+    `${base}/:type/bulk`,
+    { config: manage, schema: { tags, summary: 'Remove item assignments in bulk', params: TypeParams, body: Type.Array(Type.Unknown()), response: bulkResponse } },
+    async (request, reply) => {
+      const { tenant, segmentId } = request.params
+      const type = parseItemType(request.params.type)
+      const results = await runAssignmentBulk(request.body, checkId, (ids) => deleteItemAssignments(context(tenant), segmentId, type, ids))
+      return reply.code(207).send(results)
+    },
+  )
+
+  app.post<{ Params: { tenant: string }; Querystring: Query; Body: { siteCode: string; items: { id: string }[]; segmentIds: string[] } }>(
+    `${segments}/match`,
+    {
+      config: { scopes: [SCOPES.segmentManage, SCOPES.segmentRead, SCOPES.segmentReadOwn] },
+      schema: {
+        tags: ['Segments'],
+        summary: 'Which products belong to segments, directly or through a category',
+        params: Type.Object({ tenant: TenantParam }),
+        querystring: Type.Object(ReaderQuery),
+        body: MatchBody,
+        response: { 200: Type.Array(Type.Object({ id: Type.String() })), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const reader = readerOf(request, request.query, [SCOPES.segmentManage, SCOPES.segmentRead])
+      const ids = await matchProducts(database.db, request.params.tenant, {
+        siteCode: request.body.siteCode,
+        productIds: request.body.items.map((item) => item.id),
+        segmentIds: request.body.segmentIds,
+        member: reader.member,
+      })
+      return ids.map((id) => ({ id }))
+    },
+  )
+
+  app.get<{ Params: { tenant: string }; Querystring: Query }>(
+    `${segments}/items/category-trees`,
+    {
+      config: readOrOwn,
+      schema: {
+        tags,
+        summary: 'Category trees of the categories assigned to effective segments',
+        params: Type.Object({ tenant: TenantParam }),
+        querystring: Type.Object({ ...ReaderQuery, siteCode: Type.Optional(Type.String()) }),
+        response: { 200: Type.Array(CategoryTreeNode), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const reader = readerOf(request, request.query)
+      const trees = await categoryTrees(database.db, request.params.tenant, { siteCode: request.query.siteCode, member: reader.member })
+      return localizeTree(trees, parseAcceptLanguage(header(request, 'accept-language')))
+    },
+  )
+}
