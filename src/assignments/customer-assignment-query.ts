@@ -2,9 +2,8 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { FieldMap } from '../query/field-map.js'
-import { parsePaging } from '../query/paging.js'
+import { fetchPage, type PageRequest } from '../query/list-page.js'
 import { compileQ } from '../query/q-compiler.js'
-import { compileSort, sortBy } from '../query/sort.js'
 import { type CustomerAssignment, enrichCustomerAssignments } from './customer-assignments.js'
 
 export const customerAssignmentFields: FieldMap = {
@@ -21,12 +20,8 @@ export const customerAssignmentFields: FieldMap = {
   'mixins.*': { type: 'json', column: 'ca.mixins' },
 }
 
-export interface AssignmentListQuery {
+export interface AssignmentListQuery extends PageRequest {
   q?: string
-  sort?: string
-  pageNumber?: string
-  pageSize?: string
-  withTotal: boolean
   /** Only this customer's assignments (a customer reading their own). */
   customerId?: string
   legalEntityId?: string
@@ -38,8 +33,6 @@ export async function listCustomerAssignments(
   segmentId: string,
   query: AssignmentListQuery,
 ): Promise<{ items: CustomerAssignment[]; total?: number }> {
-  const paging = parsePaging(query)
-  const order = compileSort(query.sort, customerAssignmentFields)
   let matching = db
     .selectFrom('customer_assignment as ca')
     .leftJoin('directory_customer as dc', (join) => join.onRef('dc.tenant', '=', 'ca.tenant').onRef('dc.id', '=', 'ca.customer_id'))
@@ -50,16 +43,6 @@ export async function listCustomerAssignments(
   if (query.customerId !== undefined) {
     matching = matching.where('ca.customer_id', '=', query.customerId).where('ca.legal_entity_id', 'in', ['', query.legalEntityId ?? ''])
   }
-  const rows = await matching
-    .selectAll('ca')
-    .$call(sortBy(order))
-    .orderBy('ca.customer_id')
-    .orderBy('ca.legal_entity_id')
-    .limit(paging.limit)
-    .offset(paging.offset)
-    .execute()
-  const items = await enrichCustomerAssignments(db, tenant, rows)
-  if (!query.withTotal) return { items }
-  const { count } = await matching.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
-  return { items, total: Number(count) }
+  const { rows, total } = await fetchPage(matching, (q) => q.selectAll('ca'), customerAssignmentFields, ['ca.customer_id', 'ca.legal_entity_id'], query)
+  return { items: await enrichCustomerAssignments(db, tenant, rows), total }
 }

@@ -5,9 +5,8 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { FieldMap } from '../query/field-map.js'
-import { parsePaging } from '../query/paging.js'
+import { fetchPage, type PageRequest } from '../query/list-page.js'
 import { compileQ } from '../query/q-compiler.js'
-import { compileSort, sortBy } from '../query/sort.js'
 import { isEffective } from '../segments/effective.js'
 import { type ItemAssignment, enrichItemAssignments } from './item-assignments.js'
 import { isMemberOf, type Membership } from './membership.js'
@@ -23,12 +22,8 @@ export const itemAssignmentFields: FieldMap = {
   'mixins.*': { type: 'json', column: 'ia.mixins' },
 }
 
-export interface ItemListQuery {
+export interface ItemListQuery extends PageRequest {
   q?: string
-  sort?: string
-  pageNumber?: string
-  pageSize?: string
-  withTotal: boolean
   segmentId?: string
   siteCode?: string
   /** Only assignments of effective segments. */
@@ -37,8 +32,6 @@ export interface ItemListQuery {
 }
 
 export async function listItemAssignments(db: Kysely<DB>, tenant: string, query: ItemListQuery): Promise<{ items: ItemAssignment[]; total?: number }> {
-  const paging = parsePaging(query)
-  const order = compileSort(query.sort, itemAssignmentFields)
   let matching = db
     .selectFrom('item_assignment as ia')
     .innerJoin('segment as s', (join) => join.onRef('s.tenant', '=', 'ia.tenant').onRef('s.id', '=', 'ia.segment_id'))
@@ -48,17 +41,6 @@ export async function listItemAssignments(db: Kysely<DB>, tenant: string, query:
   if (query.siteCode !== undefined) matching = matching.where('s.site_code', '=', query.siteCode)
   if (query.onlyActive) matching = matching.where(isEffective('s'))
   if (query.member) matching = matching.where(isMemberOf('ia.tenant', 'ia.segment_id', query.member))
-  const rows = await matching
-    .selectAll('ia')
-    .$call(sortBy(order))
-    .orderBy('ia.segment_id')
-    .orderBy('ia.type')
-    .orderBy('ia.item_id')
-    .limit(paging.limit)
-    .offset(paging.offset)
-    .execute()
-  const items = await enrichItemAssignments(db, tenant, rows)
-  if (!query.withTotal) return { items }
-  const { count } = await matching.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
-  return { items, total: Number(count) }
+  const { rows, total } = await fetchPage(matching, (q) => q.selectAll('ia'), itemAssignmentFields, ['ia.segment_id', 'ia.type', 'ia.item_id'], query)
+  return { items: await enrichItemAssignments(db, tenant, rows), total }
 }

@@ -3,9 +3,8 @@ import type { Kysely } from 'kysely'
 import { isMemberOf, type Membership } from '../assignments/membership.js'
 import type { DB } from '../db/schema.js'
 import type { FieldMap } from '../query/field-map.js'
-import { parsePaging } from '../query/paging.js'
+import { fetchPage, type PageRequest } from '../query/list-page.js'
 import { compileQ } from '../query/q-compiler.js'
-import { compileSort, sortBy } from '../query/sort.js'
 import { isEffective } from './effective.js'
 import { rowToSegment } from './segment-rows.js'
 import type { Segment } from './segment-schemas.js'
@@ -25,15 +24,8 @@ export const segmentFields: FieldMap = {
   'mixins.*': { type: 'json', column: 'mixins' },
 }
 
-export interface SegmentListQuery {
+export interface SegmentListQuery extends PageRequest {
   q?: string
-  sort?: string
-  pageNumber?: string
-  pageSize?: string
-  /** Count all matches too (X-Total-Count). */
-  withTotal: boolean
-  /** Language for a localized sort key written without one. */
-  language?: string
   /** Only segments this customer is assigned to. */
   member?: Membership
   /** Only effective segments. */
@@ -41,22 +33,9 @@ export interface SegmentListQuery {
 }
 
 export async function listSegments(db: Kysely<DB>, tenant: string, query: SegmentListQuery): Promise<{ items: Segment[]; total?: number }> {
-  const where = compileQ(query.q, segmentFields)
-  const order = compileSort(query.sort, segmentFields, { defaultLanguage: query.language })
-  const paging = parsePaging(query)
-  let matching = db.selectFrom('segment').where('tenant', '=', tenant).where(where)
+  let matching = db.selectFrom('segment').where('tenant', '=', tenant).where(compileQ(query.q, segmentFields))
   if (query.member) matching = matching.where(isMemberOf('segment.tenant', 'segment.id', query.member))
   if (query.onlyEffective) matching = matching.where(isEffective('segment'))
-  const rows = await matching
-    .selectAll()
-    .$call(sortBy(order))
-    // The id makes the order total, so pages neither repeat nor skip rows.
-    .orderBy('id')
-    .limit(paging.limit)
-    .offset(paging.offset)
-    .execute()
-  const items = rows.map(rowToSegment)
-  if (!query.withTotal) return { items }
-  const { count } = await matching.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
-  return { items, total: Number(count) }
+  const { rows, total } = await fetchPage(matching, (q) => q.selectAll(), segmentFields, ['segment.id'], query)
+  return { items: rows.map(rowToSegment), total }
 }
