@@ -33,6 +33,9 @@ const WRITE_ROUTES: Route[] = [
   { name: 'DELETE bulk', method: 'DELETE', url: (t) => seg(t, '/bulk'), payload: ['not-there'], ok: 207 },
 ]
 
+/** A customer reads only their own effective segments: `known` is none of theirs, so it is not found. */
+const OWN_READ_ROUTES: Route[] = READ_ROUTES.map((route) => (route.name === 'GET one' ? { ...route, ok: 404 } : route))
+
 const EVENT_ROUTES: Route[] = [{ name: 'GET events', method: 'GET', url: (t) => `/webhook/${t}/events`, ok: 200 }]
 
 const ALL_ROUTES = [...READ_ROUTES, ...WRITE_ROUTES, ...EVENT_ROUTES]
@@ -145,7 +148,7 @@ for (const engine of ENGINES) {
         ['segment_manage', [SCOPES.segmentManage], WRITE_ROUTES, [...READ_ROUTES, ...EVENT_ROUTES]],
         ['segment_read + segment_manage', [SCOPES.segmentRead, SCOPES.segmentManage], [...READ_ROUTES, ...WRITE_ROUTES], EVENT_ROUTES],
         ['subscription_read', [SCOPES.webhookRead], EVENT_ROUTES, [...READ_ROUTES, ...WRITE_ROUTES]],
-        ['segment_read_own (a customer token)', [SCOPES.segmentReadOwn], [], ALL_ROUTES],
+        ['segment_read_own (a customer token)', [SCOPES.segmentReadOwn], OWN_READ_ROUTES, [...WRITE_ROUTES, ...EVENT_ROUTES]],
         ['no scope at all', [], [], ALL_ROUTES],
         ['unknown scopes', ['customersegment.segment_admin', 'segment_read'], [], ALL_ROUTES],
       ]

@@ -4,14 +4,14 @@
  * against the same schema a PUT body must satisfy.
  */
 import jsonpatch from 'fast-json-patch'
-import { Compile } from 'typebox/compile'
 import { errors } from '../errors.js'
 import { checkJsonLimits } from '../json-limits.js'
+import { schemaChecker } from '../schema-check.js'
 import { type PatchBody, type Segment, type SegmentUpdate, SegmentUpdate as SegmentUpdateSchema } from './segment-schemas.js'
 
 const READ_ONLY = ['/id', '/metadata/createdAt', '/metadata/modifiedAt', '/metadata/version']
 const LOCALIZED = new Set(['/name', '/description'])
-const checkUpdate = Compile(SegmentUpdateSchema)
+const checkUpdate = schemaChecker<SegmentUpdate>(SegmentUpdateSchema)
 
 /** True when writing at `path` would touch a read-only value (the path is one, or contains one). */
 function touchesReadOnly(path: string): boolean {
@@ -68,12 +68,10 @@ export function applySegmentPatch(stored: Segment, operations: PatchBody, langua
   const body = { ...content, ...(metadata?.mixins !== undefined ? { metadata: { mixins: metadata.mixins } } : {}) }
   const metadataExtra = Object.keys(metadata ?? {}).filter((k) => !['mixins', 'version', 'createdAt', 'modifiedAt'].includes(k))
   if (metadataExtra.length > 0) throw errors.invalidPatch(`unknown field 'metadata.${metadataExtra[0]}'`, `/metadata/${metadataExtra[0]}`)
-  if (!checkUpdate.Check(body)) {
-    const [first] = checkUpdate.Errors(body)
-    const field = first?.instancePath || '/'
-    const extra = (first?.params as { additionalProperties?: string[] })?.additionalProperties
-    const message = extra ? `unknown field '${extra[0]}'` : `${field} ${first?.message}`
-    throw errors.invalidPatch(`the patched segment is invalid: ${message}`, field)
+  const checked = checkUpdate(body)
+  if (checked.problem) {
+    const field = checked.problem.field ? `/${checked.problem.field.replaceAll('.', '/')}` : '/'
+    throw errors.invalidPatch(`the patched segment is invalid: ${checked.problem.message}`, field)
   }
-  return body as SegmentUpdate
+  return checked.value
 }
