@@ -26,6 +26,8 @@ export interface ScenarioSummary {
   type: 'result'
   label: string
   requests: number
+  /** Requests sent during the warm-up that preceded the measured run. */
+  warmupRequests: number
   seconds: number
   reqPerSec: number
   p50: number
@@ -91,7 +93,7 @@ async function run(scenario: ScenarioRequest): Promise<ScenarioSummary> {
     title: scenario.label,
     connections: scenario.connections,
     duration: scenario.durationSeconds,
-    warmup: { connections: scenario.connections, duration: scenario.warmupSeconds },
+    ...(scenario.warmupSeconds > 0 ? { warmup: { connections: scenario.connections, duration: scenario.warmupSeconds } } : {}),
     timeout: 10,
     headers,
     requests: [requestFor(scenario)],
@@ -101,6 +103,7 @@ async function run(scenario: ScenarioRequest): Promise<ScenarioSummary> {
     type: 'result',
     label: scenario.label,
     requests: result.requests.total,
+    warmupRequests: result.warmup?.requests.total ?? 0,
     seconds: result.duration,
     reqPerSec: result.requests.total / result.duration,
     p50: result.latency.p50,

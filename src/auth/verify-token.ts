@@ -24,6 +24,32 @@ function toPrincipal(payload: JWTPayload): Principal {
   return principal
 }
 
+/** How long a verified token is taken on trust before it is checked again (never past its expiry). */
+const TRUST_MS = 60_000
+const CACHE_SIZE = 10_000
+
+/**
+ * Remembers verified tokens: checking a signature costs more than the rest of a simple read. Only
+ * successes are kept, each until the token expires or TRUST_MS has passed, the oldest evicted first.
+ */
+export class VerifiedTokenCache {
+  readonly #entries = new Map<string, { principal: Principal; until: number }>()
+  constructor(readonly size = CACHE_SIZE) {}
+
+  get(token: string, now = Date.now()): Principal | undefined {
+    const entry = this.#entries.get(token)
+    if (!entry) return undefined
+    if (now < entry.until) return entry.principal
+    this.#entries.delete(token)
+    return undefined
+  }
+
+  set(token: string, principal: Principal, expiresAt: number, now = Date.now()): void {
+    if (this.#entries.size >= this.size) this.#entries.delete(this.#entries.keys().next().value as string)
+    this.#entries.set(token, { principal, until: Math.min(expiresAt, now + TRUST_MS) })
+  }
+}
+
 export function createTokenVerifier(config: Config, secret: Uint8Array | undefined): TokenVerifier {
   const { auth } = config
   const options = {
@@ -33,12 +59,21 @@ export function createTokenVerifier(config: Config, secret: Uint8Array | undefin
     algorithms: auth.kind === 'jwks' ? ASYMMETRIC : ['HS256'],
     requiredClaims: ['exp'],
   }
-  const key = auth.kind === 'jwks' ? createRemoteJWKSet(new URL(auth.jwksUrl)) : secret
-  if (!key) throw new Error('No key to verify tokens with')
+  if (auth.kind !== 'jwks' && !secret) throw new Error('No key to verify tokens with')
+  // The HMAC key is imported once; handing jose the raw bytes would import it again on every request.
+  const key =
+    auth.kind === 'jwks'
+      ? Promise.resolve(createRemoteJWKSet(new URL(auth.jwksUrl)))
+      : crypto.subtle.importKey('raw', secret as Uint8Array, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
+  const cache = new VerifiedTokenCache()
   return async (token) => {
+    const cached = cache.get(token)
+    if (cached) return cached
     try {
-      const { payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], options)
-      return toPrincipal(payload)
+      const { payload } = await jwtVerify(token, (await key) as Parameters<typeof jwtVerify>[1], options)
+      const principal = toPrincipal(payload)
+      cache.set(token, principal, (payload.exp as number) * 1000)
+      return principal
     } catch (error) {
       if (error instanceof InvalidTokenError) throw error
       if (error instanceof joseErrors.JWTExpired) throw new InvalidTokenError('The access token has expired')

@@ -43,8 +43,9 @@ export async function buildApp({ database, verifyToken, logger = false, director
       plugins: [ajvFormats.default as Plugin<unknown>],
     },
   })
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
+    done()
   })
   // An empty body is no body (DELETE with a content-type and nothing else); routes that need one say so.
   const parseJson = app.getDefaultJsonParser('error', 'error')

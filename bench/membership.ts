@@ -1,0 +1,801 @@
+/**
+ * Membership benchmark: how the customer's-view reads and bulk customer assignment writes scale from
+ * 10,000 to 1,000,000 customer assignments.
+ *
+ *   npm run bench:membership
+ *
+ * - PostgreSQL at BENCH_DATABASE_URL or DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres);
+ *   a fresh database is created for the run and dropped at the end, also on failure or Ctrl-C.
+ * - The service runs in this process (startServer, loopback, free port); autocannon runs in a child
+ *   process (bench/membership-driver.ts). Both share the machine's cores with PostgreSQL.
+ * - Data set: 1,000 ACTIVE segments over 20 sites; a directory of 230 categories (5 roots × 5 × 8 leaves)
+ *   and 2,000 products in leaf categories; each segment has 20 products and 2 categories assigned
+ *   (all through the API); 200,000 directory customers (SQL). Customer n is in 5 segments of one site.
+ *   10k assignments = customers 1…2,000; 1M = customers 1…200,000 (the rest loaded with set-based SQL).
+ * - Measured at both sizes: operator `GET segments?customerId=`, a customer's `GET segments/items`, a
+ *   customer's `POST segments/match` (50 products, their 5 segments) with autocannon; bulk customer
+ *   upserts of 1 and 200 new customers, sequentially; and EXPLAIN (ANALYZE, BUFFERS) of the statements
+ *   each read sends (captured from one real request), so a scan shows up even when the machine is noisy.
+ * - Settings (env): BENCH_CONNECTIONS (16), BENCH_WARMUP (2), BENCH_DURATION (8), BENCH_POOL_SIZE (10),
+ *   BENCH_BULK_REQUESTS (50), BENCH_SHOW_PLANS=1 (print the text plans), BENCH_SKIP_1M=1.
+ *
+ * Always exits 0 once it has measured: it is a measurement, not a test. It prints whether targets are met.
+ */
+import { type ChildProcess, fork } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import os from 'node:os'
+import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import { mintToken } from '../src/auth/mint-token.js'
+import { SCOPES } from '../src/auth/principal.js'
+import { loadConfig } from '../src/config.js'
+import { type RunningServer, startServer } from '../src/server.js'
+import { segmentId, siteOf } from './dataset.js'
+import type { MembershipDriverMessage, MembershipScenario, MembershipSummary, PreparedRequest } from './membership-driver.js'
+
+// ---------------------------------------------------------------------------------------------------
+// Settings
+
+function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got '${raw}'`)
+  return value
+}
+
+const settings = {
+  adminUrl: process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+  tenant: 'bench',
+  segments: 1_000,
+  sites: 20,
+  products: 2_000,
+  customers: 200_000,
+  segmentsPerCustomer: 5,
+  poolSize: intEnv('BENCH_POOL_SIZE', 10),
+  connections: intEnv('BENCH_CONNECTIONS', 16),
+  warmupSeconds: intEnv('BENCH_WARMUP', 2),
+  durationSeconds: intEnv('BENCH_DURATION', 8),
+  bulkRequests: intEnv('BENCH_BULK_REQUESTS', 50),
+  showPlans: process.env.BENCH_SHOW_PLANS === '1',
+  skip1M: process.env.BENCH_SKIP_1M === '1',
+  loadConcurrency: 8,
+}
+const TARGET_P99_RATIO = 2
+/** A throw-away HS256 secret: the service verifies, and the bench mints, tokens with it. */
+const AUTH_SECRET = randomBytes(32).toString('base64url')
+
+// ---------------------------------------------------------------------------------------------------
+// Cleanup: everything started registers how to undo itself; undone in reverse, once.
+
+const cleanups: { name: string; run: () => Promise<void> }[] = []
+let cleaning: Promise<void> | undefined
+
+function onCleanup(name: string, run: () => Promise<void>): void {
+  cleanups.push({ name, run })
+}
+
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const { name, run } of cleanups.reverse()) {
+      try {
+        await run()
+      } catch (error) {
+        console.error(`cleanup '${name}' failed:`, error)
+      }
+    }
+  })()
+  return cleaning
+}
+
+let interrupted = false
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true
+    console.error(`\n${signal}: cleaning up…`)
+    void cleanup().finally(() => process.exit(130))
+  })
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A fresh database, and the bench's own connection to it
+
+async function withClient<T>(url: string, action: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return await action(client)
+  } finally {
+    await client.end()
+  }
+}
+
+async function createFreshDatabase(): Promise<string> {
+  const name = `css_bench_m_${randomBytes(5).toString('hex')}`
+  await withClient(settings.adminUrl, (c) => c.query(`create database ${name}`))
+  onCleanup(`drop database ${name}`, () =>
+    withClient(settings.adminUrl, async (client) => {
+      // pg-pool's end() resolves before its sockets are closed; wait (briefly) for the sessions to go.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await client.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name])
+        if (rows[0].n === 0) break
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      await client.query(`drop database if exists ${name} with (force)`)
+    }),
+  )
+  const url = new URL(settings.adminUrl)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The data set: everything is a pure function of indexes
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0')
+const customerId = (n: number) => `c${pad(n, 6)}`
+const productId = (p: number) => `prod-${pad(p, 4)}`
+const LEAVES = 200
+/** Leaf L (0…199) sits under mid `cat-a-b` under root `cat-a`: 5 roots × 5 mids × 8 leaves. */
+const leafCategory = (leaf: number) => `cat-${Math.floor(leaf / 40)}-${Math.floor(leaf / 8) % 5}-${leaf % 8}`
+const midCategory = (mid: number) => `cat-${Math.floor(mid / 5)}-${mid % 5}`
+
+/** Customer n is in 5 segments, all of one site (200 ≡ 0 mod 20). Segment s gets 1/1000 of the customers. */
+function segmentsOf(n: number): number[] {
+  const base = (n * 37) % settings.segments
+  return Array.from({ length: settings.segmentsPerCustomer }, (_, k) => (base + 200 * k) % settings.segments)
+}
+/** The same rule in SQL, for set-based loading. */
+const SEGMENT_OF_SQL = `'seg-' || lpad((((n * 37) % ${settings.segments} + 200 * k) % ${settings.segments})::text, 5, '0')`
+
+const productsOf = (segment: number) => Array.from({ length: 20 }, (_, j) => (segment * 13 + j * 100) % settings.products)
+const categoriesOf = (segment: number) => [midCategory(segment % 25), leafCategory((segment * 7) % LEAVES)]
+
+/** 50 products: 10 assigned directly to the customer's segments, 40 others (some match through categories). */
+function matchProductsFor(n: number): string[] {
+  const segments = segmentsOf(n)
+  const direct = segments.flatMap((s) => [productsOf(s)[n % 20], productsOf(s)[(n + 7) % 20]])
+  const others = Array.from({ length: 40 }, (_, q) => (n * 31 + q * 47 + 1) % settings.products)
+  return [...direct, ...others].map(productId)
+}
+
+// ---------------------------------------------------------------------------------------------------
+// HTTP helpers
+
+interface Api {
+  base: string
+  operator: string
+}
+
+async function call(api: Api, method: string, path: string, body?: unknown, token = api.operator): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(`${api.base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await response.text()
+  return { status: response.status, json: text ? JSON.parse(text) : undefined }
+}
+
+async function expectBulk(api: Api, method: string, path: string, body: unknown[], okCodes: number[]): Promise<void> {
+  const { status, json } = await call(api, method, path, body)
+  if (status !== 207) throw new Error(`${method} ${path} answered ${status}: ${JSON.stringify(json).slice(0, 300)}`)
+  const failed = (json as { code: number }[]).filter((r) => !okCodes.includes(r.code))
+  if (failed.length > 0) throw new Error(`${method} ${path}: ${failed.length} items failed, e.g. ${JSON.stringify(failed[0])}`)
+}
+
+async function inParallel<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) await work(items[next++])
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Loading
+
+async function loadThroughApi(api: Api): Promise<void> {
+  const t = settings.tenant
+  const segmentIndexes = Array.from({ length: settings.segments }, (_, i) => i)
+  for (let i = 0; i < settings.segments; i += 200) {
+    const body = segmentIndexes.slice(i, i + 200).map((index) => ({
+      id: segmentId(index),
+      name: { en: `Segment ${index}`, de: `Segment ${index} (de)` },
+      description: { en: `Membership benchmark segment ${index}` },
+      status: 'ACTIVE',
+      siteCode: siteOf(index, settings.sites),
+    }))
+    await expectBulk(api, 'POST', `/customer-segment/${t}/segments/bulk`, body, [201])
+  }
+
+  const categories: { id: string; parentId?: string; code: string; name: Record<string, string>; position: number }[] = []
+  for (let a = 0; a < 5; a++) {
+    categories.push({ id: `cat-${a}`, code: `C${a}`, name: { en: `Category ${a}` }, position: a })
+    for (let b = 0; b < 5; b++) {
+      categories.push({ id: `cat-${a}-${b}`, parentId: `cat-${a}`, code: `C${a}${b}`, name: { en: `Category ${a}.${b}` }, position: b })
+      for (let c = 0; c < 8; c++) {
+        categories.push({ id: `cat-${a}-${b}-${c}`, parentId: `cat-${a}-${b}`, code: `C${a}${b}${c}`, name: { en: `Category ${a}.${b}.${c}` }, position: c })
+      }
+    }
+  }
+  await expectBulk(api, 'PUT', `/customer-segment/${t}/directory/categories`, categories, [204])
+  const products = Array.from({ length: settings.products }, (_, p) => ({
+    id: productId(p),
+    code: `P${pad(p, 4)}`,
+    name: { en: `Product ${p}`, de: `Produkt ${p}` },
+    categoryIds: [leafCategory(p % LEAVES)],
+  }))
+  for (let i = 0; i < products.length; i += 1000) {
+    await expectBulk(api, 'PUT', `/customer-segment/${t}/directory/products`, products.slice(i, i + 1000), [204])
+  }
+
+  await inParallel(segmentIndexes, settings.loadConcurrency, async (s) => {
+    const base = `/customer-segment/${t}/segments/${segmentId(s)}/items`
+    await expectBulk(api, 'PUT', `${base}/PRODUCT/bulk`, productsOf(s).map((p) => ({ id: productId(p) })), [201])
+    await expectBulk(api, 'PUT', `${base}/CATEGORY/bulk`, categoriesOf(s).map((id) => ({ id })), [201])
+  })
+}
+
+async function loadDirectoryCustomers(db: pg.Client): Promise<void> {
+  await db.query(
+    `insert into directory_customer (tenant, id, email, first_name, last_name, modified_at)
+     select $1, 'c' || lpad(n::text, 6, '0'), 'c' || n || '@example.com', 'First' || n, 'Last' || n, now()
+     from generate_series(1, $2::int) n`,
+    [settings.tenant, settings.customers],
+  )
+}
+
+/** Customers from…to (inclusive), 5 assignments each, in one statement; heap order by segment, as bulk feeds write. */
+async function insertAssignments(db: pg.Client, from: number, to: number): Promise<number> {
+  const result = await db.query(
+    `insert into customer_assignment (tenant, segment_id, customer_id, assignment_type, version, created_at, modified_at)
+     select $1, ${SEGMENT_OF_SQL}, 'c' || lpad(n::text, 6, '0'), 'MANUAL', 1, now(), now()
+     from generate_series($2::int, $3::int) n cross join generate_series(0, ${settings.segmentsPerCustomer - 1}) k
+     order by 2, 3`,
+    [settings.tenant, from, to],
+  )
+  return result.rowCount ?? 0
+}
+
+async function countAssignments(db: pg.Client): Promise<number> {
+  return (await db.query<{ n: number }>('select count(*)::int as n from customer_assignment')).rows[0].n
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Statements the service sends: captured from one real request, then explained on the bench's connection
+
+interface Captured {
+  text: string
+  values: unknown[]
+}
+type QueryFn = (...args: unknown[]) => unknown
+const clientPrototype = pg.Client.prototype as unknown as { query: QueryFn }
+
+/** Records every statement any pg.Client of this process sends while `action` runs (the service's pool included). */
+async function captureSql(action: () => Promise<void>): Promise<Captured[]> {
+  const original = clientPrototype.query
+  const captured: Captured[] = []
+  clientPrototype.query = function (this: unknown, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string; values?: unknown[] }
+    if (typeof first === 'string') captured.push({ text: first, values: Array.isArray(args[1]) ? (args[1] as unknown[]) : [] })
+    else captured.push({ text: String(first?.text), values: first?.values ?? [] })
+    return original.apply(this, args)
+  }
+  try {
+    await action()
+  } finally {
+    clientPrototype.query = original
+  }
+  return captured.map((c) => ({ ...c, text: c.text.replace(/\s+/g, ' ').trim() }))
+}
+
+interface PlanNode {
+  'Node Type': string
+  'Relation Name'?: string
+  'Index Name'?: string
+  'Shared Hit Blocks'?: number
+  'Shared Read Blocks'?: number
+  'Actual Rows'?: number
+  'Actual Loops'?: number
+  Plans?: PlanNode[]
+}
+
+interface Explained {
+  label: string
+  planningMs: number
+  executionMs: number
+  buffers: number
+  scans: string[]
+  text?: string
+}
+
+/** The plan's scans, e.g. `Index Only Scan customer_assignment (customer_assignment_customer_idx) ×1 → 5 rows`; repeats collapsed. */
+function scansOf(plan: PlanNode): string[] {
+  const found: string[] = []
+  const walk = (node: PlanNode) => {
+    if (node['Relation Name'] || node['Index Name']) {
+      const rows = Math.round((node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 1))
+      const on = [node['Relation Name'], node['Index Name'] ? `(${node['Index Name']})` : undefined].filter(Boolean).join(' ')
+      found.push(`${node['Node Type']} ${on} ×${node['Actual Loops'] ?? 1}${node['Node Type'].startsWith('Bitmap Index') ? '' : ` → ${rows} rows`}`)
+    }
+    for (const child of node.Plans ?? []) walk(child)
+  }
+  walk(plan)
+  const out: string[] = []
+  for (const scan of found) {
+    const last = out.at(-1)
+    const repeated = last && (last === scan || last.startsWith(`${scan} [`))
+    if (repeated) out[out.length - 1] = `${scan} [${Number(/\[(\d+) of these\]$/.exec(last)?.[1] ?? 1) + 1} of these]`
+    else out.push(scan)
+  }
+  return out
+}
+
+function labelOf(text: string): string {
+  const from = /\bfrom "?(\w+)"?/.exec(text)?.[1]
+  if (text.startsWith('with recursive')) return 'match (recursive CTE)'
+  if (/count\(\*\)/.test(text)) return `count ${from}`
+  const lock = /for (update|key share)$/.exec(text)?.[0]
+  return `select ${from}${/exists \(/.test(text) ? ' + exists(membership)' : ''}${lock ? ` ${lock}` : ''}`
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS) of each read statement, 5 runs, median planning and execution times. */
+async function explainAll(db: pg.Client, statements: Captured[]): Promise<Explained[]> {
+  const reads = statements.filter((s) => /^(select|with)\b/i.test(s.text) && !/^select 1$/i.test(s.text))
+  const out: Explained[] = []
+  for (const statement of reads) {
+    const times: number[] = []
+    const planning: number[] = []
+    let last: { Plan: PlanNode; 'Execution Time': number; 'Planning Time': number } | undefined
+    for (let i = 0; i < 5; i++) {
+      const { rows } = await db.query(`explain (analyze, buffers, format json) ${statement.text}`, statement.values)
+      last = (rows[0] as { 'QUERY PLAN': { Plan: PlanNode; 'Execution Time': number; 'Planning Time': number }[] })['QUERY PLAN'][0]
+      times.push(last['Execution Time'])
+      planning.push(last['Planning Time'])
+    }
+    if (!last) continue
+    const plan = last.Plan
+    const text = settings.showPlans
+      ? (await db.query(`explain (analyze, buffers) ${statement.text}`, statement.values)).rows.map((r) => r['QUERY PLAN']).join('\n')
+      : undefined
+    out.push({
+      label: labelOf(statement.text),
+      planningMs: median(planning),
+      executionMs: median(times),
+      buffers: (plan['Shared Hit Blocks'] ?? 0) + (plan['Shared Read Blocks'] ?? 0),
+      scans: scansOf(plan),
+      text,
+    })
+  }
+  return out
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The load driver (child process)
+
+function startDriver(): { run: (scenario: MembershipScenario) => Promise<MembershipSummary> } {
+  const child: ChildProcess = fork(fileURLToPath(new URL('./membership-driver.ts', import.meta.url)), [], {
+    env: { ...process.env, BENCH_MEMBERSHIP_DRIVER: '1' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  onCleanup('load driver', async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.send({ type: 'exit' })
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL')
+          resolve()
+        }, 2000)
+        child.once('exit', () => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+    }
+  })
+  return {
+    run: (scenario) =>
+      new Promise((resolve, reject) => {
+        const onExit = (code: number | null) => reject(new Error(`load driver exited (${code})`))
+        child.once('exit', onExit)
+        child.once('message', (message: MembershipDriverMessage) => {
+          child.off('exit', onExit)
+          if (message.type === 'error') reject(new Error(`load driver: ${message.message}`))
+          else resolve(message)
+        })
+        child.send(scenario)
+      }),
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Scenarios
+
+type ReadKind = 'segments' | 'items' | 'match'
+type BulkKind = 'bulk1' | 'bulk200'
+type Kind = ReadKind | BulkKind
+
+const TITLES: Record<Kind, string> = {
+  segments: 'GET segments?customerId= (operator)',
+  items: 'GET segments/items (customer token)',
+  match: 'POST segments/match, 50 products (customer)',
+  bulk1: 'PUT …/customers/bulk, 1 item',
+  bulk200: 'PUT …/customers/bulk, 200 items',
+}
+
+interface Phase {
+  /** e.g. '10k' */
+  name: string
+  /** Customers whose operator view is read (rotated). */
+  operatorCustomers: number[]
+  /** Customers with a minted token (rotated). */
+  tokenCustomers: number[]
+}
+
+interface Measured {
+  p50: number
+  p99: number
+  rate: number
+  unit: 'req/s' | 'items/s'
+  note?: string
+}
+
+interface PhaseResult {
+  measured: Partial<Record<Kind, Measured>>
+  plans: Partial<Record<Kind, Explained[]>>
+  bulkStatements?: number
+}
+
+function pathFor(kind: ReadKind, n: number): { method: 'GET' | 'POST'; path: string; body?: string } {
+  const t = settings.tenant
+  switch (kind) {
+    case 'segments':
+      return { method: 'GET', path: `/customer-segment/${t}/segments?customerId=${customerId(n)}` }
+    case 'items':
+      return { method: 'GET', path: `/customer-segment/${t}/segments/items` }
+    case 'match': {
+      const segments = segmentsOf(n)
+      return {
+        method: 'POST',
+        path: `/customer-segment/${t}/segments/match`,
+        body: JSON.stringify({
+          siteCode: siteOf(segments[0], settings.sites),
+          items: matchProductsFor(n).map((id) => ({ id })),
+          segmentIds: segments.map(segmentId),
+        }),
+      }
+    }
+  }
+}
+
+/** Checks one answer: the customer's 5 segments, 60 items (a full first page of 110), ≥ 10 matches. */
+function checkAnswer(kind: ReadKind, n: number, status: number, json: unknown): string | undefined {
+  if (status !== 200) return `status ${status}: ${JSON.stringify(json).slice(0, 200)}`
+  const items = json as { id?: string; segmentId?: string }[]
+  switch (kind) {
+    case 'segments': {
+      const expected = segmentsOf(n).map(segmentId).sort().join(',')
+      const got = items.map((s) => s.id).sort().join(',')
+      return got === expected ? undefined : `segments ${got}, expected ${expected}`
+    }
+    case 'items': {
+      const own = new Set(segmentsOf(n).map(segmentId))
+      if (items.length !== 60) return `${items.length} items, expected 60`
+      return items.every((i) => own.has(String(i.segmentId))) ? undefined : 'an item of a segment the customer is not in'
+    }
+    case 'match':
+      return items.length >= 10 ? undefined : `${items.length} matches, expected at least 10`
+  }
+}
+
+async function measurePhase(
+  phase: Phase,
+  ctx: { api: Api; origin: string; db: pg.Client; driver: ReturnType<typeof startDriver>; tokens: Map<number, string> },
+): Promise<PhaseResult> {
+  const result: PhaseResult = { measured: {}, plans: {} }
+  const tokenOf = (n: number) => {
+    const token = ctx.tokens.get(n)
+    if (!token) throw new Error(`no token for ${customerId(n)}`)
+    return token
+  }
+  for (const kind of ['segments', 'items', 'match'] as ReadKind[]) {
+    const customers = kind === 'segments' ? phase.operatorCustomers : phase.tokenCustomers
+    const requests: PreparedRequest[] = customers.map((n) => ({ ...pathFor(kind, n), token: kind === 'segments' ? ctx.api.operator : tokenOf(n) }))
+
+    // Pre-flight: one request, checked, with its statements captured and explained. autocannon returns
+    // while the service may still be answering the previous scenario's last requests: let them finish,
+    // or their statements would be captured too.
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    const n = customers[Math.floor(customers.length / 2)]
+    const sample = requests[Math.floor(customers.length / 2)]
+    let problem: string | undefined
+    const statements = await captureSql(async () => {
+      const { status, json } = await call(ctx.api, sample.method, sample.path, sample.body === undefined ? undefined : JSON.parse(sample.body), sample.token)
+      problem = checkAnswer(kind, n, status, json)
+    })
+    if (problem) throw new Error(`${phase.name} ${kind} (${customerId(n)}): ${problem}`)
+    result.plans[kind] = await explainAll(ctx.db, statements)
+
+    const summary = await ctx.driver.run({
+      type: 'run',
+      label: `${kind} @${phase.name}`,
+      origin: ctx.origin,
+      requests,
+      connections: settings.connections,
+      warmupSeconds: settings.warmupSeconds,
+      durationSeconds: settings.durationSeconds,
+    })
+    const issue = problems(summary)
+    result.measured[kind] = { p50: summary.p50, p99: summary.p99, rate: summary.reqPerSec, unit: 'req/s', note: issue }
+    console.log(
+      `  ${summary.label.padEnd(16)} ${fmt(summary.reqPerSec).padStart(6)} req/s  p50 ${summary.p50} ms  p90 ${summary.p90} ms  p99 ${summary.p99} ms  max ${summary.max} ms` +
+        `  (${fmt(summary.requests)} requests, ${statements.length} statement${statements.length === 1 ? '' : 's'} each${issue ? `; ${issue}` : ''}; load avg ${loadAvg()})`,
+    )
+  }
+
+  // Bulk upserts: sequential, new customers every time, rotating over segments.
+  const t = settings.tenant
+  for (const [kind, size] of [
+    ['bulk1', 1],
+    ['bulk200', 200],
+  ] as const) {
+    const bodyFor = (r: number) => Array.from({ length: size }, (_, i) => ({ customerId: `b${phase.name}-${size}-${r}-${i}` }))
+    const pathOf = (r: number) => `/customer-segment/${t}/segments/${segmentId((r * 37 + 11) % settings.segments)}/customers/bulk`
+    // Untimed warm-up; the first one's statements are counted (after the reads' last requests are done).
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    let r = 0
+    const statements = await captureSql(() => expectBulk(ctx.api, 'PUT', pathOf(r), bodyFor(r++), [201]))
+    if (kind === 'bulk200') {
+      result.bulkStatements = statements.length
+      result.plans[kind] = await explainAll(ctx.db, statements)
+    }
+    console.log(`  ${kind} @${phase.name}: ${statements.length} SQL statements per request: ${statements.map((s) => s.text.split(' ').slice(0, 3).join(' ')).join(' | ')}`)
+    for (let i = 0; i < 2; i++) await expectBulk(ctx.api, 'PUT', pathOf(r), bodyFor(r++), [201])
+    const latencies: number[] = []
+    for (let i = 0; i < settings.bulkRequests; i++) {
+      const started = performance.now()
+      await expectBulk(ctx.api, 'PUT', pathOf(r), bodyFor(r++), [201])
+      latencies.push(performance.now() - started)
+    }
+    const mean = latencies.reduce((a, b) => a + b, 0) / latencies.length
+    const measured: Measured = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), rate: (size * 1000) / mean, unit: 'items/s' }
+    result.measured[kind] = measured
+    console.log(
+      `  ${`${kind} @${phase.name}`.padEnd(16)} ${settings.bulkRequests} sequential requests: p50 ${measured.p50.toFixed(1)} ms  p99 ${measured.p99.toFixed(1)} ms` +
+        `  mean ${mean.toFixed(1)} ms  → ${fmt(measured.rate)} items/s (load avg ${loadAvg()})`,
+    )
+  }
+  // Back to the nominal size: the bulk customers (ids b…) go again.
+  await ctx.db.query(`delete from customer_assignment where tenant = $1 and customer_id like 'b%'`, [settings.tenant])
+  return result
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reporting
+
+function fmt(value: number, digits = 0): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+}
+
+function median(values: number[]): number {
+  return percentile(values, 50)
+}
+
+/** Nearest-rank percentile. */
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
+}
+
+function loadAvg(): string {
+  return os.loadavg()[0].toFixed(1)
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
+}
+
+function problems(summary: MembershipSummary): string | undefined {
+  const bad = Object.entries(summary.statusCodes).filter(([code]) => !code.startsWith('2'))
+  const parts: string[] = []
+  if (bad.length > 0) parts.push(`non-2xx: ${bad.map(([code, n]) => `${n}×${code}`).join(', ')}`)
+  if (summary.errors > 0) parts.push(`${summary.errors} errors`)
+  if (summary.timeouts > 0) parts.push(`${summary.timeouts} timeouts`)
+  return parts.length > 0 ? parts.join('; ') : undefined
+}
+
+function printPlans(phaseName: string, plans: PhaseResult['plans']): void {
+  for (const [kind, explained] of Object.entries(plans)) {
+    for (const e of explained ?? []) {
+      console.log(
+        `  ${`${kind} @${phaseName}`.padEnd(16)} ${e.label}: planning ${e.planningMs.toFixed(3)} ms + execution ${e.executionMs.toFixed(3)} ms, ${fmt(e.buffers)} buffers; ${e.scans.join('; ')}`,
+      )
+      if (e.text) console.log(e.text.replace(/^/gm, '      '))
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const started = performance.now()
+  const cpus = os.cpus()
+  console.log('Customer Segment Service — membership benchmark (10k → 1M customer assignments)')
+  console.log(`machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB; node ${process.version}; load avg ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+
+  const databaseUrl = await createFreshDatabase()
+  const db = new pg.Client({ connectionString: databaseUrl })
+  await db.connect()
+  onCleanup('bench connection', () => db.end())
+  const pgVersion = (await db.query<{ server_version: string }>('show server_version')).rows[0].server_version
+  const redacted = new URL(databaseUrl)
+  redacted.password = redacted.password ? '***' : ''
+  console.log(`database: PostgreSQL ${pgVersion}, fresh database ${redacted.toString()}`)
+
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: String(settings.poolSize),
+    AUTH_SECRET,
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    HOST: '127.0.0.1',
+  })
+  const server: RunningServer = await startServer(config)
+  onCleanup('service', () => server.close())
+  const secret = new TextEncoder().encode(AUTH_SECRET)
+  const api: Api = {
+    base: server.url,
+    operator: await mintToken(secret, { tenant: settings.tenant, scopes: [SCOPES.segmentManage, SCOPES.segmentRead], ttl: '2h' }),
+  }
+  console.log(`service: ${server.url} (LOG_LEVEL=warn, pool ${settings.poolSize})`)
+
+  // 1. The data set at 10k.
+  let t0 = performance.now()
+  await loadThroughApi(api)
+  const apiLoad = (performance.now() - t0) / 1000
+  t0 = performance.now()
+  await loadDirectoryCustomers(db)
+  const small = settings.customers / 100
+  await insertAssignments(db, 1, small)
+  await db.query('vacuum analyze')
+  const count10k = await countAssignments(db)
+  console.log(
+    `loaded ${fmt(settings.segments)} segments (${settings.sites} sites), 230 categories, ${fmt(settings.products)} products, ` +
+      `${fmt(settings.segments * 22)} item assignments through the API in ${apiLoad.toFixed(1)} s; ` +
+      `${fmt(settings.customers)} directory customers and ${fmt(count10k)} customer assignments (customers 1…${fmt(small)}, 5 segments each) by SQL in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  )
+
+  const phase10k: Phase = {
+    name: '10k',
+    operatorCustomers: Array.from({ length: small }, (_, i) => i + 1),
+    tokenCustomers: Array.from({ length: 200 }, (_, i) => 1 + i * 10),
+  }
+  const phase1M: Phase = {
+    name: '1M',
+    // Spread over all 200,000 customers, so reads touch the whole index, not the part loaded first.
+    operatorCustomers: Array.from({ length: 2000 }, (_, i) => 1 + i * 100 + (i % 97)),
+    tokenCustomers: Array.from({ length: 200 }, (_, i) => 1 + i * 1000 + (i % 89)),
+  }
+  const tokens = new Map<number, string>()
+  for (const n of [...phase10k.tokenCustomers, ...phase1M.tokenCustomers]) {
+    tokens.set(n, await mintToken(secret, { tenant: settings.tenant, scopes: [SCOPES.segmentReadOwn], customerId: customerId(n), ttl: '2h' }))
+  }
+
+  const driver = startDriver()
+  const ctx = { api, origin: new URL(server.url).origin, db, driver, tokens }
+  console.log(
+    `\nsettings: autocannon in a child process, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per scenario; ` +
+      `operator reads rotate over ${fmt(phase10k.operatorCustomers.length)} customers, customer reads over ${phase10k.tokenCustomers.length} tokens; ` +
+      `bulk: ${settings.bulkRequests} sequential requests after 3 untimed ones, new customer ids every time`,
+  )
+
+  // 2. Measure at 10k.
+  console.log(`\n== ${fmt(count10k)} customer assignments ==`)
+  const at10k = await measurePhase(phase10k, ctx)
+  printPlans('10k', at10k.plans)
+
+  // 3. Grow to 1M with set-based SQL and measure again.
+  let at1M: PhaseResult | undefined
+  let loadLine = ''
+  if (!settings.skip1M) {
+    console.log('\ngrowing to 1,000,000 customer assignments (insert … select … generate_series, 4 statements) …')
+    t0 = performance.now()
+    const chunk = Math.ceil((settings.customers - small) / 4)
+    for (let from = small + 1; from <= settings.customers; from += chunk) {
+      const to = Math.min(settings.customers, from + chunk - 1)
+      const s = performance.now()
+      const rows = await insertAssignments(db, from, to)
+      console.log(`  customers ${fmt(from)}…${fmt(to)}: ${fmt(rows)} rows in ${((performance.now() - s) / 1000).toFixed(1)} s`)
+    }
+    const insertSeconds = (performance.now() - t0) / 1000
+    const v = performance.now()
+    await db.query('vacuum analyze customer_assignment')
+    const vacuumSeconds = (performance.now() - v) / 1000
+    const count1M = await countAssignments(db)
+    const size = (await db.query<{ t: string; i: string }>(
+      `select pg_size_pretty(pg_table_size('customer_assignment')) as t, pg_size_pretty(pg_indexes_size('customer_assignment')) as i`,
+    )).rows[0]
+    loadLine = `load to ${fmt(count1M)}: insert ${insertSeconds.toFixed(1)} s + vacuum analyze ${vacuumSeconds.toFixed(1)} s = ${(insertSeconds + vacuumSeconds).toFixed(1)} s (table ${size.t}, indexes ${size.i})`
+    console.log(`  ${loadLine}`)
+
+    console.log(`\n== ${fmt(count1M)} customer assignments ==`)
+    at1M = await measurePhase(phase1M, ctx)
+    printPlans('1M', at1M.plans)
+  }
+
+  // 4. The table.
+  const kinds: Kind[] = ['segments', 'items', 'match', 'bulk1', 'bulk200']
+  const verdicts: string[] = []
+  const rows = kinds.map((kind) => {
+    const a = at10k.measured[kind]
+    const b = at1M?.measured[kind]
+    const cells = (m?: Measured) => (m ? [fmt(m.p50, 1), fmt(m.p99, 1), `${fmt(m.rate)} ${m.unit}`] : ['—', '—', '—'])
+    const ratio = a && b ? b.p99 / a.p99 : undefined
+    const p50Ratio = a && b ? b.p50 / a.p50 : undefined
+    const met = ratio !== undefined && ratio <= TARGET_P99_RATIO
+    if (ratio !== undefined) verdicts.push(`target ${TITLES[kind]}: p99(1M)/p99(10k) ≤ ${TARGET_P99_RATIO}: ${met ? 'MET' : 'NOT MET'} (${ratio.toFixed(2)})`)
+    return [
+      TITLES[kind],
+      ...cells(a),
+      ...cells(b),
+      p50Ratio === undefined ? '—' : p50Ratio.toFixed(2),
+      ratio === undefined ? '—' : ratio.toFixed(2),
+      ratio === undefined ? '—' : met ? 'MET' : 'MISSED',
+    ]
+  })
+  console.log('')
+  console.log(table(['scenario', '10k p50 ms', 'p99 ms', 'rate', '1M p50 ms', 'p99 ms', 'rate', 'p50 1M/10k', 'p99 1M/10k', `p99 ≤ ${TARGET_P99_RATIO}`], rows))
+  const planRows: string[][] = []
+  for (const kind of ['segments', 'items', 'match', 'bulk200'] as Kind[]) {
+    const a = at10k.plans[kind] ?? []
+    const b = at1M?.plans[kind] ?? []
+    a.forEach((e, i) => {
+      const f = b[i]
+      const total = (x: Explained) => x.planningMs + x.executionMs
+      planRows.push([
+        `${kind}: ${e.label}`,
+        e.planningMs.toFixed(2),
+        e.executionMs.toFixed(2),
+        fmt(e.buffers),
+        f ? f.planningMs.toFixed(2) : '—',
+        f ? f.executionMs.toFixed(2) : '—',
+        f ? fmt(f.buffers) : '—',
+        f ? (total(f) / total(e)).toFixed(2) : '—',
+      ])
+    })
+  }
+  console.log('')
+  console.log(
+    table(['statement (EXPLAIN ANALYZE, median of 5)', '10k plan ms', 'exec ms', 'buffers', '1M plan ms', 'exec ms', 'buffers', '(plan+exec) 1M/10k'], planRows),
+  )
+  const slow = (['segments', 'items', 'match', 'bulk200'] as Kind[]).flatMap((kind) =>
+    (at10k.plans[kind] ?? []).flatMap((e, i) => {
+      const f = at1M?.plans[kind]?.[i]
+      const ratio = f ? (f.planningMs + f.executionMs) / (e.planningMs + e.executionMs) : 0
+      // Sub-millisecond statements wobble by more than 2× from run to run; flag only what costs something.
+      return f && ratio > TARGET_P99_RATIO && f.planningMs + f.executionMs > 1 ? [`${kind}: ${e.label} ×${ratio.toFixed(1)}`] : []
+    }),
+  )
+  if (at1M) console.log(`statements whose database time grows more than ${TARGET_P99_RATIO}× (and past 1 ms): ${slow.length > 0 ? slow.join(', ') : 'none'}`)
+  if (loadLine) console.log(`\n${loadLine}`)
+  if (at1M?.bulkStatements !== undefined) console.log(`bulk(200): ${at10k.bulkStatements} statements per request at 10k, ${at1M.bulkStatements} at 1M (one round for the batch, not one per item)`)
+  const invalid = kinds.flatMap((k) => [at10k.measured[k], at1M?.measured[k]]).filter((m) => m?.note)
+  if (invalid.length > 0) console.log(`\nWARNING: runs with failed requests (numbers not comparable): ${invalid.map((m) => m?.note).join(', ')}`)
+  console.log('')
+  for (const verdict of verdicts) console.log(verdict)
+  console.log(`\ntotal time ${((performance.now() - started) / 1000).toFixed(0)} s; load avg at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+}
+
+try {
+  await main()
+} catch (error) {
+  if (!interrupted) {
+    console.error('benchmark failed:', error)
+    process.exitCode = 1
+  }
+} finally {
+  await cleanup()
+}
