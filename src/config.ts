@@ -50,7 +50,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const data = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
   let parsed: Env
   try {
-    parsed = envSchema<Env>({ schema: EnvSchema, data, dotenv: false })
+    // env: false — env-schema would otherwise merge process.env in unfiltered, so an explicit `env`
+    // would not be the whole configuration and `FOO=` would be checked as an empty FOO.
+    parsed = envSchema<Env>({ schema: EnvSchema, data, dotenv: false, env: false })
   } catch (error) {
     throw new ConfigError(`Invalid configuration: ${(error as Error).message}`)
   }

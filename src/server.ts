@@ -3,7 +3,7 @@
  * SIGTERM/SIGINT stop accepting requests, finish the ones in flight and close the database.
  */
 import closeWithGrace from 'close-with-grace'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import { resolveSigningSecret } from './auth/signing-key.js'
 import { createTokenVerifier } from './auth/verify-token.js'
 import type { Config } from './config.js'
@@ -11,9 +11,9 @@ import { type Database, openDatabase } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { buildApp } from './http/app.js'
 
-export function openConfiguredDatabase(config: Config): Promise<Database> {
+export function openConfiguredDatabase(config: Config, onIdleError?: (error: Error) => void): Promise<Database> {
   return config.databaseUrl
-    ? openDatabase({ engine: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize })
+    ? openDatabase({ engine: 'postgres', url: config.databaseUrl, poolSize: config.databasePoolSize, onIdleError })
     : openDatabase({ engine: 'pglite', dataDir: config.dataDir })
 }
 
@@ -32,11 +32,13 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config): Promise<RunningServer> {
-  const database = await openConfiguredDatabase(config)
+  let log: FastifyBaseLogger | undefined
+  const database = await openConfiguredDatabase(config, (error) => log?.warn({ err: error }, 'idle database connection failed'))
   try {
     await migrate(database)
     const verifyToken = createTokenVerifier(config, resolveSigningSecret(config, { create: true }))
     const app = await buildApp({ database, verifyToken, logger: loggerOptions(config), directoryStrict: config.directoryStrict })
+    log = app.log
     const url = await app.listen({ port: config.port, host: config.host })
     app.log.info({ engine: database.engine, dataDir: database.engine === 'pglite' ? config.dataDir : undefined }, 'customer segment service ready')
     return {

@@ -1,6 +1,7 @@
 /** Listing and searching a segment's customer assignments: q (over assignment and directory fields), sort, paging. */
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
+import { actsIn } from './membership.js'
 import type { FieldMap } from '../query/field-map.js'
 import { fetchPage, type PageRequest } from '../query/list-page.js'
 import { compileQ } from '../query/q-compiler.js'
@@ -22,9 +23,10 @@ export const customerAssignmentFields: FieldMap = {
 
 export interface AssignmentListQuery extends PageRequest {
   q?: string
-  /** Only this customer's assignments (a customer reading their own). */
+  /** Only this customer's assignments (a customer reading their own, or an operator asking). */
   customerId?: string
   legalEntityId?: string
+  anyLegalEntity?: boolean
 }
 
 export async function listCustomerAssignments(
@@ -41,7 +43,8 @@ export async function listCustomerAssignments(
     .where('ca.segment_id', '=', segmentId)
     .where(compileQ(query.q, customerAssignmentFields))
   if (query.customerId !== undefined) {
-    matching = matching.where('ca.customer_id', '=', query.customerId).where('ca.legal_entity_id', 'in', ['', query.legalEntityId ?? ''])
+    const member = { customerId: query.customerId, legalEntityId: query.legalEntityId, anyLegalEntity: query.anyLegalEntity }
+    matching = matching.where('ca.customer_id', '=', query.customerId).where(actsIn('ca', member))
   }
   const { rows, total } = await fetchPage(matching, (q) => q.selectAll('ca'), customerAssignmentFields, ['ca.customer_id', 'ca.legal_entity_id'], query)
   return { items: await enrichCustomerAssignments(db, tenant, rows), total }

@@ -37,11 +37,17 @@ export const CustomerKey = Type.Object(
 )
 export type CustomerKey = Static<typeof CustomerKey>
 
+// Every key is optional, ids included: `fields=customer.email` leaves `customer` without its id.
 export const CustomerAssignmentResponse = Type.Object({
   customer: Type.Optional(
-    Type.Object({ id: Type.String(), email: Type.Optional(Type.String()), firstName: Type.Optional(Type.String()), lastName: Type.Optional(Type.String()) }),
+    Type.Object({
+      id: Type.Optional(Type.String()),
+      email: Type.Optional(Type.String()),
+      firstName: Type.Optional(Type.String()),
+      lastName: Type.Optional(Type.String()),
+    }),
   ),
-  legalEntity: Type.Optional(Type.Object({ id: Type.String(), name: Type.Optional(Type.String()) })),
+  legalEntity: Type.Optional(Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) })),
   assignmentType: Type.Optional(Type.Union([Type.Literal('MANUAL'), Type.Literal('AUTOMATIC')])),
   mixins: Type.Optional(Mixins),
   metadata: Type.Optional(Type.Partial(Metadata)),

@@ -22,10 +22,11 @@ export const ItemAssignmentUpsertBulk = Type.Object(
 )
 export type ItemAssignmentUpsertBulk = Static<typeof ItemAssignmentUpsertBulk>
 
+// Every key is optional, the item id included: `fields=item.code` leaves `item` without its id.
 export const ItemAssignmentResponse = Type.Object({
   segmentId: Type.Optional(Type.String()),
   item: Type.Optional(
-    Type.Object({ id: Type.String(), code: Type.Optional(Type.String()), name: Type.Optional(Type.Union([LanguageMap, Type.String()])) }),
+    Type.Object({ id: Type.Optional(Type.String()), code: Type.Optional(Type.String()), name: Type.Optional(Type.Union([LanguageMap, Type.String()])) }),
   ),
   type: Type.Optional(Type.Union(ITEM_TYPES.map((t) => Type.Literal(t)))),
   mixins: Type.Optional(Mixins),

@@ -21,7 +21,13 @@ export interface Database {
 }
 
 export type DatabaseOptions =
-  | { engine: 'postgres'; url: string; poolSize?: number }
+  | {
+      engine: 'postgres'
+      url: string
+      poolSize?: number
+      /** Told when an idle pooled connection fails (server restart, terminated backend). */
+      onIdleError?: (error: Error) => void
+    }
   /** `dataDir` undefined means an in-memory database (tests). */
   | { engine: 'pglite'; dataDir?: string }
 
@@ -61,6 +67,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       // Sequences are bigint; they stay far below 2^53, so numbers are safe and simpler for callers.
       types: { getTypeParser: (oid, format) => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) },
     })
+    // An idle connection the server drops must not take the process down: the pool discards it and
+    // the next query opens a new one. Without a listener, the pool's 'error' event would be uncaught.
+    pool.on('error', (error) => options.onIdleError?.(error))
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
     return wrap(db, 'postgres', async () => {})
   }

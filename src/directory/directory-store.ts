@@ -25,16 +25,21 @@ export async function upsertEntries<E extends { id: string }>(
   const now = new Date()
   const rows = [...latest.values()].map((entry) => ({ tenant, ...kind.toRow(entry), modified_at: now }))
   const columns = Object.keys(rows[0]).filter((column) => column !== 'tenant' && column !== 'id')
+  // A column an entry of only an id still fills (a product's category ids: [], the column is NOT NULL)
+  // cannot tell "not sent" from its value; merged details never carry such a field, so merge keeps it.
+  const bare = kind.toRow({ id: '' } as E)
   await (db as AnyDb)
     .insertInto(kind.table)
     .values(rows)
     .onConflict((oc) =>
       oc.columns(['tenant', 'id']).doUpdateSet((eb) =>
         Object.fromEntries(
-          columns.map((c) => [
-            c,
-            mode === 'replace' || c === 'modified_at' ? eb.ref(`excluded.${c}`) : eb.fn.coalesce(eb.ref(`excluded.${c}`), eb.ref(`${kind.table}.${c}`)),
-          ]),
+          columns.map((c) => {
+            const sent = eb.ref(`excluded.${c}`)
+            const stored = eb.ref(`${kind.table}.${c}`)
+            if (mode === 'replace' || c === 'modified_at') return [c, sent]
+            return [c, bare[c] !== null ? stored : eb.fn.coalesce(sent, stored)]
+          }),
         ),
       ),
     )

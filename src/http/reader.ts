@@ -25,7 +25,8 @@ export function readerOf(
   const { principal } = request
   if (operatorScopes.some((scope) => principal.scopes.has(scope))) {
     if (query.customerId === undefined) return { onlyEffective: false, isCustomer: false }
-    return { member: { customerId: query.customerId, legalEntityId: query.legalEntityId }, onlyEffective: false, isCustomer: false }
+    const member = { customerId: query.customerId, legalEntityId: query.legalEntityId, anyLegalEntity: true }
+    return { member, onlyEffective: false, isCustomer: false }
   }
   // Only customer tokens get here: the route admitted the caller with segment_read_own.
   if (query.customerId !== undefined || !principal.customerId) throw errors.forbidden()

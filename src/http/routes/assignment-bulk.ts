@@ -20,7 +20,8 @@ export async function runAssignmentBulk<T>(items: unknown[], check: Checker<T>, 
   if (items.length > MAX_ASSIGNMENT_BULK) throw errors.bulkTooLarge(MAX_ASSIGNMENT_BULK, items.length)
   const checked = items.map((item) => check(item))
   const valid = checked.flatMap((c) => (c.problem ? [] : [c.value as T]))
-  const outcomes = valid.length > 0 ? await apply(valid) : []
+  // Applied even with nothing valid: the service checks the segment, so a missing one is 404 whatever the items.
+  const outcomes = await apply(valid)
   let next = 0
   return checked.map((c, i) => {
     if (c.problem) return bulkEntry(i + 1, 400, undefined, errors.invalidItem(c.problem.message, c.problem.field).message)

@@ -41,3 +41,11 @@ export function header(request: FastifyRequest, name: string): string | undefine
   const value = request.headers[name]
   return Array.isArray(value) ? value[0] : value
 }
+
+/**
+ * A preValidation hook for upserts whose body the contract leaves optional (assignment PUTs): a request
+ * without a body is an upsert of nothing, as `{}`, rather than a validation error.
+ */
+export async function missingBodyIsEmpty(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined) request.body = {}
+}

@@ -23,7 +23,7 @@ import { ResourceId, SearchBody } from '../../segments/segment-schemas.js'
 import { readerOf } from '../reader.js'
 import { runAssignmentBulk, singleStatus } from './assignment-bulk.js'
 import { BulkResult } from '../../segments/segment-schemas.js'
-import { errorResponses, ListQuery, sendTotalCount, TenantParam, wantsTotalCount } from './common.js'
+import { errorResponses, ListQuery, missingBodyIsEmpty, sendTotalCount, TenantParam, wantsTotalCount } from './common.js'
 
 const tags = ['Customers Assignments']
 const manage = { scopes: [SCOPES.segmentManage] }
@@ -34,6 +34,7 @@ const SegmentParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId }
 const B2CParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId, customerId: ResourceId })
 const B2BParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId, customerId: ResourceId, legalEntityId: ResourceId })
 const FieldsQuery = Type.Object({ fields: ListQuery.fields })
+const ReaderQuery = { customerId: Type.Optional(ResourceId), legalEntityId: Type.Optional(ResourceId) }
 
 type Params = { tenant: string; segmentId: string; customerId: string; legalEntityId?: string }
 type ListRequest = FastifyRequest<{ Params: { tenant: string; segmentId: string }; Querystring: Record<string, string | undefined> }>
@@ -44,7 +45,9 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
 
   const list = async (request: ListRequest, reply: { header(name: string, value: string): unknown }, q: string | undefined) => {
     const { tenant, segmentId } = request.params
-    const reader = readerOf(request)
+    // As on every read a customer may make: `customerId` is the operator's to give (a customer gets 403),
+    // and a customer's legal entity comes from the token, or from `legalEntityId` when the token has none.
+    const reader = readerOf(request, request.query)
     await requireVisibleSegment(database.db, tenant, segmentId, reader)
     const { items, total } = await listCustomerAssignments(database.db, tenant, segmentId, {
       q,
@@ -59,7 +62,7 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
   }
 
   const listResponse = { 200: Type.Array(CustomerAssignmentResponse), ...errorResponses }
-  app.get(base, { config: readOrOwn, schema: { tags, summary: 'List a segment’s customer assignments', params: SegmentParams, querystring: Type.Object(ListQuery), response: listResponse } }, (request, reply) =>
+  app.get(base, { config: readOrOwn, schema: { tags, summary: 'List a segment’s customer assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery }), response: listResponse } }, (request, reply) =>
     list(request as ListRequest, reply, (request as ListRequest).query.q),
   )
   app.post(
@@ -83,7 +86,11 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
     )
     app.put<{ Params: Params; Body: CustomerAssignmentUpsert }>(
       path,
-      { config: manage, schema: { tags, summary: `[${label}] Upsert a customer assignment`, params, body: CustomerAssignmentUpsert, response: { 201: Type.Null(), 204: Type.Null(), ...errorResponses } } },
+      {
+        config: manage,
+        preValidation: missingBodyIsEmpty,
+        schema: { tags, summary: `[${label}] Upsert a customer assignment`, params, body: CustomerAssignmentUpsert, response: { 201: Type.Null(), 204: Type.Null(), ...errorResponses } },
+      },
       async (request, reply) => {
         const { tenant, segmentId, customerId, legalEntityId } = request.params
         const [result] = await upsertCustomerAssignments(context(tenant), segmentId, [{ ...request.body, customerId, legalEntityId }])

@@ -27,7 +27,7 @@ import { schemaChecker } from '../../schema-check.js'
 import { BulkResult, ResourceId, SearchBody } from '../../segments/segment-schemas.js'
 import { readerOf } from '../reader.js'
 import { runAssignmentBulk, singleStatus } from './assignment-bulk.js'
-import { BooleanParam, errorResponses, header, ListQuery, sendTotalCount, TenantParam, wantsTotalCount } from './common.js'
+import { BooleanParam, errorResponses, header, ListQuery, missingBodyIsEmpty, sendTotalCount, TenantParam, wantsTotalCount } from './common.js'
 
 const tags = ['Items Assignments']
 const manage = { scopes: [SCOPES.segmentManage] }
@@ -38,13 +38,15 @@ const TypeParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId, typ
 const ItemParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId, type: Type.String({ maxLength: 20 }), itemId: ResourceId })
 const ReaderQuery = { customerId: Type.Optional(ResourceId), legalEntityId: Type.Optional(ResourceId) }
 
+// The contract's schema names the site `site`, its example `siteCode`; both are taken.
 const MatchBody = Type.Object(
   {
-    siteCode: Type.String({ minLength: 1, maxLength: 255 }),
+    siteCode: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    site: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
     items: Type.Array(Type.Object({ id: ResourceId }, { additionalProperties: false }), { maxItems: 1000 }),
     segmentIds: Type.Array(ResourceId, { maxItems: 1000 }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, anyOf: [{ required: ['siteCode'] }, { required: ['site'] }] },
 )
 
 const Localized = Type.Union([LanguageMap, Type.String()])
@@ -161,7 +163,11 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
   )
   app.put<{ Params: Params; Body: ItemAssignmentUpsert }>(
     `${base}/:type/:itemId`,
-    { config: manage, schema: { tags, summary: 'Upsert an item assignment', params: ItemParams, body: ItemAssignmentUpsert, response: { 201: Type.Null(), 204: Type.Null(), ...errorResponses } } },
+    {
+      config: manage,
+      preValidation: missingBodyIsEmpty,
+      schema: { tags, summary: 'Upsert an item assignment', params: ItemParams, body: ItemAssignmentUpsert, response: { 201: Type.Null(), 204: Type.Null(), ...errorResponses } },
+    },
     async (request, reply) => {
       const { tenant, segmentId, type, itemId } = request.params
       const [result] = await upsertItemAssignments(context(tenant), segmentId, parseItemType(type), [{ ...request.body, itemId }])
@@ -204,7 +210,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     },
   )
 
-  app.post<{ Params: { tenant: string }; Querystring: Query; Body: { siteCode: string; items: { id: string }[]; segmentIds: string[] } }>(
+  app.post<{ Params: { tenant: string }; Querystring: Query; Body: { siteCode?: string; site?: string; items: { id: string }[]; segmentIds: string[] } }>(
     `${segments}/match`,
     {
       config: { scopes: [SCOPES.segmentManage, SCOPES.segmentRead, SCOPES.segmentReadOwn] },
@@ -220,7 +226,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     async (request) => {
       const reader = readerOf(request, request.query, [SCOPES.segmentManage, SCOPES.segmentRead])
       const ids = await matchProducts(database.db, request.params.tenant, {
-        siteCode: request.body.siteCode,
+        siteCode: (request.body.siteCode ?? request.body.site) as string,
         productIds: request.body.items.map((item) => item.id),
         segmentIds: request.body.segmentIds,
         member: reader.member,
