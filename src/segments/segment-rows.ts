@@ -1,5 +1,5 @@
 /** SQL for segments: reading and writing `segment` rows, and converting rows to the API shape. */
-import type { Kysely, Selectable, Transaction } from 'kysely'
+import { CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely'
 import type { DB, SegmentTable } from '../db/schema.js'
 import type { Segment } from './segment-schemas.js'
 
@@ -42,10 +42,12 @@ export function segmentColumns(segment: Segment) {
   }
 }
 
+// The storefront's hottest read, compiled once: building it per request cost a tenth of a GET.
+const SELECT_SEGMENT = 'select * from "segment" where "tenant" = $1 and "id" = $2'
+
 export async function selectSegment(db: Db, tenant: string, id: string, forUpdate = false): Promise<SegmentRow | undefined> {
-  let query = db.selectFrom('segment').selectAll().where('tenant', '=', tenant).where('id', '=', id)
-  if (forUpdate) query = query.forUpdate()
-  return query.executeTakeFirst()
+  const { rows } = await db.executeQuery<SegmentRow>(CompiledQuery.raw(forUpdate ? `${SELECT_SEGMENT} for update` : SELECT_SEGMENT, [tenant, id]))
+  return rows[0]
 }
 
 /** Inserts unless the id is taken; returns whether it inserted. */
