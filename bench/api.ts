@@ -32,6 +32,7 @@ import { loadConfig } from '../src/config.js'
 import type { DB } from '../src/db/schema.js'
 import { type RunningServer, startServer } from '../src/server.js'
 import { segmentId, siteOf } from './dataset.js'
+import { createFreshDatabase, onCleanup, runBenchmark } from './lifecycle.js'
 import type { DriverMessage, ScenarioKind, ScenarioRequest, ScenarioSummary } from './load-driver.js'
 
 // ---------------------------------------------------------------------------------------------------
@@ -72,75 +73,6 @@ const SCENARIO_TITLES: Record<ScenarioKind, string> = {
 }
 /** A throw-away HS256 secret: the service verifies, and the bench mints, tokens with it. */
 const AUTH_SECRET = randomBytes(32).toString('base64url')
-
-// ---------------------------------------------------------------------------------------------------
-// Cleanup: everything started registers how to undo itself; undone in reverse, once.
-
-const cleanups: { name: string; run: () => Promise<void> }[] = []
-let cleaning: Promise<void> | undefined
-
-function onCleanup(name: string, run: () => Promise<void>): void {
-  cleanups.push({ name, run })
-}
-
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const { name, run } of cleanups.reverse()) {
-      try {
-        await run()
-      } catch (error) {
-        console.error(`cleanup '${name}' failed:`, error)
-      }
-    }
-  })()
-  return cleaning
-}
-
-let interrupted = false
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true
-    console.error(`\n${signal}: cleaning up…`)
-    void cleanup().finally(() => process.exit(130))
-  })
-}
-
-// ---------------------------------------------------------------------------------------------------
-// A fresh database
-
-async function adminQuery(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    await client.query(text)
-  } finally {
-    await client.end()
-  }
-}
-
-async function createFreshDatabase(): Promise<string> {
-  const name = `css_bench_${randomBytes(6).toString('hex')}`
-  await adminQuery(settings.adminUrl, `create database ${name}`)
-  onCleanup(`drop database ${name}`, async () => {
-    // pg-pool's end() resolves before its sockets are closed; a forced drop racing them makes the pool
-    // emit an unhandled 'error'. So wait (briefly) until the database has no sessions left.
-    const client = new pg.Client({ connectionString: settings.adminUrl })
-    await client.connect()
-    try {
-      for (let i = 0; i < 50; i++) {
-        const { rows } = await client.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name])
-        if (rows[0].n === 0) break
-        await new Promise((resolve) => setTimeout(resolve, 100))
-      }
-      await client.query(`drop database if exists ${name} with (force)`)
-    } finally {
-      await client.end()
-    }
-  })
-  const url = new URL(settings.adminUrl)
-  url.pathname = `/${name}`
-  return url.toString()
-}
 
 // ---------------------------------------------------------------------------------------------------
 // The bare app: no auth, no schemas, no domain logic; the service's SQL, verbatim, on the service's pool.
@@ -487,7 +419,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB, ${os.platform()} ${os.release()}`)
   console.log(`node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
 
-  const databaseUrl = await createFreshDatabase()
+  const databaseUrl = await createFreshDatabase(settings.adminUrl, 'css_bench')
   const redacted = new URL(databaseUrl)
   redacted.password = redacted.password ? '***' : ''
   const pgVersion = await (async () => {
@@ -525,7 +457,7 @@ async function main(): Promise<void> {
       `(${settings.bulkSize}/batch, ${settings.bulkConcurrency} concurrent) in ${loadSeconds.toFixed(1)} s ` +
       `(${fmt(settings.segments / loadSeconds)} segments/s)`,
   )
-  await adminQuery(databaseUrl, 'vacuum analyze segment, outbox_event')
+  await server.database.db.executeQuery(CompiledQuery.raw('vacuum analyze segment, outbox_event'))
 
   const ours: Target = { label: 'ours', base: `${server.url}/customer-segment/${settings.tenant}/segments`, token }
   const bareTarget: Target = { label: 'bare', base: `${bare.url}/customer-segment/${settings.tenant}/segments` }
@@ -656,13 +588,4 @@ async function main(): Promise<void> {
   console.log(`\ntotal time ${((performance.now() - started) / 1000).toFixed(0)} s`)
 }
 
-try {
-  await main()
-} catch (error) {
-  if (!interrupted) {
-    console.error('benchmark failed:', error)
-    process.exitCode = 1
-  }
-} finally {
-  await cleanup()
-}
+await runBenchmark(main)

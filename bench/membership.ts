@@ -31,6 +31,7 @@ import { SCOPES } from '../src/auth/principal.js'
 import { loadConfig } from '../src/config.js'
 import { type RunningServer, startServer } from '../src/server.js'
 import { segmentId, siteOf } from './dataset.js'
+import { createFreshDatabase, onCleanup, runBenchmark } from './lifecycle.js'
 import type { MembershipDriverMessage, MembershipScenario, MembershipSummary, PreparedRequest } from './membership-driver.js'
 
 // ---------------------------------------------------------------------------------------------------
@@ -64,70 +65,6 @@ const settings = {
 const TARGET_P99_RATIO = 2
 /** A throw-away HS256 secret: the service verifies, and the bench mints, tokens with it. */
 const AUTH_SECRET = randomBytes(32).toString('base64url')
-
-// ---------------------------------------------------------------------------------------------------
-// Cleanup: everything started registers how to undo itself; undone in reverse, once.
-
-const cleanups: { name: string; run: () => Promise<void> }[] = []
-let cleaning: Promise<void> | undefined
-
-function onCleanup(name: string, run: () => Promise<void>): void {
-  cleanups.push({ name, run })
-}
-
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const { name, run } of cleanups.reverse()) {
-      try {
-        await run()
-      } catch (error) {
-        console.error(`cleanup '${name}' failed:`, error)
-      }
-    }
-  })()
-  return cleaning
-}
-
-let interrupted = false
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true
-    console.error(`\n${signal}: cleaning up…`)
-    void cleanup().finally(() => process.exit(130))
-  })
-}
-
-// ---------------------------------------------------------------------------------------------------
-// A fresh database, and the bench's own connection to it
-
-async function withClient<T>(url: string, action: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    return await action(client)
-  } finally {
-    await client.end()
-  }
-}
-
-async function createFreshDatabase(): Promise<string> {
-  const name = `css_bench_m_${randomBytes(5).toString('hex')}`
-  await withClient(settings.adminUrl, (c) => c.query(`create database ${name}`))
-  onCleanup(`drop database ${name}`, () =>
-    withClient(settings.adminUrl, async (client) => {
-      // pg-pool's end() resolves before its sockets are closed; wait (briefly) for the sessions to go.
-      for (let i = 0; i < 50; i++) {
-        const { rows } = await client.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name])
-        if (rows[0].n === 0) break
-        await new Promise((resolve) => setTimeout(resolve, 100))
-      }
-      await client.query(`drop database if exists ${name} with (force)`)
-    }),
-  )
-  const url = new URL(settings.adminUrl)
-  url.pathname = `/${name}`
-  return url.toString()
-}
 
 // ---------------------------------------------------------------------------------------------------
 // The data set: everything is a pure function of indexes
@@ -626,7 +563,7 @@ async function main(): Promise<void> {
   console.log('Customer Segment Service — membership benchmark (10k → 1M customer assignments)')
   console.log(`machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB; node ${process.version}; load avg ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
 
-  const databaseUrl = await createFreshDatabase()
+  const databaseUrl = await createFreshDatabase(settings.adminUrl, 'css_bench_m')
   const db = new pg.Client({ connectionString: databaseUrl })
   await db.connect()
   onCleanup('bench connection', () => db.end())
@@ -789,13 +726,4 @@ async function main(): Promise<void> {
   console.log(`\ntotal time ${((performance.now() - started) / 1000).toFixed(0)} s; load avg at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
 }
 
-try {
-  await main()
-} catch (error) {
-  if (!interrupted) {
-    console.error('benchmark failed:', error)
-    process.exitCode = 1
-  }
-} finally {
-  await cleanup()
-}
+await runBenchmark(main)

@@ -1,0 +1,80 @@
+/**
+ * What every benchmark needs around its measurements: cleanups undone in reverse (also on Ctrl-C), a
+ * fresh PostgreSQL database that is always dropped, and a main that reports failure without a stack dump
+ * when interrupted.
+ */
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+
+const cleanups: { name: string; run: () => Promise<void> }[] = []
+let cleaning: Promise<void> | undefined
+let interrupted = false
+
+export function onCleanup(name: string, run: () => Promise<void>): void {
+  cleanups.push({ name, run })
+}
+
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const { name, run } of cleanups.reverse()) {
+      try {
+        await run()
+      } catch (error) {
+        console.error(`cleanup '${name}' failed:`, error)
+      }
+    }
+  })()
+  return cleaning
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interrupted = true
+    console.error(`\n${signal}: cleaning up…`)
+    void cleanup().finally(() => process.exit(130))
+  })
+}
+
+async function withClient<T>(url: string, action: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return await action(client)
+  } finally {
+    await client.end()
+  }
+}
+
+/** Creates `<prefix>_<random>` next to `adminUrl`'s database, dropped at cleanup; returns its URL. */
+export async function createFreshDatabase(adminUrl: string, prefix: string): Promise<string> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`
+  await withClient(adminUrl, (c) => c.query(`create database ${name}`))
+  onCleanup(`drop database ${name}`, () =>
+    withClient(adminUrl, async (client) => {
+      // pg-pool's end() resolves before its sockets are closed; wait (briefly) for the sessions to go.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await client.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name])
+        if (rows[0].n === 0) break
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      await client.query(`drop database if exists ${name} with (force)`)
+    }),
+  )
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+/** Runs the benchmark, then the cleanups; exit code 1 when it failed (not when it was interrupted). */
+export async function runBenchmark(main: () => Promise<void>): Promise<void> {
+  try {
+    await main()
+  } catch (error) {
+    if (!interrupted) {
+      console.error('benchmark failed:', error)
+      process.exitCode = 1
+    }
+  } finally {
+    await cleanup()
+  }
+}
