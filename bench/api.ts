@@ -15,13 +15,11 @@
  *
  * Always exits 0 once it has measured: it is a measurement, not a test. It prints whether targets are met.
  */
-import { type ChildProcess, fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import os from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { CompiledQuery, type Kysely } from 'kysely'
 import pg from 'pg'
@@ -32,8 +30,8 @@ import { loadConfig } from '../src/config.js'
 import type { DB } from '../src/db/schema.js'
 import { type RunningServer, startServer } from '../src/server.js'
 import { segmentId, siteOf } from './dataset.js'
-import { createFreshDatabase, onCleanup, runBenchmark } from './lifecycle.js'
-import type { DriverMessage, ScenarioKind, ScenarioRequest, ScenarioSummary } from './load-driver.js'
+import { createFreshDatabase, onCleanup, runBenchmark, startDriver } from './lifecycle.js'
+import type { ScenarioKind, ScenarioRequest, ScenarioSummary } from './load-driver.js'
 
 // ---------------------------------------------------------------------------------------------------
 // Settings
@@ -279,39 +277,8 @@ async function check(kind: ScenarioKind, target: Target): Promise<{ ok: boolean;
 // ---------------------------------------------------------------------------------------------------
 // The load driver (child process)
 
-function startDriver(): { run: (scenario: ScenarioRequest) => Promise<ScenarioSummary> } {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./load-driver.ts', import.meta.url)), [], {
-    env: { ...process.env, BENCH_LOAD_DRIVER: '1' },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
-  onCleanup('load driver', async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.send({ type: 'exit' })
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL')
-          resolve()
-        }, 2000)
-        child.once('exit', () => {
-          clearTimeout(timer)
-          resolve()
-        })
-      })
-    }
-  })
-  return {
-    run: (scenario) =>
-      new Promise((resolve, reject) => {
-        const onExit = (code: number | null) => reject(new Error(`load driver exited (${code})`))
-        child.once('exit', onExit)
-        child.once('message', (message: DriverMessage) => {
-          child.off('exit', onExit)
-          if (message.type === 'error') reject(new Error(`load driver: ${message.message}`))
-          else resolve(message)
-        })
-        child.send(scenario)
-      }),
-  }
+function startLoadDriver() {
+  return startDriver<ScenarioRequest, ScenarioSummary>('./load-driver.ts', 'BENCH_LOAD_DRIVER')
 }
 
 /**
@@ -487,7 +454,7 @@ async function main(): Promise<void> {
   )
   console.log('order: GET, list, PUT (writes last, so reads are not measured on a table churned by updates)\n')
 
-  const driver = startDriver()
+  const driver = startLoadDriver()
   const results: { kind: ScenarioKind; ours: Aggregate; bare: Aggregate }[] = []
   const order = (['get', 'list', 'put'] as ScenarioKind[]).filter((k) => settings.only.includes(k))
   const byLabel = { ours, bare: bareTarget }

@@ -3,7 +3,9 @@
  * fresh PostgreSQL database that is always dropped, and a main that reports failure without a stack dump
  * when interrupted.
  */
+import { type ChildProcess, fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 
 const cleanups: { name: string; run: () => Promise<void> }[] = []
@@ -76,5 +78,45 @@ export async function runBenchmark(main: () => Promise<void>): Promise<void> {
     }
   } finally {
     await cleanup()
+  }
+}
+
+/**
+ * Forks a load driver (autocannon in its own process, so it does not share the service's event loop)
+ * and sends it one scenario at a time; the driver answers each with its summary or `{type:'error'}`.
+ */
+export function startDriver<Scenario, Summary>(file: string, envFlag: string): { run: (scenario: Scenario) => Promise<Summary> } {
+  const child: ChildProcess = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
+    env: { ...process.env, [envFlag]: '1' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
+  onCleanup('load driver', async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.send({ type: 'exit' })
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          child.kill('SIGKILL')
+          resolve()
+        }, 2000)
+        child.once('exit', () => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+    }
+  })
+  return {
+    run: (scenario) =>
+      new Promise((resolve, reject) => {
+        const onExit = (code: number | null) => reject(new Error(`load driver exited (${code})`))
+        child.once('exit', onExit)
+        child.once('message', (message: Summary | { type: 'error'; message: string }) => {
+          child.off('exit', onExit)
+          const failed = message as { type?: string; message?: string }
+          if (failed.type === 'error') reject(new Error(`load driver: ${failed.message}`))
+          else resolve(message as Summary)
+        })
+        child.send(scenario as object)
+      }),
   }
 }

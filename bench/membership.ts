@@ -21,18 +21,16 @@
  *
  * Always exits 0 once it has measured: it is a measurement, not a test. It prints whether targets are met.
  */
-import { type ChildProcess, fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import os from 'node:os'
-import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { mintToken } from '../src/auth/mint-token.js'
 import { SCOPES } from '../src/auth/principal.js'
 import { loadConfig } from '../src/config.js'
 import { type RunningServer, startServer } from '../src/server.js'
 import { segmentId, siteOf } from './dataset.js'
-import { createFreshDatabase, onCleanup, runBenchmark } from './lifecycle.js'
-import type { MembershipDriverMessage, MembershipScenario, MembershipSummary, PreparedRequest } from './membership-driver.js'
+import { createFreshDatabase, onCleanup, runBenchmark, startDriver } from './lifecycle.js'
+import type { MembershipScenario, MembershipSummary, PreparedRequest } from './membership-driver.js'
 
 // ---------------------------------------------------------------------------------------------------
 // Settings
@@ -311,39 +309,8 @@ async function explainAll(db: pg.Client, statements: Captured[]): Promise<Explai
 // ---------------------------------------------------------------------------------------------------
 // The load driver (child process)
 
-function startDriver(): { run: (scenario: MembershipScenario) => Promise<MembershipSummary> } {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./membership-driver.ts', import.meta.url)), [], {
-    env: { ...process.env, BENCH_MEMBERSHIP_DRIVER: '1' },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  })
-  onCleanup('load driver', async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.send({ type: 'exit' })
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL')
-          resolve()
-        }, 2000)
-        child.once('exit', () => {
-          clearTimeout(timer)
-          resolve()
-        })
-      })
-    }
-  })
-  return {
-    run: (scenario) =>
-      new Promise((resolve, reject) => {
-        const onExit = (code: number | null) => reject(new Error(`load driver exited (${code})`))
-        child.once('exit', onExit)
-        child.once('message', (message: MembershipDriverMessage) => {
-          child.off('exit', onExit)
-          if (message.type === 'error') reject(new Error(`load driver: ${message.message}`))
-          else resolve(message)
-        })
-        child.send(scenario)
-      }),
-  }
+function startLoadDriver() {
+  return startDriver<MembershipScenario, MembershipSummary>('./membership-driver.ts', 'BENCH_MEMBERSHIP_DRIVER')
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -428,7 +395,7 @@ function checkAnswer(kind: ReadKind, n: number, status: number, json: unknown): 
 
 async function measurePhase(
   phase: Phase,
-  ctx: { api: Api; origin: string; db: pg.Client; driver: ReturnType<typeof startDriver>; tokens: Map<number, string> },
+  ctx: { api: Api; origin: string; db: pg.Client; driver: ReturnType<typeof startLoadDriver>; tokens: Map<number, string> },
 ): Promise<PhaseResult> {
   const result: PhaseResult = { measured: {}, plans: {} }
   const tokenOf = (n: number) => {
@@ -621,7 +588,7 @@ async function main(): Promise<void> {
     tokens.set(n, await mintToken(secret, { tenant: settings.tenant, scopes: [SCOPES.segmentReadOwn], customerId: customerId(n), ttl: '2h' }))
   }
 
-  const driver = startDriver()
+  const driver = startLoadDriver()
   const ctx = { api, origin: new URL(server.url).origin, db, driver, tokens }
   console.log(
     `\nsettings: autocannon in a child process, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per scenario; ` +
