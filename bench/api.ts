@@ -31,6 +31,7 @@ import type { DB } from '../src/db/schema.js'
 import { type RunningServer, startServer } from '../src/server.js'
 import { segmentId, siteOf } from './dataset.js'
 import { createFreshDatabase, onCleanup, runBenchmark, startDriver } from './lifecycle.js'
+import { problems, table } from './report.js'
 import type { ScenarioKind, ScenarioRequest, ScenarioSummary } from './load-driver.js'
 
 // ---------------------------------------------------------------------------------------------------
@@ -360,21 +361,6 @@ async function startProfiler(): Promise<{ stop: (name: string) => Promise<string
 
 function fmt(value: number, digits = 0): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
-}
-
-function problems(summary: ScenarioSummary): string | undefined {
-  const bad = Object.entries(summary.statusCodes).filter(([code]) => !code.startsWith('2'))
-  const parts: string[] = []
-  if (bad.length > 0) parts.push(`non-2xx: ${bad.map(([code, n]) => `${n}×${code}`).join(', ')}`)
-  if (summary.errors > 0) parts.push(`${summary.errors} errors`)
-  if (summary.timeouts > 0) parts.push(`${summary.timeouts} timeouts`)
-  return parts.length > 0 ? parts.join('; ') : undefined
 }
 
 // ---------------------------------------------------------------------------------------------------

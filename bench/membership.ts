@@ -30,6 +30,7 @@ import { loadConfig } from '../src/config.js'
 import { type RunningServer, startServer } from '../src/server.js'
 import { segmentId, siteOf } from './dataset.js'
 import { createFreshDatabase, onCleanup, runBenchmark, startDriver } from './lifecycle.js'
+import { problems, table } from './report.js'
 import type { MembershipScenario, MembershipSummary, PreparedRequest } from './membership-driver.js'
 
 // ---------------------------------------------------------------------------------------------------
@@ -494,21 +495,6 @@ function percentile(values: number[], p: number): number {
 
 function loadAvg(): string {
   return os.loadavg()[0].toFixed(1)
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
-}
-
-function problems(summary: MembershipSummary): string | undefined {
-  const bad = Object.entries(summary.statusCodes).filter(([code]) => !code.startsWith('2'))
-  const parts: string[] = []
-  if (bad.length > 0) parts.push(`non-2xx: ${bad.map(([code, n]) => `${n}×${code}`).join(', ')}`)
-  if (summary.errors > 0) parts.push(`${summary.errors} errors`)
-  if (summary.timeouts > 0) parts.push(`${summary.timeouts} timeouts`)
-  return parts.length > 0 ? parts.join('; ') : undefined
 }
 
 function printPlans(phaseName: string, plans: PhaseResult['plans']): void {
