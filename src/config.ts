@@ -19,6 +19,11 @@ const EnvSchema = Type.Object({
   AUTH_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
   AUTH_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
   DIRECTORY_STRICT: Type.Boolean({ default: false }),
+  DELIVERY_WORKER: Type.Boolean({ default: true }),
+  DELIVERY_ALLOW_PRIVATE: Type.Boolean({ default: false }),
+  DELIVERY_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 64 }),
+  DELIVERY_TARGET_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 8 }),
+  WEBHOOK_MONTHLY_LIMIT: Type.Optional(Type.Integer({ minimum: 0 })),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -38,6 +43,20 @@ export interface Config {
   readonly auth: Auth
   /** Refuse assignments of customers, legal entities and items the directory does not know. */
   readonly directoryStrict: boolean
+  readonly delivery: DeliveryConfig
+  /** Successful deliveries a tenant may receive per calendar month (UTC); absent means no limit. */
+  readonly webhooksMonthlyLimit?: number
+}
+
+export interface DeliveryConfig {
+  /** `segments serve` runs a delivery worker in its own process. */
+  readonly inProcess: boolean
+  /** Deliver to loopback, private, link-local and metadata addresses (refused by default). */
+  readonly allowPrivate: boolean
+  /** Deliveries one worker sends at once, over all targets. */
+  readonly concurrency: number
+  /** Deliveries one worker sends at once to a single target. */
+  readonly targetConcurrency: number
 }
 
 export class ConfigError extends Error {
@@ -77,5 +96,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: parsed.LOG_LEVEL,
     auth: Object.freeze(auth),
     directoryStrict: parsed.DIRECTORY_STRICT,
+    delivery: Object.freeze({
+      inProcess: parsed.DELIVERY_WORKER,
+      allowPrivate: parsed.DELIVERY_ALLOW_PRIVATE,
+      concurrency: parsed.DELIVERY_CONCURRENCY,
+      targetConcurrency: parsed.DELIVERY_TARGET_CONCURRENCY,
+    }),
+    webhooksMonthlyLimit: parsed.WEBHOOK_MONTHLY_LIMIT,
   })
 }

@@ -1,5 +1,6 @@
 /** Row types of the tables, as Kysely sees them (see migrations/ for the DDL). */
 import type { ColumnType, Generated } from 'kysely'
+import type { StoredHttpConfiguration } from '../webhooks/stored-config.js'
 
 export type Json = ColumnType<unknown, string, string>
 export type LanguageMap = Record<string, string>
@@ -54,6 +55,7 @@ export interface OutboxEventTable {
   subject: string
   payload: ColumnType<Record<string, unknown>, string, never>
   published_at: Date
+  dispatched_at: Date | null
 }
 
 export interface SchemaMigrationTable {
@@ -105,6 +107,63 @@ export interface DirectoryCategoryTable {
   modified_at: Date
 }
 
+export interface WebhookConfigTable {
+  tenant: string
+  code: string
+  provider: string
+  active: boolean
+  configuration: ColumnType<StoredHttpConfiguration, string, string>
+  created_at: Date
+  modified_at: Date
+}
+
+export interface EventSubscriptionTable {
+  tenant: string
+  event_type: string
+  subscribed: boolean
+  excluded_fields: ColumnType<string[], string, string>
+  version: number
+  created_at: Date
+  modified_at: Date
+}
+
+export interface DeliveryTargetTable {
+  tenant: string
+  config_code: string
+  target_id: string
+  disabled_at: Date | null
+  disabled_reason: string | null
+  failing_since: Date | null
+}
+
+export type DeliveryState = 'pending' | 'delivered' | 'failed'
+
+export interface DeliveryTable {
+  id: Generated<number>
+  tenant: string
+  event_sequence: number
+  config_code: string
+  target_id: string
+  state: DeliveryState
+  attempts: Generated<number>
+  next_attempt_at: Date
+  locked_by: string | null
+  created_at: Date
+  finished_at: Date | null
+  last_status: number | null
+  last_error: string | null
+}
+
+export interface DeliveryAttemptTable {
+  delivery_id: number
+  attempt: number
+  started_at: Date
+  duration_ms: number
+  status: number | null
+  response_excerpt: string | null
+  error: string | null
+}
+
 export interface DB {
   segment: SegmentTable
   customer_assignment: CustomerAssignmentTable
@@ -115,4 +174,9 @@ export interface DB {
   directory_legal_entity: DirectoryLegalEntityTable
   directory_product: DirectoryProductTable
   directory_category: DirectoryCategoryTable
+  webhook_config: WebhookConfigTable
+  event_subscription: EventSubscriptionTable
+  delivery_target: DeliveryTargetTable
+  delivery: DeliveryTable
+  delivery_attempt: DeliveryAttemptTable
 }

@@ -1,0 +1,114 @@
+/**
+ * Routing: which targets an event goes to, and what a target's delivery looks like when it is sent.
+ *
+ * An event is delivered only when its type is subscribed. It then goes to every active entry of its type
+ * whose filter matches the payload, or, when the config has no entry for the type at all, to the config's
+ * own `destinationUrl`. Inactive configs deliver nothing.
+ */
+import type { Kysely } from 'kysely'
+import { query as jsonPathQuery, type JsonValue } from 'jsonpath-rfc9535'
+import type { DB } from '../db/schema.js'
+import { DEFAULT_TARGET, type HeaderMap, type StoredHttpConfiguration, sameEventType } from './stored-config.js'
+
+export interface TenantRouting {
+  configs: { code: string; active: boolean; configuration: StoredHttpConfiguration }[]
+  /** Keyed by lower-cased event type. */
+  subscriptions: Map<string, { subscribed: boolean; excludedFields: string[] }>
+}
+
+export interface Route {
+  configCode: string
+  targetId: string
+}
+
+/** Everything needed to send to one target, resolved from the current configuration. */
+export interface ResolvedTarget {
+  url: string
+  secretKey?: string
+  headers: HeaderMap
+  excludedFields: string[]
+}
+
+export async function loadRouting(db: Kysely<DB>, tenants: readonly string[]): Promise<Map<string, TenantRouting>> {
+  const routing = new Map<string, TenantRouting>()
+  if (tenants.length === 0) return routing
+  for (const tenant of tenants) routing.set(tenant, { configs: [], subscriptions: new Map() })
+  const [configs, subscriptions] = await Promise.all([
+    db.selectFrom('webhook_config').select(['tenant', 'code', 'active', 'configuration']).where('tenant', 'in', tenants).execute(),
+    db
+      .selectFrom('event_subscription')
+      .select(['tenant', 'event_type', 'subscribed', 'excluded_fields'])
+      .where('tenant', 'in', tenants)
+      .execute(),
+  ])
+  for (const row of configs) routing.get(row.tenant)?.configs.push({ code: row.code, active: row.active, configuration: row.configuration })
+  for (const row of subscriptions) {
+    routing.get(row.tenant)?.subscriptions.set(row.event_type.toLowerCase(), { subscribed: row.subscribed, excludedFields: row.excluded_fields })
+  }
+  return routing
+}
+
+/** True when the filter (absent or empty: match all) selects the payload. The filter was validated on write. */
+export function filterMatches(filter: string | undefined, payload: unknown): boolean {
+  if (filter === undefined || filter.trim() === '') return true
+  try {
+    // An RFC 9535 filter selects children, so the payload is wrapped to be the one child it can select.
+    return jsonPathQuery([payload as JsonValue], filter).length > 0
+  } catch {
+    return false
+  }
+}
+
+/** Throws a message fit for a 400 when the filter is not a valid RFC 9535 query. */
+export function checkFilter(filter: string): void {
+  if (filter.trim() === '') return
+  jsonPathQuery([], filter)
+}
+
+export function routeEvent(routing: TenantRouting | undefined, event: { type: string; payload: unknown }): Route[] {
+  if (!routing || !routing.subscriptions.get(event.type.toLowerCase())?.subscribed) return []
+  const routes: Route[] = []
+  for (const config of routing.configs) {
+    if (!config.active) continue
+    const entries = config.configuration.eventsConfiguration.filter((entry) => sameEventType(entry.eventType, event.type))
+    if (entries.length === 0) {
+      if (config.configuration.destinationUrl) routes.push({ configCode: config.code, targetId: DEFAULT_TARGET })
+      continue
+    }
+    for (const entry of entries) {
+      if (!entry.active) continue
+      if ((entry.destinationUrl ?? config.configuration.destinationUrl) === undefined) continue
+      if (filterMatches(entry.filter, event.payload)) routes.push({ configCode: config.code, targetId: entry.id })
+    }
+  }
+  return routes
+}
+
+/**
+ * The target as it is configured now, or undefined when it no longer exists or no longer takes deliveries
+ * (config or entry made inactive or removed). Entry values beat the config's; entry headers replace the
+ * config's headers as a whole.
+ */
+export function resolveTarget(
+  routing: TenantRouting | undefined,
+  route: Route,
+  eventType: string,
+): ResolvedTarget | undefined {
+  const config = routing?.configs.find((candidate) => candidate.code === route.configCode)
+  if (!routing || !config || !config.active) return undefined
+  const root = config.configuration
+  const subscriptionExcluded = routing.subscriptions.get(eventType.toLowerCase())?.excludedFields ?? []
+  if (route.targetId === DEFAULT_TARGET) {
+    if (!root.destinationUrl) return undefined
+    return { url: root.destinationUrl, secretKey: root.secretKey, headers: root.headers ?? {}, excludedFields: subscriptionExcluded }
+  }
+  const entry = root.eventsConfiguration.find((candidate) => candidate.id === route.targetId)
+  const url = entry?.destinationUrl ?? root.destinationUrl
+  if (!entry || !entry.active || !url) return undefined
+  return {
+    url,
+    secretKey: entry.secretKey ?? root.secretKey,
+    headers: entry.headers ?? root.headers ?? {},
+    excludedFields: entry.excludedFields ?? subscriptionExcluded,
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The HTTP webhook configuration as it is stored (`webhook_config.configuration`), secrets included.
+ * Reads through the API never show a secret: they show `secretKeyExists` instead.
+ *
+ * Glossary:
+ * - **config**: a tenant's webhook configuration for one provider; only `HTTP` (code `http`) is offered.
+ * - **entry**: one item of `eventsConfiguration`: an event type with its own optional URL, secret,
+ *   headers, JsonPath filter and excluded fields. Entry ids are generated here and never change.
+ * - **target**: where a delivery goes: an entry (`target_id` = the entry id), or the config's own
+ *   `destinationUrl` for an event type that has no entry (`target_id` = {@link DEFAULT_TARGET}).
+ */
+
+/** Custom headers: `{ "<name>": { "value": "<v>" } }`, at most 10. */
+export type HeaderMap = Record<string, { value: string }>
+
+export interface StoredEntry {
+  id: string
+  name?: string
+  eventType: string
+  destinationUrl?: string
+  secretKey?: string
+  headers?: HeaderMap
+  /** An RFC 9535 JsonPath query, evaluated against `[payload]`; absent or empty matches every event. */
+  filter?: string
+  /** `null` inherits the subscription's excluded fields; `[]` excludes nothing for this target. */
+  excludedFields: string[] | null
+  active: boolean
+}
+
+export interface StoredHttpConfiguration {
+  destinationUrl?: string
+  secretKey?: string
+  headers?: HeaderMap
+  eventsConfiguration: StoredEntry[]
+}
+
+/** The target id of a config's own destination, used for event types that have no entry. */
+export const DEFAULT_TARGET = 'default'
+
+/** Event types are matched without regard to case (`PRODUCT.CREATED` and `product.created` are one type). */
+export function sameEventType(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase()
+}
