@@ -1,5 +1,5 @@
 /**
- * The `segments` command: `serve`, `migrate`, `token`, `import`. Run in the repository as `npm run segments -- <command>`.
+ * The `segments` command: `serve`, `worker`, `migrate`, `token`, `import`, `listen`. Run in the repository as `npm run segments -- <command>`.
  */
 import { MultiBar, Presets } from 'cli-progress'
 import { Command, InvalidArgumentError } from 'commander'
@@ -13,7 +13,9 @@ import { migrate } from './db/migrate.js'
 import { type DirectoryKind, directoryKinds, findKind } from './directory/directory-kinds.js'
 import { type ImportHooks, type ImportSummary, importEntries, openImportSource, UnreadableFileError } from './directory/import-file.js'
 import { TenantParam } from './http/routes/common.js'
+import { listen } from './listen/listen.js'
 import { openConfiguredDatabase, serve } from './server.js'
+import { work } from './worker-process.js'
 
 const program = new Command('segments')
   .description('Customer Segment Service: segments, assignments and signed webhook events.')
@@ -24,6 +26,13 @@ program
   .description('Run the HTTP API (what `npm start` runs). Configuration comes from the environment; see README.')
   .action(async () => {
     await serve(loadConfig())
+  })
+
+program
+  .command('worker')
+  .description('Run only the webhook delivery engine (dispatcher and worker), no HTTP API; run several against one PostgreSQL to scale out.')
+  .action(async () => {
+    await work(loadConfig())
   })
 
 program
@@ -121,6 +130,29 @@ program
     }
     console.log(`Imported ${summary.imported} ${kind.name}, ${summary.rejected} rows rejected`)
     process.exitCode = summary.rejected > 0 ? 2 : 0
+  })
+
+function integer(min: number, max: number, what: string) {
+  return (value: string): number => {
+    const number = Number(value)
+    if (!/^\d+$/.test(value) || number < min || number > max) throw new InvalidArgumentError(`Use ${what}.`)
+    return number
+  }
+}
+
+program
+  .command('listen')
+  .description('Receive webhooks on this machine: check their signatures and print one line per event.')
+  .option('--port <port>', 'port to listen on (0: any free port)', integer(0, 65535, 'a port, 0-65535'), 4000)
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option(
+    '--secret <secret>',
+    'the target secret: a request must carry a valid emporix-event-signature or webhook-signature, and no wrong one (else 401)',
+  )
+  .option('--status <code>', 'status answered to an accepted event', integer(200, 299, 'a 2xx status'), 204)
+  .option('--json', 'print each event with its headers as one JSON line (NDJSON)', false)
+  .action(async (options: { port: number; host: string; secret?: string; status: number; json: boolean }) => {
+    await listen(options)
   })
 
 try {

@@ -69,6 +69,12 @@ export const errors = {
   routeNotFound: (method: string, url: string) => new ApiError(404, `No route ${method} ${url}.`),
   alreadyExists: (id: string) => new ApiError(409, 'The resource already exists.', undefined, id),
   versionConflict: (id: string) => new ApiError(409, 'The resource you are attempting to access has changed.', undefined, id),
+  targetDisabled: (target: string, reason: string | null) =>
+    new ApiError(409, `The target ${target} is disabled${reason ? ` (${reason})` : ''}; re-enable it first.`, { type: 'target_disabled' }, target),
+  targetInactive: (target: string) =>
+    new ApiError(409, `The target ${target} takes no deliveries: its config or entry is inactive, or it has no destination URL.`, { type: 'target_inactive' }, target),
+  deliveryInFlight: (id: number) =>
+    new ApiError(409, `Delivery ${id} is being sent right now; try again once this attempt has finished.`, { type: 'delivery_in_flight' }, String(id)),
   payloadTooLarge: () => new ApiError(413, 'The request body is too large.'),
   unsupportedMediaType: (type: string) => new ApiError(415, `Unsupported content type '${type}'; send application/json.`),
   unavailable: (message: string) => new ApiError(503, message),

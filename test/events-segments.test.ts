@@ -386,7 +386,7 @@ for (const engine of ENGINES) {
     })
 
     describe('event log API', () => {
-      it('lists the tenant’s events oldest first with id, type, time, sequence, subject and payload', async () => {
+      it('lists the tenant’s events oldest first with id, type, time, sequence, subject, payload and deliveries', async () => {
         await client('log')
         await c.create(minimal({ id: 'one' }))
         await c.create(minimal({ id: 'two' }))
@@ -397,7 +397,7 @@ for (const engine of ENGINES) {
           [CREATED, 'segments/two'],
           [DELETED, 'segments/one'],
         ])
-        for (const event of events) assert.deepEqual(Object.keys(event).sort(), ['id', 'payload', 'sequence', 'subject', 'time', 'type'])
+        for (const event of events) assert.deepEqual(Object.keys(event).sort(), ['deliveries', 'id', 'payload', 'sequence', 'subject', 'time', 'type'])
         for (let i = 1; i < events.length; i++) {
           assert.ok(events[i].sequence > events[i - 1].sequence)
           assert.ok(events[i].time >= events[i - 1].time)

@@ -17,6 +17,12 @@ export interface Database {
   readonly engine: Engine
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>
+  /**
+   * Calls `onNotify` for each NOTIFY on `channel` (a lower-case identifier) until the returned function
+   * is called. On PostgreSQL one dedicated connection listens and reconnects when dropped; after a
+   * reconnect every listener is called once, since notifications sent meanwhile are lost.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>
   close(): Promise<void>
 }
 
@@ -45,16 +51,160 @@ export function parseTimestamptz(text: string): Date {
   return new Date(`${year}-${month}-${day}T${time}.${fraction.padEnd(3, '0').slice(0, 3)}${offsetHours}:${offsetMinutes}`)
 }
 
-function wrap(db: Kysely<DB>, engine: Engine, onClose: () => Promise<void>): Database {
+type Listen = Database['listen']
+
+function wrap(db: Kysely<DB>, engine: Engine, listen: Listen, onClose: () => Promise<void>): Database {
   return {
     db,
     engine,
     async ping() {
       await sql`select 1`.execute(db)
     },
+    listen,
     async close() {
       await db.destroy()
       await onClose()
+    },
+  }
+}
+
+const CHANNEL = /^[a-z_][a-z0-9_]*$/
+
+function checkChannel(channel: string): void {
+  if (!CHANNEL.test(channel)) throw new TypeError(`'${channel}' is not a plain lower-case channel name`)
+}
+
+/** Listeners by channel, shared by both engines' listen implementations. */
+class Listeners {
+  readonly #byChannel = new Map<string, Set<(payload: string) => void>>()
+
+  channels(): string[] {
+    return [...this.#byChannel.keys()]
+  }
+
+  /** Returns true when this is the channel's first listener. */
+  add(channel: string, listener: (payload: string) => void): boolean {
+    const set = this.#byChannel.get(channel)
+    if (set) {
+      set.add(listener)
+      return false
+    }
+    this.#byChannel.set(channel, new Set([listener]))
+    return true
+  }
+
+  /** Returns true when the channel has no listener left. */
+  remove(channel: string, listener: (payload: string) => void): boolean {
+    const set = this.#byChannel.get(channel)
+    if (!set?.delete(listener) || set.size > 0) return false
+    this.#byChannel.delete(channel)
+    return true
+  }
+
+  notify(channel: string, payload: string): void {
+    for (const listener of this.#byChannel.get(channel) ?? []) listener(payload)
+  }
+
+  notifyAll(): void {
+    for (const channel of this.channels()) this.notify(channel, '')
+  }
+}
+
+const RECONNECT_DELAYS_MS = [100, 500, 1_000, 2_000, 5_000]
+
+/**
+ * LISTEN on PostgreSQL through one connection of its own (a pooled one would be handed to other queries).
+ * When the connection drops, it reconnects with a growing delay and listens again.
+ */
+function postgresListener(url: string, onError?: (error: Error) => void): { listen: Listen; close(): Promise<void> } {
+  const listeners = new Listeners()
+  let client: pg.Client | undefined
+  let connecting: Promise<pg.Client> | undefined
+  let failures = 0
+  let retry: NodeJS.Timeout | undefined
+  let closed = false
+
+  const quoted = (channel: string) => `"${channel}"`
+
+  function connect(): Promise<pg.Client> {
+    if (client) return Promise.resolve(client)
+    connecting ??= (async () => {
+      const next = new pg.Client({ connectionString: url })
+      next.on('notification', (message) => listeners.notify(message.channel, message.payload ?? ''))
+      next.on('error', (error) => dropped(next, error))
+      next.on('end', () => dropped(next))
+      try {
+        await next.connect()
+        for (const channel of listeners.channels()) await next.query(`listen ${quoted(channel)}`)
+      } catch (error) {
+        next.removeAllListeners('end')
+        await next.end().catch(() => {})
+        throw error
+      }
+      if (closed) {
+        await next.end()
+        throw new Error('listener closed')
+      }
+      client = next
+      if (failures > 0) listeners.notifyAll()
+      failures = 0
+      return next
+    })().finally(() => {
+      connecting = undefined
+    })
+    return connecting
+  }
+
+  function dropped(which: pg.Client, error?: Error): void {
+    if (client !== which) return
+    client = undefined
+    which.removeAllListeners('end')
+    which.end().catch(() => {})
+    if (error) onError?.(error)
+    reconnectLater()
+  }
+
+  function reconnectLater(): void {
+    if (closed || retry) return
+    const delay = RECONNECT_DELAYS_MS[Math.min(failures, RECONNECT_DELAYS_MS.length - 1)]
+    failures += 1
+    retry = setTimeout(() => {
+      retry = undefined
+      connect().catch((error: Error) => {
+        if (closed) return
+        onError?.(error)
+        reconnectLater()
+      })
+    }, delay)
+    retry.unref()
+  }
+
+  return {
+    async listen(channel, onNotify) {
+      checkChannel(channel)
+      if (listeners.add(channel, onNotify)) {
+        try {
+          // LISTEN twice is harmless; a connection being opened may have listed the channels before this one.
+          await (await connect()).query(`listen ${quoted(channel)}`)
+        } catch (error) {
+          listeners.remove(channel, onNotify)
+          throw error
+        }
+      }
+      return async () => {
+        if (listeners.remove(channel, onNotify)) await client?.query(`unlisten ${quoted(channel)}`).catch(() => {})
+      }
+    },
+    async close() {
+      closed = true
+      clearTimeout(retry)
+      await connecting?.catch(() => {})
+      const last = client
+      client = undefined
+      if (last) {
+        last.removeAllListeners('end')
+        await last.end().catch(() => {})
+      }
     },
   }
 }
@@ -71,7 +221,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // the next query opens a new one. Without a listener, the pool's 'error' event would be uncaught.
     pool.on('error', (error) => options.onIdleError?.(error))
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
-    return wrap(db, 'postgres', async () => {})
+    const listener = postgresListener(options.url, options.onIdleError)
+    return wrap(db, 'postgres', listener.listen, () => listener.close())
   }
   const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {}
   try {
@@ -79,7 +230,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       parsers: { [INT8_OID]: Number, [TIMESTAMPTZ_OID]: parseTimestamptz },
     })
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) })
-    return wrap(db, 'pglite', async () => {
+    const listeners = new Listeners()
+    pglite.onNotification((channel, payload) => listeners.notify(channel, payload))
+    // LISTEN goes through the dialect's mutex, so it never lands inside another caller's transaction.
+    const listen: Listen = async (channel, onNotify) => {
+      checkChannel(channel)
+      if (listeners.add(channel, onNotify)) await sql.raw(`listen "${channel}"`).execute(db)
+      return async () => {
+        if (listeners.remove(channel, onNotify)) await sql.raw(`unlisten "${channel}"`).execute(db)
+      }
+    }
+    return wrap(db, 'pglite', listen, async () => {
       await pglite.close()
       unlock()
     })

@@ -146,6 +146,8 @@ export interface DeliveryTable {
   target_id: string
   state: DeliveryState
   attempts: Generated<number>
+  /** `attempts` when an operator last resent or recovered the delivery; the retry schedule counts from here. */
+  attempt_base: Generated<number>
   next_attempt_at: Date
   locked_by: string | null
   created_at: Date

@@ -1,6 +1,8 @@
-/** Reading the event log: a tenant's committed events, oldest first. */
+/** Reading the event log: a tenant's committed events, oldest first, each with its deliveries. */
 import type { Kysely } from 'kysely'
-import type { DB } from '../db/schema.js'
+import type { DB, DeliveryState } from '../db/schema.js'
+import { eventDeliveries } from '../delivery/log/delivery-summary.js'
+import type { DeliverySummary } from '../delivery/log/log-schemas.js'
 
 export interface EventLogQuery {
   tenant: string
@@ -9,6 +11,8 @@ export interface EventLogQuery {
   sinceTime?: Date
   /** Only events with a greater sequence. */
   afterSequence?: number
+  /** Only events with at least one delivery in this state. */
+  deliveryState?: DeliveryState
   limit: number
   offset: number
 }
@@ -20,23 +24,52 @@ export interface LoggedEvent {
   sequence: number
   subject: string
   payload: Record<string, unknown>
+  deliveries: DeliverySummary[]
 }
 
-export async function listEvents(db: Kysely<DB>, query: EventLogQuery): Promise<LoggedEvent[]> {
-  let select = db
+function selectEvents(db: Kysely<DB>, tenant: string) {
+  return db
     .selectFrom('outbox_event')
     .select(['id', 'type', 'published_at', 'sequence', 'subject', 'payload'])
-    .where('tenant', '=', query.tenant)
-  if (query.type) select = select.where('type', '=', query.type)
-  if (query.sinceTime) select = select.where('published_at', '>=', query.sinceTime)
-  if (query.afterSequence !== undefined) select = select.where('sequence', '>', query.afterSequence)
-  const rows = await select.orderBy('sequence').limit(query.limit).offset(query.offset).execute()
-  return rows.map((row) => ({
+    .select(eventDeliveries)
+    .where('tenant', '=', tenant)
+}
+
+type EventRow = Awaited<ReturnType<ReturnType<typeof selectEvents>['executeTakeFirstOrThrow']>>
+
+function toLoggedEvent(row: EventRow): LoggedEvent {
+  return {
     id: row.id,
     type: row.type,
     time: row.published_at.toISOString(),
     sequence: row.sequence,
     subject: row.subject,
     payload: row.payload,
-  }))
+    deliveries: row.deliveries,
+  }
+}
+
+export async function listEvents(db: Kysely<DB>, query: EventLogQuery): Promise<LoggedEvent[]> {
+  let select = selectEvents(db, query.tenant)
+  if (query.type) select = select.where('type', '=', query.type)
+  if (query.sinceTime) select = select.where('published_at', '>=', query.sinceTime)
+  if (query.afterSequence !== undefined) select = select.where('sequence', '>', query.afterSequence)
+  const state = query.deliveryState
+  if (state) {
+    select = select.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('delivery')
+          .select('delivery.id')
+          .whereRef('delivery.event_sequence', '=', 'outbox_event.sequence')
+          .where('delivery.state', '=', state),
+      ),
+    )
+  }
+  const rows = await select.orderBy('sequence').limit(query.limit).offset(query.offset).execute()
+  return rows.map(toLoggedEvent)
+}
+
+export async function getEvent(db: Kysely<DB>, tenant: string, id: string): Promise<LoggedEvent | undefined> {
+  const row = await selectEvents(db, tenant).where('id', '=', id).executeTakeFirst()
+  return row && toLoggedEvent(row)
 }

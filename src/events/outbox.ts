@@ -2,7 +2,7 @@
  * The outbox writer. Every change calls `appendEvent` inside its own transaction, after writing the
  * entity row, so a committed change always has its event and a rolled-back one never does.
  */
-import type { Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import { Compile } from 'typebox/compile'
 import { v7 as uuidv7 } from 'uuid'
 import type { DB } from '../db/schema.js'
@@ -20,6 +20,9 @@ export interface NewEvent<T extends EventType> {
   payload: EventPayload<T>
 }
 
+/** NOTIFY channel told (on commit) that new events await the dispatcher. The payload is empty. */
+export const OUTBOX_CHANNEL = 'css_outbox'
+
 export class InvalidEventPayloadError extends Error {
   override name = 'InvalidEventPayloadError'
 }
@@ -33,12 +36,15 @@ function check(event: NewEvent<EventType>): void {
   }
 }
 
-/** Writes events in one statement; their sequences follow the order given. */
+/**
+ * Writes events in one statement; their sequences follow the order given. The same statement notifies
+ * the dispatcher, which PostgreSQL delivers only if the transaction commits (and once per transaction).
+ */
 export async function appendEvents(tx: Transaction<DB>, events: NewEvent<EventType>[]): Promise<void> {
   if (events.length === 0) return
   for (const event of events) check(event)
   const publishedAt = new Date()
-  await tx
+  const insert = tx
     .insertInto('outbox_event')
     .values(
       events.map((event) => ({
@@ -50,6 +56,9 @@ export async function appendEvents(tx: Transaction<DB>, events: NewEvent<EventTy
         published_at: publishedAt,
       })),
     )
+  await tx
+    .with('inserted', () => insert)
+    .selectNoFrom(sql`pg_notify(${OUTBOX_CHANNEL}, '')`.as('notified'))
     .execute()
 }
 

@@ -14,7 +14,10 @@ import { registerErrorHandler, renderFrameworkError } from './plugins/error-hand
 import { registerOpenApi } from './plugins/openapi.js'
 import { directoryRoutes } from './routes/directory.js'
 import { customerAssignmentRoutes } from './routes/customer-assignments.js'
+import { deliveryRoutes } from './routes/deliveries.js'
 import { eventRoutes } from './routes/events.js'
+import { eventSubscriptionRoutes } from './routes/event-subscriptions.js'
+import { webhookConfigRoutes } from './routes/webhook-config.js'
 import { itemAssignmentRoutes } from './routes/item-assignments.js'
 import { healthRoutes } from './routes/health.js'
 import { segmentRoutes } from './routes/segments.js'
@@ -26,9 +29,17 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger']
   /** Refuse assignments of ids the directory does not know (DIRECTORY_STRICT). */
   directoryStrict?: boolean
+  /** Successful deliveries a tenant may receive per month, as the statistics report it (WEBHOOK_MONTHLY_LIMIT). */
+  webhooksMonthlyLimit?: number
 }
 
-export async function buildApp({ database, verifyToken, logger = false, directoryStrict = false }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  database,
+  verifyToken,
+  logger = false,
+  directoryStrict = false,
+  webhooksMonthlyLimit,
+}: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
     bodyLimit: 10 * 1024 * 1024,
@@ -73,5 +84,8 @@ export async function buildApp({ database, verifyToken, logger = false, director
   itemAssignmentRoutes(app, database, { strict: directoryStrict })
   directoryRoutes(app, database)
   eventRoutes(app, database)
+  webhookConfigRoutes(app, database)
+  eventSubscriptionRoutes(app, database)
+  deliveryRoutes(app, database, { webhooksMonthlyLimit })
   return app
 }

@@ -5,12 +5,14 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
+import { pino } from 'pino'
 import { mintToken, type TokenRequest } from '../../src/auth/mint-token.js'
 import { SCOPES } from '../../src/auth/principal.js'
 import { createTokenVerifier } from '../../src/auth/verify-token.js'
 import { loadConfig } from '../../src/config.js'
 import { type Database, type Engine, openDatabase } from '../../src/db/database.js'
 import { migrate } from '../../src/db/migrate.js'
+import { type DeliveryEngine, type DeliveryEngineOptions, startDeliveryEngine } from '../../src/delivery/delivery-engine.js'
 import { buildApp } from '../../src/http/app.js'
 
 export const ENGINES: Engine[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']
@@ -41,7 +43,8 @@ export async function freshPostgresDatabase(): Promise<{ url: string; drop: () =
   }
 }
 
-export async function openTestDatabase(engine: Engine): Promise<{ database: Database; dispose: () => Promise<void> }> {
+/** `url` is the PostgreSQL database's (for processes of their own); PGlite in memory has none. */
+export async function openTestDatabase(engine: Engine): Promise<{ database: Database; dispose: () => Promise<void>; url?: string }> {
   if (engine === 'pglite') {
     const database = await openDatabase({ engine: 'pglite' })
     await migrate(database)
@@ -52,6 +55,7 @@ export async function openTestDatabase(engine: Engine): Promise<{ database: Data
   await migrate(database)
   return {
     database,
+    url,
     dispose: async () => {
       await database.close()
       await drop()
@@ -67,17 +71,59 @@ export interface TestApp {
   token(request?: Partial<TokenRequest>): Promise<string>
   /** `app.inject` with a bearer token for tenant `acme` and all scopes unless `token` is given (null: none). */
   call(options: InjectOptions & { token?: string | null }): Promise<LightMyRequestResponse>
+  /** The running delivery engine, when the app was started with `delivery`. */
+  delivery?: DeliveryEngine
+  /** On PostgreSQL: the URL of the suite's database, for processes of their own. */
+  databaseUrl?: string
   close(): Promise<void>
 }
 
 export interface TestAppOptions {
   /** Refuse assignments of ids the directory does not know (`buildApp({ directoryStrict })`). */
   directoryStrict?: boolean
+  /** Run a delivery engine (dispatcher + worker) beside the app; stopped by `close()`. */
+  delivery?: TestDeliveryOptions
+}
+
+/** A delivery engine for tests: private addresses allowed (receivers are on loopback), short retries. */
+export interface TestDeliveryOptions {
+  /** Default {@link TEST_RETRY_DELAYS_MS}. */
+  retryDelaysMs?: readonly number[]
+  concurrency?: number
+  targetConcurrency?: number
+  monthlyLimit?: number
+  allowPrivate?: boolean
+  attemptTimeoutMs?: number
+  leaseMs?: number
+  pollMs?: number
+}
+
+/** 8 attempts within about 6 s. */
+export const TEST_RETRY_DELAYS_MS = [50, 100, 200, 400, 800, 1600, 3200]
+
+/** Starts a delivery engine on `database` (logs at TEST_LOG_LEVEL, silent by default). */
+export function startTestDelivery(database: Database, options: TestDeliveryOptions = {}): Promise<DeliveryEngine> {
+  const settings: DeliveryEngineOptions = {
+    database,
+    delivery: {
+      inProcess: true,
+      allowPrivate: options.allowPrivate ?? true,
+      concurrency: options.concurrency ?? 16,
+      targetConcurrency: options.targetConcurrency ?? 4,
+    },
+    monthlyLimit: options.monthlyLimit,
+    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    retryDelaysMs: options.retryDelaysMs ?? TEST_RETRY_DELAYS_MS,
+    attemptTimeoutMs: options.attemptTimeoutMs,
+    leaseMs: options.leaseMs,
+    pollMs: options.pollMs,
+  }
+  return startDeliveryEngine(settings)
 }
 
 export async function startTestApp(engine: Engine, options: TestAppOptions = {}): Promise<TestApp> {
-  const { database, dispose } = await openTestDatabase(engine)
-  return appOn(database, engine, options, dispose)
+  const { database, dispose, url } = await openTestDatabase(engine)
+  return Object.assign(await appOn(database, engine, options, dispose), { databaseUrl: url })
 }
 
 /**
@@ -94,16 +140,19 @@ async function appOn(database: Database, engine: Engine, options: TestAppOptions
   await app.ready()
   const token = (request: Partial<TokenRequest> = {}) => mintToken(secret, { tenant: 'acme', scopes: ALL_SCOPES, ...request })
   const defaultToken = await token()
+  const delivery = options.delivery ? await startTestDelivery(database, options.delivery) : undefined
   return {
     app,
     database,
     engine,
+    delivery,
     token,
     async call({ token: given, headers, ...options }) {
       const bearer = given === undefined ? defaultToken : given
       return app.inject({ ...options, headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...headers } })
     },
     async close() {
+      await delivery?.stop(1_000)
       await app.close()
       await dispose()
     },

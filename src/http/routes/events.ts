@@ -1,17 +1,23 @@
-/** The event log: `GET /webhook/{tenant}/events`, the tenant's committed events, oldest first. */
+/**
+ * The event log: `GET /webhook/{tenant}/events`, the tenant's committed events, oldest first, each with
+ * its deliveries; `GET /webhook/{tenant}/events/{eventId}`, one of them.
+ */
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { SCOPES } from '../../auth/principal.js'
 import type { Database } from '../../db/database.js'
+import type { DeliveryState } from '../../db/schema.js'
+import { DeliveryStateSchema, DeliverySummary } from '../../delivery/log/log-schemas.js'
 import { errors } from '../../errors.js'
 import { eventTypes } from '../../events/catalogue.js'
-import { listEvents } from '../../events/event-log.js'
+import { getEvent, listEvents } from '../../events/event-log.js'
 import { parsePaging } from '../../query/paging.js'
 import { errorResponses, TenantParam } from './common.js'
 
 const EventQuery = Type.Object({
   type: Type.Optional(Type.Union(eventTypes.map((type) => Type.Literal(type)))),
   since: Type.Optional(Type.String({ description: 'An RFC 3339 time (events published at or after it), or a sequence number (events after it).' })),
+  deliveryState: Type.Optional({ ...DeliveryStateSchema, description: 'Only events with at least one delivery in this state.' }),
   pageNumber: Type.Optional(Type.String()),
   pageSize: Type.Optional(Type.String()),
 })
@@ -23,6 +29,7 @@ const LoggedEvent = Type.Object({
   sequence: Type.Integer(),
   subject: Type.String(),
   payload: Type.Object({}, { additionalProperties: true }),
+  deliveries: Type.Array(DeliverySummary, { description: 'One per target the event went to (or was resent to), oldest first.' }),
 })
 
 function parseSince(since: string | undefined): { sinceTime?: Date; afterSequence?: number } {
@@ -38,7 +45,7 @@ function parseSince(since: string | undefined): { sinceTime?: Date; afterSequenc
 }
 
 export function eventRoutes(app: FastifyInstance, database: Database): void {
-  app.get<{ Params: { tenant: string }; Querystring: { type?: string; since?: string; pageNumber?: string; pageSize?: string } }>(
+  app.get<{ Params: { tenant: string }; Querystring: { type?: string; since?: string; deliveryState?: DeliveryState; pageNumber?: string; pageSize?: string } }>(
     '/webhook/:tenant/events',
     {
       config: { scopes: [SCOPES.webhookRead] },
@@ -56,9 +63,28 @@ export function eventRoutes(app: FastifyInstance, database: Database): void {
         tenant: request.params.tenant,
         type: request.query.type,
         ...parseSince(request.query.since),
+        deliveryState: request.query.deliveryState,
         limit,
         offset,
       })
+    },
+  )
+
+  app.get<{ Params: { tenant: string; eventId: string } }>(
+    '/webhook/:tenant/events/:eventId',
+    {
+      config: { scopes: [SCOPES.webhookRead] },
+      schema: {
+        tags: ['Events'],
+        summary: 'Read one event with its deliveries',
+        params: Type.Object({ tenant: TenantParam, eventId: Type.String({ format: 'uuid' }) }),
+        response: { 200: LoggedEvent, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const event = await getEvent(database.db, request.params.tenant, request.params.eventId)
+      if (!event) throw errors.notFound(request.params.eventId)
+      return event
     },
   )
 }

@@ -1,0 +1,127 @@
+/**
+ * The dispatcher's statement family: turn committed events into delivery rows, one per target they are
+ * routed to, in one short transaction per batch. Events are taken `for update skip locked`, so any number
+ * of dispatchers can share one database; the unique (event, config, target) key makes a replay harmless.
+ */
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../db/schema.js'
+import { loadRouting, routeEvent } from '../webhooks/routing.js'
+import { notifyWorkers } from './delivery-channel.js'
+
+export interface DispatchOptions {
+  /** Events taken per transaction. */
+  batchSize: number
+  /** Successful deliveries a tenant may have per UTC calendar month; absent means no limit. */
+  monthlyLimit?: number
+}
+
+export interface DispatchSummary {
+  /** Events marked dispatched (including those routed nowhere). */
+  events: number
+  /** Deliveries created pending. */
+  pending: number
+  /** Deliveries created already failed: target disabled, or the tenant's monthly limit reached. */
+  refused: number
+}
+
+interface PlannedDelivery {
+  tenant: string
+  sequence: number
+  configCode: string
+  targetId: string
+  refusal: string | null
+}
+
+const targetKey = (tenant: string, configCode: string, targetId: string) => JSON.stringify([tenant, configCode, targetId])
+
+/**
+ * Creates the batch's targets that do not exist yet and returns why each disabled one is disabled.
+ * Inserted in key order, so two dispatchers creating the same new targets cannot deadlock.
+ */
+async function ensureTargets(db: Kysely<DB>, targets: [string, string, string][]): Promise<Map<string, string>> {
+  targets.sort((a, b) => targetKey(...a).localeCompare(targetKey(...b)))
+  const { rows } = await sql<{ tenant: string; config_code: string; target_id: string; disabled_reason: string | null }>`
+    with wanted as (
+      select * from unnest(${targets.map((t) => t[0])}::text[], ${targets.map((t) => t[1])}::text[], ${targets.map((t) => t[2])}::text[])
+        as w (tenant, config_code, target_id)
+    ), created as (
+      insert into delivery_target (tenant, config_code, target_id)
+      select tenant, config_code, target_id from wanted
+      on conflict do nothing
+    )
+    select t.tenant, t.config_code, t.target_id, t.disabled_reason
+    from delivery_target t join wanted using (tenant, config_code, target_id)
+    where t.disabled_at is not null`.execute(db)
+  return new Map(rows.map((row) => [targetKey(row.tenant, row.config_code, row.target_id), row.disabled_reason ?? 'disabled']))
+}
+
+/** The tenants among `tenants` that have had `limit` successful deliveries this UTC month. */
+async function tenantsAtLimit(db: Kysely<DB>, tenants: string[], limit: number): Promise<Set<string>> {
+  const { rows } = await sql<{ tenant: string; delivered: number }>`
+    select tenant, count(*)::int as delivered
+    from delivery
+    where state = 'delivered' and tenant = any(${tenants}::text[])
+      and finished_at >= date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'
+    group by tenant`.execute(db)
+  return new Set(rows.filter((row) => row.delivered >= limit).map((row) => row.tenant))
+}
+
+async function insertDeliveries(db: Kysely<DB>, planned: PlannedDelivery[]): Promise<void> {
+  await sql`
+    insert into delivery (tenant, event_sequence, config_code, target_id, state, next_attempt_at, created_at, finished_at, last_error)
+    select tenant, sequence, config_code, target_id,
+           case when refusal is null then 'pending' else 'failed' end,
+           now(), now(), case when refusal is null then null else now() end, refusal
+    from unnest(${planned.map((p) => p.tenant)}::text[], ${planned.map((p) => p.sequence)}::bigint[],
+                ${planned.map((p) => p.configCode)}::text[], ${planned.map((p) => p.targetId)}::text[],
+                ${planned.map((p) => p.refusal)}::text[])
+      as p (tenant, sequence, config_code, target_id, refusal)
+    on conflict (event_sequence, config_code, target_id) do nothing`.execute(db)
+}
+
+/** Dispatches the oldest undispatched events (up to a batch) and wakes the workers if any delivery is due. */
+export async function dispatchEvents(db: Kysely<DB>, { batchSize, monthlyLimit }: DispatchOptions): Promise<DispatchSummary> {
+  return db.transaction().execute(async (tx) => {
+    const events = await tx
+      .selectFrom('outbox_event')
+      .select(['sequence', 'tenant', 'type', 'payload'])
+      .where('dispatched_at', 'is', null)
+      .orderBy('sequence')
+      .limit(batchSize)
+      .forUpdate()
+      .skipLocked()
+      .execute()
+    if (events.length === 0) return { events: 0, pending: 0, refused: 0 }
+
+    const routing = await loadRouting(tx, [...new Set(events.map((event) => event.tenant))])
+    const planned: PlannedDelivery[] = []
+    for (const event of events) {
+      for (const route of routeEvent(routing.get(event.tenant), event)) {
+        planned.push({ tenant: event.tenant, sequence: event.sequence, ...route, refusal: null })
+      }
+    }
+
+    let pending = 0
+    if (planned.length > 0) {
+      const targets = new Map(planned.map((p) => [targetKey(p.tenant, p.configCode, p.targetId), [p.tenant, p.configCode, p.targetId] as [string, string, string]]))
+      const disabled = await ensureTargets(tx, [...targets.values()])
+      const atLimit =
+        monthlyLimit === undefined ? new Set<string>() : await tenantsAtLimit(tx, [...new Set(planned.map((p) => p.tenant))], monthlyLimit)
+      for (const p of planned) {
+        const reason = disabled.get(targetKey(p.tenant, p.configCode, p.targetId))
+        if (reason !== undefined) p.refusal = `target disabled: ${reason}`
+        else if (atLimit.has(p.tenant)) p.refusal = `monthly delivery limit reached: ${monthlyLimit} successful deliveries this month (UTC)`
+        else pending += 1
+      }
+      await insertDeliveries(tx, planned)
+    }
+
+    await tx
+      .updateTable('outbox_event')
+      .set({ dispatched_at: sql<Date>`now()` })
+      .where(sql<boolean>`sequence = any(${events.map((event) => event.sequence)}::bigint[])`)
+      .execute()
+    if (pending > 0) await notifyWorkers(tx)
+    return { events: events.length, pending, refused: planned.length - pending }
+  })
+}

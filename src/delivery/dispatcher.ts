@@ -1,0 +1,69 @@
+/**
+ * The dispatcher loop: when woken (an event committed, or the poll), dispatches batches of events until
+ * none is left. Wake-ups during a run are coalesced into one more run.
+ */
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/schema.js'
+import { type DispatchOptions, type DispatchSummary, dispatchEvents } from './dispatch-events.js'
+import type { DeliveryLog } from './worker.js'
+
+export interface DispatcherOptions extends DispatchOptions {
+  db: Kysely<DB>
+  log: DeliveryLog
+  /** Told after each batch that created due deliveries (a worker in the same process can start at once). */
+  onDispatched?: (summary: DispatchSummary) => void
+}
+
+export interface Dispatcher {
+  wake(): void
+  /** Events dispatched and deliveries created since the last call. */
+  takeCounts(): DispatchSummary
+  /** Lets a batch under way finish; dispatches nothing after. */
+  stop(): Promise<void>
+}
+
+const noCounts = (): DispatchSummary => ({ events: 0, pending: 0, refused: 0 })
+
+export function startDispatcher({ db, log, onDispatched, ...options }: DispatcherOptions): Dispatcher {
+  let running: Promise<void> | undefined
+  let again = false
+  let stopping = false
+  let counts = noCounts()
+
+  async function run(): Promise<void> {
+    do {
+      again = false
+      const summary = await dispatchEvents(db, options)
+      counts = { events: counts.events + summary.events, pending: counts.pending + summary.pending, refused: counts.refused + summary.refused }
+      if (summary.pending > 0) onDispatched?.(summary)
+      if (summary.events === options.batchSize) again = true
+    } while (again && !stopping)
+  }
+
+  function wake(): void {
+    if (stopping) return
+    if (running) {
+      again = true
+      return
+    }
+    running = run()
+      .catch((error) => log.error({ err: error }, 'dispatching events failed'))
+      .finally(() => {
+        running = undefined
+        if (again) wake()
+      })
+  }
+
+  return {
+    wake,
+    takeCounts() {
+      const taken = counts
+      counts = noCounts()
+      return taken
+    },
+    async stop() {
+      stopping = true
+      await running
+    },
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Operator actions on a whole target: recover what failed since a time (those deliveries become pending
+ * and due now, with a fresh retry schedule), and re-enable a target the engine disabled.
+ */
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../../db/schema.js'
+import { notifyWorkers } from '../delivery-channel.js'
+import { errors } from '../../errors.js'
+import { findConfiguredTarget, requireSendableTarget } from './targets.js'
+
+export interface TargetRef {
+  tenant: string
+  configCode: string
+  targetId: string
+}
+
+/** Returns how many failed deliveries, created at or after `since`, were made due again. */
+export async function recoverTarget(db: Kysely<DB>, target: TargetRef, since: Date): Promise<number> {
+  const { tenant, configCode, targetId } = target
+  return db.transaction().execute(async (tx) => {
+    await requireSendableTarget(tx, target)
+    const result = await tx
+      .updateTable('delivery')
+      .set((eb) => ({ state: 'pending', next_attempt_at: sql`now()`, attempt_base: eb.ref('attempts'), finished_at: null }))
+      .where('tenant', '=', tenant)
+      .where('config_code', '=', configCode)
+      .where('target_id', '=', targetId)
+      .where('state', '=', 'failed')
+      .where('created_at', '>=', since)
+      .executeTakeFirst()
+    const recovered = Number(result.numUpdatedRows)
+    if (recovered > 0) await notifyWorkers(tx)
+    return recovered
+  })
+}
+
+/** Clears the target's disabled state and its failure clock; 404 when neither the config nor the engine knows it. */
+export async function enableTarget(db: Kysely<DB>, { tenant, configCode, targetId }: TargetRef): Promise<void> {
+  const result = await db
+    .updateTable('delivery_target')
+    .set({ disabled_at: null, disabled_reason: null, failing_since: null })
+    .where('tenant', '=', tenant)
+    .where('config_code', '=', configCode)
+    .where('target_id', '=', targetId)
+    .executeTakeFirst()
+  if (result.numUpdatedRows > 0n) return
+  if (!(await findConfiguredTarget(db, tenant, configCode, targetId))) throw errors.notFound(`${configCode}/${targetId}`)
+}

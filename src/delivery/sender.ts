@@ -1,0 +1,119 @@
+/**
+ * The sender: one HTTP POST per attempt through a shared keep-alive undici Agent whose connector is
+ * guarded against SSRF. Redirects are never followed (a 3xx is a failure), every attempt has a total
+ * deadline, and only the first 4 KiB of a response are kept for the attempt log.
+ */
+import { Agent } from 'undici'
+import type { AttemptResult } from './retry-policy.js'
+import { guardedConnector } from './ssrf-guard.js'
+
+/** Longest an attempt may take, connect to last byte (DESIGN §5). */
+export const ATTEMPT_TIMEOUT_MS = 15_000
+export const EXCERPT_BYTES = 4 * 1024
+const CONNECT_TIMEOUT_MS = 10_000
+
+export interface Outgoing {
+  url: string
+  headers: Record<string, string>
+  body: string
+}
+
+export interface SentAttempt extends AttemptResult {
+  startedAt: Date
+  durationMs: number
+  /** The start of the response body (at most 4 KiB, as text). */
+  excerpt?: string
+  /** The sender was closed while the request was under way: nothing is known of its outcome. */
+  abandoned?: boolean
+}
+
+export interface Sender {
+  send(outgoing: Outgoing): Promise<SentAttempt>
+  /** Waits for the requests under way, then closes the connections. */
+  close(): Promise<void>
+  /** Aborts the requests under way (they come back `abandoned`) and closes the connections. */
+  destroy(): Promise<void>
+}
+
+export interface SenderOptions {
+  allowPrivate: boolean
+  timeoutMs?: number
+}
+
+const decoder = new TextDecoder('utf-8')
+
+async function readExcerpt(body: AsyncIterable<Buffer>): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  // Breaking off destroys the body and with it the connection: fine for a receiver that says that much.
+  for await (const chunk of body) {
+    chunks.push(chunk)
+    size += chunk.length
+    if (size >= EXCERPT_BYTES) break
+  }
+  // PostgreSQL text cannot hold NUL characters.
+  return decoder.decode(Buffer.concat(chunks).subarray(0, EXCERPT_BYTES)).replaceAll('\u0000', '')
+}
+
+function describeError(error: unknown, timeoutMs: number): string {
+  if (!(error instanceof Error)) return String(error)
+  if (error.name === 'TimeoutError') return `timed out after ${timeoutMs / 1000} s`
+  const code = (error as { code?: unknown }).code
+  const cause = (error as { cause?: unknown }).cause
+  const text = typeof code === 'string' && !error.message.includes(code) ? `${code}: ${error.message}` : error.message
+  return cause instanceof Error && cause.message !== error.message ? `${text} (${cause.message})` : text
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}
+
+export function createSender({ allowPrivate, timeoutMs = ATTEMPT_TIMEOUT_MS }: SenderOptions): Sender {
+  const agent = new Agent({
+    connect: guardedConnector({ allowPrivate, timeoutMs: Math.min(CONNECT_TIMEOUT_MS, timeoutMs) }),
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    keepAliveTimeout: 4_000,
+  })
+  const shutdown = new AbortController()
+
+  return {
+    async send({ url, headers, body }) {
+      const startedAt = new Date()
+      const started = performance.now()
+      const elapsed = () => Math.round(performance.now() - started)
+      try {
+        const target = new URL(url)
+        const outgoing = { ...headers }
+        if (target.username && !('authorization' in outgoing)) {
+          const credentials = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`
+          outgoing.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`
+        }
+        const response = await agent.request({
+          origin: target.origin,
+          path: `${target.pathname}${target.search}`,
+          method: 'POST',
+          headers: outgoing,
+          body,
+          signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), shutdown.signal]),
+        })
+        const excerpt = await readExcerpt(response.body)
+        const status = response.statusCode
+        const result: SentAttempt = { startedAt, durationMs: elapsed(), status, excerpt }
+        if (status >= 300 && status < 400) result.error = `redirect not followed (HTTP ${status})`
+        else if (status < 200 || status >= 300) result.error = `HTTP ${status}`
+        const retryAfter = header(response.headers['retry-after'])
+        if (retryAfter !== undefined) result.retryAfter = retryAfter
+        return result
+      } catch (error) {
+        if (shutdown.signal.aborted) return { startedAt, durationMs: elapsed(), error: 'abandoned at shutdown', abandoned: true }
+        return { startedAt, durationMs: elapsed(), error: describeError(error, timeoutMs) }
+      }
+    },
+    close: () => agent.close(),
+    async destroy() {
+      shutdown.abort()
+      await agent.destroy()
+    },
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * A target's health as the engine keeps it in `delivery_target`: `failing_since` starts with the first
+ * failure and is cleared by any success; a target that answers 410 Gone or fails for too long is
+ * disabled, and its pending deliveries fail at once (recovery can replay them later).
+ */
+import { type Kysely, sql } from 'kysely'
+import type { DB } from '../db/schema.js'
+import { FAILING_TARGET_LIMIT_MS } from './retry-policy.js'
+
+export interface TargetRef {
+  tenant: string
+  configCode: string
+  targetId: string
+}
+
+export interface TargetReport extends TargetRef {
+  /** Null after a success (the target's latest outcome in the batch); else the first failure since it. */
+  failingSince: Date | null
+}
+
+/**
+ * Applies a batch's outcomes to the targets' failure clocks; writes only rows whose clock starts or
+ * stops. Returns the targets (among those that just failed) that have now failed for too long.
+ */
+export async function recordTargetHealth(
+  db: Kysely<DB>,
+  reports: readonly TargetReport[],
+  limitMs = FAILING_TARGET_LIMIT_MS,
+): Promise<TargetRef[]> {
+  if (reports.length === 0) return []
+  // Always the same row order, so two workers updating the same targets cannot deadlock.
+  const sorted = [...reports].sort((a, b) =>
+    JSON.stringify([a.tenant, a.configCode, a.targetId]).localeCompare(JSON.stringify([b.tenant, b.configCode, b.targetId])),
+  )
+  const { rows } = await sql<{ tenant: string; config_code: string; target_id: string }>`
+    with report as (
+      select * from unnest(${sorted.map((r) => r.tenant)}::text[], ${sorted.map((r) => r.configCode)}::text[],
+                           ${sorted.map((r) => r.targetId)}::text[], ${sorted.map((r) => r.failingSince?.toISOString() ?? null)}::timestamptz[])
+        as r (tenant, config_code, target_id, failing_since)
+    ), changed as (
+      update delivery_target t
+      set failing_since = r.failing_since
+      from report r
+      where t.tenant = r.tenant and t.config_code = r.config_code and t.target_id = r.target_id
+        and (r.failing_since is null) = (t.failing_since is not null)
+    )
+    select t.tenant, t.config_code, t.target_id
+    from delivery_target t join report r using (tenant, config_code, target_id)
+    where r.failing_since is not null and t.disabled_at is null
+      and t.failing_since <= now() - ${limitMs}::double precision * interval '1 millisecond'`.execute(db)
+  return rows.map((row) => ({ tenant: row.tenant, configCode: row.config_code, targetId: row.target_id }))
+}
+
+/**
+ * Disables a target and fails its pending deliveries. Returns how many deliveries it failed, or
+ * undefined when the target was already disabled (by another worker, say).
+ */
+export async function disableTarget(db: Kysely<DB>, target: TargetRef, reason: string): Promise<number | undefined> {
+  const { tenant, configCode, targetId } = target
+  const { rows } = await sql<{ disabled: number; failed: number }>`
+    with disabled as (
+      insert into delivery_target (tenant, config_code, target_id, disabled_at, disabled_reason)
+      values (${tenant}, ${configCode}, ${targetId}, now(), ${reason})
+      on conflict (tenant, config_code, target_id)
+        do update set disabled_at = now(), disabled_reason = excluded.disabled_reason
+        where delivery_target.disabled_at is null
+      returning 1
+    ), failed as (
+      update delivery
+      set state = 'failed', last_error = 'target disabled', finished_at = now(), locked_by = null
+      where tenant = ${tenant} and config_code = ${configCode} and target_id = ${targetId}
+        and state = 'pending' and exists (select from disabled)
+      returning 1
+    )
+    select (select count(*) from disabled)::int as disabled, (select count(*) from failed)::int as failed`.execute(db)
+  const [row] = rows
+  return row.disabled > 0 ? row.failed : undefined
+}

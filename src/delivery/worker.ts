@@ -1,0 +1,458 @@
+/**
+ * The delivery worker: claims due deliveries, sends each one outside any transaction, and records the
+ * outcomes in batches.
+ *
+ * - Sends are bounded in total (`concurrency`) and per target (`targetConcurrency`). Claimed rows wait
+ *   in a short queue per target (at most as many again as the target may send at once), so a target's
+ *   next send starts as soon as one ends, without a round trip to the database. A claim skips targets
+ *   whose queue is full: a slow receiver holds only its own rows while the others keep flowing.
+ * - Each round claims the first-attempt lane before the retry lane, so retries never hold up new events;
+ *   they keep a quarter of the room for themselves. The retry lane is looked at when something may be
+ *   due there: on a wake-up, when a retry this worker scheduled comes due, and at most every 250 ms.
+ * - A claim holds a row for a lease longer than any attempt takes; a worker that dies simply lets its
+ *   leases run out. On stop, queued rows are handed back at once and sends still under way after the
+ *   grace period are abandoned to their leases.
+ * - Outcomes of sends that end together are written together: one statement for the attempt log and
+ *   the deliveries, one for the targets' failure clocks.
+ * - Targets are resolved from a routing cache (configs, subscriptions) at most a second old; a target the
+ *   cache does not know is looked up afresh before its delivery counts as gone.
+ */
+import type { Kysely } from 'kysely'
+import type { BaseLogger } from 'pino'
+import type { DB } from '../db/schema.js'
+import { loadRouting, type ResolvedTarget, resolveTarget, type TenantRouting } from '../webhooks/routing.js'
+import { type ClaimedDelivery, claimDeliveries, type Lane, releaseDeliveries } from './claim-deliveries.js'
+import { type AttemptOutcome, recordAttempts } from './record-attempts.js'
+import { judgeAttempt, type Verdict } from './retry-policy.js'
+import type { SentAttempt, Sender } from './sender.js'
+import { canonicalJson, deliveryHeaders, withoutFields } from './sign.js'
+import { disableTarget, recordTargetHealth, type TargetRef, type TargetReport } from './target-health.js'
+
+export type DeliveryLog = Pick<BaseLogger, 'debug' | 'info' | 'warn' | 'error'>
+
+export interface WorkerOptions {
+  db: Kysely<DB>
+  sender: Sender
+  log: DeliveryLog
+  /** Written to `delivery.locked_by`; unique per running worker. */
+  workerId: string
+  concurrency: number
+  targetConcurrency: number
+  /** How long a claim holds a row; longer than any attempt takes. */
+  leaseMs: number
+  retryDelaysMs: readonly number[]
+  /** Longest wait before looking for due retries this worker scheduled itself. */
+  pollMs: number
+  random?: () => number
+}
+
+export interface WorkerCounts {
+  claimed: number
+  delivered: number
+  retrying: number
+  failed: number
+  /** Outcomes that found their row claimed again by someone else (their lease had run out). */
+  stale: number
+}
+
+export interface Worker {
+  /** Looks for due deliveries in both lanes now (coalesced with a look already under way). */
+  wake(): void
+  /** Sends under way. */
+  inFlight(): number
+  /** Counts since the last call. */
+  takeCounts(): WorkerCounts
+  /**
+   * Stops claiming, hands back queued rows, waits up to `graceMs` for sends under way, abandons the rest
+   * to their leases, and writes the outcomes it has.
+   */
+  stop(graceMs: number): Promise<void>
+}
+
+interface Queued {
+  delivery: ClaimedDelivery
+  lane: Lane
+  /** Where it goes, as configured when it was claimed; undefined when the target no longer takes deliveries. */
+  target: ResolvedTarget | undefined
+}
+
+/** A target's rows in this worker: waiting to be sent, and being sent. */
+interface TargetSlots {
+  target: TargetRef
+  queue: Queued[]
+  sending: number
+}
+
+interface Finished {
+  delivery: ClaimedDelivery
+  outcome: AttemptOutcome
+  /** No request was made (the target is gone from the config): says nothing of the receiver's health. */
+  unsent: boolean
+  disableReason?: string
+}
+
+/** Rows a worker may hold per send slot: the one being sent and one waiting. */
+const HOLD_FACTOR = 2
+const RETRY_LANE_IDLE_MS = 250
+const ROUTING_TTL_MS = 1_000
+/** A success is reported to a target's failure clock at most this often (unless this worker saw it fail). */
+const SUCCESS_REPORT_MS = 1_000
+const FLUSH_RETRY_MS = 1_000
+
+const noCounts = (): WorkerCounts => ({ claimed: 0, delivered: 0, retrying: 0, failed: 0, stale: 0 })
+const keyOf = (target: TargetRef) => JSON.stringify([target.tenant, target.configCode, target.targetId])
+const refOf = ({ tenant, configCode, targetId }: TargetRef): TargetRef => ({ tenant, configCode, targetId })
+
+function gone(delivery: ClaimedDelivery): string {
+  const which = delivery.targetId === 'default' ? 'destination' : `entry ${delivery.targetId}`
+  return `target no longer takes deliveries: config '${delivery.configCode}' ${which} was removed or made inactive`
+}
+
+export function startWorker(options: WorkerOptions): Worker {
+  const { db, sender, log, workerId, concurrency, targetConcurrency, leaseMs, retryDelaysMs, pollMs } = options
+  const random = options.random ?? Math.random
+  const holdLimit = HOLD_FACTOR * concurrency
+  const targetHoldLimit = HOLD_FACTOR * targetConcurrency
+  const retryShare = Math.max(1, Math.floor(holdLimit / 4))
+
+  const targets = new Map<string, TargetSlots>()
+  let held = 0
+  let sending = 0
+  let retriesHeld = 0
+  const sends = new Set<Promise<void>>()
+  let counts = noCounts()
+
+  let stopping = false
+  let claiming: Promise<void> | undefined
+  let claimAgain = false
+  /** The first lane had nothing for this worker: completions need not look again until woken. */
+  let drained = false
+  let retryLookAt = 0
+  let wakeTimer: NodeJS.Timeout | undefined
+  let wakeAt = Number.POSITIVE_INFINITY
+  const routingCache = new Map<string, { routing: TenantRouting | undefined; at: number }>()
+
+  let finished: Finished[] = []
+  let flushing: Promise<void> | undefined
+  let flushTimer: NodeJS.Timeout | undefined
+  const failing = new Set<string>()
+  const successReportedAt = new Map<string, number>()
+
+  // ---- claiming -------------------------------------------------------------------------------
+
+  function wake(): void {
+    retryLookAt = 0
+    drained = false
+    refill()
+  }
+
+  function refill(): void {
+    if (stopping) return
+    if (claiming) {
+      claimAgain = true
+      return
+    }
+    claiming = claimLoop()
+      .catch((error) => {
+        log.error({ err: error }, 'claiming deliveries failed')
+        wakeIn(FLUSH_RETRY_MS)
+      })
+      .finally(() => {
+        claiming = undefined
+        if (claimAgain) refill()
+      })
+  }
+
+  /** Wakes (both lanes) after `ms` unless a wake-up is already due sooner. */
+  function wakeIn(ms: number): void {
+    const at = Date.now() + ms
+    if (stopping || at >= wakeAt) return
+    clearTimeout(wakeTimer)
+    wakeAt = at
+    wakeTimer = setTimeout(() => {
+      wakeAt = Number.POSITIVE_INFINITY
+      wake()
+    }, ms)
+    wakeTimer.unref()
+  }
+
+  async function claimLoop(): Promise<void> {
+    do {
+      claimAgain = false
+      if (await claimRound()) claimAgain = true
+    } while (claimAgain && !stopping && held < holdLimit)
+  }
+
+  /** One look in both lanes; true when a lane gave all it was asked for (more may be due). */
+  async function claimRound(): Promise<boolean> {
+    const room = holdLimit - held
+    if (room <= 0) return false
+    const firstLimit = Math.max(1, room - Math.max(0, retryShare - retriesHeld))
+    const saturated = [...targets.values()].some((slots) => slots.queue.length + slots.sending >= targetHoldLimit)
+    const first = await claim('first', firstLimit)
+    drained = first.length === 0 && !saturated
+    let retriesFull = false
+    if (!stopping && Date.now() >= retryLookAt) {
+      const retryLimit = holdLimit - held
+      const retries = await claim('retry', retryLimit)
+      retriesFull = retryLimit > 0 && retries.length === retryLimit
+      retryLookAt = retriesFull ? 0 : Date.now() + RETRY_LANE_IDLE_MS
+    }
+    return first.length === firstLimit || retriesFull
+  }
+
+  async function claim(lane: Lane, limit: number): Promise<ClaimedDelivery[]> {
+    if (limit <= 0) return []
+    const busy = [...targets.values()].map(({ target, queue, sending: n }) => ({ ...target, inFlight: queue.length + n }))
+    const claimed = await claimDeliveries(db, { lane, limit, workerId, leaseMs, perTargetLimit: targetHoldLimit, busy })
+    if (claimed.length === 0) return claimed
+    counts.claimed += claimed.length
+    held += claimed.length
+    if (lane === 'retry') retriesHeld += claimed.length
+    let resolved: (ResolvedTarget | undefined)[]
+    try {
+      resolved = await resolveTargets(claimed)
+    } catch (error) {
+      // The rows stay claimed until their lease runs out; then they are due again.
+      held -= claimed.length
+      if (lane === 'retry') retriesHeld -= claimed.length
+      throw error
+    }
+    claimed.forEach((delivery, i) => {
+      const key = keyOf(delivery)
+      let slots = targets.get(key)
+      if (!slots) {
+        slots = { target: refOf(delivery), queue: [], sending: 0 }
+        targets.set(key, slots)
+      }
+      slots.queue.push({ delivery, lane, target: resolved[i] })
+    })
+    startSends()
+    return claimed
+  }
+
+  /**
+   * Each delivery's target from the routing cache. A target the cache does not know is looked up afresh
+   * before it counts as gone: it may have been configured a moment ago.
+   */
+  async function resolveTargets(claimed: ClaimedDelivery[]): Promise<(ResolvedTarget | undefined)[]> {
+    const started = Date.now()
+    const cached = (tenant: string) => routingCache.get(tenant)?.routing
+    const load = async (tenants: string[]) => {
+      const loaded = await loadRouting(db, tenants)
+      for (const tenant of tenants) routingCache.set(tenant, { routing: loaded.get(tenant), at: Date.now() })
+    }
+    const tenants = [...new Set(claimed.map((delivery) => delivery.tenant))]
+    const expired = tenants.filter((tenant) => (routingCache.get(tenant)?.at ?? 0) + ROUTING_TTL_MS <= started)
+    if (expired.length > 0) await load(expired)
+    const resolve = (delivery: ClaimedDelivery) => resolveTarget(cached(delivery.tenant), delivery, delivery.event.type)
+    let resolved = claimed.map(resolve)
+    const doubtful = [
+      ...new Set(claimed.filter((delivery, i) => !resolved[i] && !expired.includes(delivery.tenant)).map((delivery) => delivery.tenant)),
+    ]
+    if (doubtful.length > 0) {
+      await load(doubtful)
+      resolved = claimed.map(resolve)
+    }
+    return resolved
+  }
+
+  // ---- sending --------------------------------------------------------------------------------
+
+  /** Starts queued sends while slots are free, the target that just freed one first. */
+  function startSends(first?: TargetSlots): void {
+    const order = first ? [first, ...targets.values()] : targets.values()
+    for (const slots of order) {
+      while (slots.queue.length > 0 && slots.sending < targetConcurrency && sending < concurrency) {
+        start(slots, slots.queue.shift() as Queued)
+      }
+      if (sending >= concurrency) return
+    }
+  }
+
+  function start(slots: TargetSlots, { delivery, lane, target }: Queued): void {
+    slots.sending += 1
+    sending += 1
+    const send = deliver(delivery, target).finally(() => {
+      sends.delete(send)
+      slots.sending -= 1
+      sending -= 1
+      held -= 1
+      if (lane === 'retry') retriesHeld -= 1
+      if (slots.sending === 0 && slots.queue.length === 0) targets.delete(keyOf(slots.target))
+      if (stopping) return
+      startSends(slots)
+      if (!drained && slots.queue.length <= targetConcurrency / 2 && held < holdLimit) refill()
+    })
+    sends.add(send)
+  }
+
+  async function deliver(delivery: ClaimedDelivery, target: ResolvedTarget | undefined): Promise<void> {
+    let sent: SentAttempt
+    if (!target) {
+      sent = { startedAt: new Date(), durationMs: 0, error: gone(delivery) }
+    } else {
+      try {
+        const body = canonicalJson(withoutFields(delivery.event.payload, target.excludedFields))
+        const headers = deliveryHeaders({ event: delivery.event, body, secretKey: target.secretKey, headers: target.headers, now: new Date() })
+        sent = await sender.send({ url: target.url, headers, body })
+      } catch (error) {
+        sent = { startedAt: new Date(), durationMs: 0, error: `could not prepare the request: ${(error as Error).message}` }
+      }
+      if (sent.abandoned) return
+    }
+    finish(delivery, sent, target === undefined)
+  }
+
+  // ---- recording ------------------------------------------------------------------------------
+
+  function finish(delivery: ClaimedDelivery, sent: SentAttempt, targetGone: boolean): void {
+    const verdict: Verdict = targetGone
+      ? { state: 'failed', error: sent.error as string }
+      : judgeAttempt({ result: sent, attempt: delivery.attempt - delivery.attemptBase, delaysMs: retryDelaysMs, now: new Date(), random: random() })
+    const retryInMs = verdict.state === 'pending' ? Math.max(0, verdict.nextAttemptAt.getTime() - Date.now()) : null
+    if (retryInMs !== null && retryInMs < pollMs) wakeIn(retryInMs)
+    finished.push({
+      delivery,
+      outcome: {
+        deliveryId: delivery.id,
+        attempt: delivery.attempt,
+        startedAt: sent.startedAt,
+        durationMs: sent.durationMs,
+        status: sent.status ?? null,
+        excerpt: sent.excerpt ?? null,
+        error: verdict.state === 'delivered' ? null : verdict.error,
+        state: verdict.state,
+        retryInMs,
+      },
+      unsent: targetGone,
+      disableReason: verdict.state === 'failed' ? verdict.disableTarget : undefined,
+    })
+    scheduleFlush()
+  }
+
+  function scheduleFlush(delayMs = 0): void {
+    if (flushing || flushTimer) return
+    // Outcomes that arrive while a flush is under way, or in the same turn of the event loop, go together.
+    flushTimer = setTimeout(() => {
+      flushTimer = undefined
+      flushing = flush().finally(() => {
+        flushing = undefined
+        if (finished.length > 0 && !stopping) scheduleFlush()
+      })
+    }, delayMs)
+  }
+
+  async function flush(): Promise<void> {
+    const batch = finished
+    finished = []
+    if (batch.length === 0) return
+    const [attempts, health] = await Promise.allSettled([
+      recordAttempts(
+        db,
+        workerId,
+        batch.map((f) => f.outcome),
+      ),
+      recordHealth(batch),
+    ])
+    if (attempts.status === 'rejected') {
+      log.error({ err: attempts.reason, outcomes: batch.length }, 'recording delivery attempts failed; retrying')
+      finished = batch.concat(finished)
+      if (!stopping) {
+        clearTimeout(flushTimer)
+        flushTimer = undefined
+        scheduleFlush(FLUSH_RETRY_MS)
+      }
+      return
+    }
+    for (const { outcome } of batch) {
+      if (!attempts.value.has(outcome.deliveryId)) counts.stale += 1
+      else if (outcome.state === 'delivered') counts.delivered += 1
+      else if (outcome.state === 'pending') counts.retrying += 1
+      else counts.failed += 1
+    }
+    if (health.status === 'rejected') {
+      // The next outcome for these targets brings their clocks up to date.
+      log.error({ err: health.reason }, 'updating delivery targets failed')
+      return
+    }
+    await disableTargets(batch, health.value)
+  }
+
+  /** Starts or stops the failure clocks of the batch's targets; returns those failing for too long. */
+  async function recordHealth(batch: Finished[]): Promise<TargetRef[]> {
+    const reports = new Map<string, TargetReport>()
+    const now = Date.now()
+    const sent = batch.filter((f) => !f.unsent).sort((a, b) => a.outcome.startedAt.getTime() - b.outcome.startedAt.getTime())
+    // In the order the attempts started: the last outcome decides whether the target is failing.
+    for (const { delivery, outcome } of sent) {
+      const key = keyOf(delivery)
+      const previous = reports.get(key)
+      const ok = outcome.state === 'delivered'
+      reports.set(key, { ...refOf(delivery), failingSince: ok ? null : (previous?.failingSince ?? outcome.startedAt) })
+    }
+    for (const [key, report] of reports) {
+      if (report.failingSince !== null) {
+        failing.add(key)
+        continue
+      }
+      // Another worker may have started the clock; a success tells it so, but not on every delivery.
+      if (!failing.delete(key) && now - (successReportedAt.get(key) ?? 0) < SUCCESS_REPORT_MS) reports.delete(key)
+      else successReportedAt.set(key, now)
+    }
+    return recordTargetHealth(db, [...reports.values()])
+  }
+
+  async function disableTargets(batch: Finished[], failedTooLong: TargetRef[]): Promise<void> {
+    const toDisable = new Map<string, { target: TargetRef; reason: string }>()
+    for (const target of failedTooLong) toDisable.set(keyOf(target), { target, reason: 'the target failed continuously for 5 days' })
+    for (const { delivery, disableReason } of batch) {
+      if (disableReason) toDisable.set(keyOf(delivery), { target: refOf(delivery), reason: disableReason })
+    }
+    for (const { target, reason } of toDisable.values()) {
+      try {
+        const failed = await disableTarget(db, target, reason)
+        if (failed !== undefined) log.warn({ ...target, reason, failedDeliveries: failed }, 'delivery target disabled')
+      } catch (error) {
+        log.error({ err: error, ...target }, 'disabling a delivery target failed')
+      }
+    }
+  }
+
+  return {
+    wake,
+    inFlight: () => sending,
+    takeCounts() {
+      const taken = counts
+      counts = noCounts()
+      return taken
+    },
+    async stop(graceMs) {
+      stopping = true
+      clearTimeout(wakeTimer)
+      await claiming
+      const queued = [...targets.values()].flatMap((slots) => slots.queue.splice(0).map((q) => q.delivery))
+      held -= queued.length
+      try {
+        await releaseDeliveries(db, workerId, queued)
+      } catch (error) {
+        log.warn({ err: error, deliveries: queued.length }, 'could not hand back queued deliveries; their leases will run out')
+      }
+      if (sends.size > 0) {
+        let timer: NodeJS.Timeout | undefined
+        const expired = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, graceMs)
+        })
+        await Promise.race([Promise.allSettled([...sends]), expired])
+        clearTimeout(timer)
+      }
+      if (sends.size > 0) log.info({ abandoned: sends.size }, 'abandoning deliveries under way; their leases will run out')
+      await sender.destroy()
+      await Promise.allSettled([...sends])
+      clearTimeout(flushTimer)
+      flushTimer = undefined
+      await flushing
+      await flush()
+    },
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * The delivery log and recovery API under `/webhook/{tenant}`: attempts of a delivery, the targets with
+ * their state, resending one event, recovering a target's failures, re-enabling a target, and the
+ * monthly statistics of the webhook contract.
+ */
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { SCOPES } from '../../auth/principal.js'
+import type { Database } from '../../db/database.js'
+import { listAttempts } from '../../delivery/log/attempt-log.js'
+import { DeliverySummary, LoggedAttempt, TargetOverview, WebhookStatistics } from '../../delivery/log/log-schemas.js'
+import {
+  deliveredPerMonth,
+  monthCount,
+  parseYearMonth,
+  type YearMonth,
+  yearMonthOf,
+} from '../../delivery/log/monthly-statistics.js'
+import { resendEvent } from '../../delivery/log/resend-event.js'
+import { enableTarget, recoverTarget } from '../../delivery/log/target-recovery.js'
+import { listTargets } from '../../delivery/log/targets.js'
+import { errors } from '../../errors.js'
+import { HTTP_CODE } from '../../webhooks/config-service.js'
+import { useWebhookErrorFormat, webhookErrorResponses } from '../../webhooks/error-format.js'
+import { errorResponses, TenantParam } from './common.js'
+
+export interface DeliveryRouteOptions {
+  /** Successful deliveries a tenant may receive per month, reported by the statistics; absent: no limit. */
+  webhooksMonthlyLimit?: number
+}
+
+/** The longest statistics range, in months. */
+const MAX_MONTHS = 120
+
+const read = { scopes: [SCOPES.webhookRead] }
+const manage = { scopes: [SCOPES.webhookManage] }
+const tags = ['Delivery log']
+
+const Code = Type.String({ minLength: 1, maxLength: 255 })
+const TargetParams = Type.Object({ tenant: TenantParam, configCode: Code, targetId: Code })
+type TargetParams = { tenant: string; configCode: string; targetId: string }
+const Since = Type.String({ format: 'date-time', description: 'An RFC 3339 time, e.g. 2026-01-31T10:00:00Z.' })
+
+function yearMonthParam(name: string, text: string | undefined): YearMonth | undefined {
+  if (text === undefined || text === '') return undefined
+  const month = parseYearMonth(text)
+  if (!month) throw errors.invalidParameter(name, 'use a month as YYYY-MM, e.g. 2026-01')
+  return month
+}
+
+/** Neither month: the current one. Only `from`: up to the current month. Only `to`: that month alone. */
+function statisticsRange(query: { fromYearMonth?: string; toYearMonth?: string }, now: Date): { from: YearMonth; to: YearMonth } {
+  const from = yearMonthParam('fromYearMonth', query.fromYearMonth)
+  const to = yearMonthParam('toYearMonth', query.toYearMonth) ?? yearMonthOf(now)
+  const range = { from: from ?? to, to }
+  const months = monthCount(range.from, range.to)
+  if (months < 1) throw errors.invalidParameter('fromYearMonth', 'must not be after toYearMonth')
+  if (months > MAX_MONTHS) throw errors.invalidParameter('fromYearMonth', `the range spans at most ${MAX_MONTHS} months`)
+  return range
+}
+
+function sinceParam(since: string): Date {
+  const time = new Date(since)
+  const year = time.getUTCFullYear()
+  if (Number.isNaN(time.getTime()) || year < 1 || year > 9999) throw errors.invalidParameter('since', 'use an RFC 3339 time such as 2026-01-31T10:00:00Z')
+  return time
+}
+
+export function deliveryRoutes(app: FastifyInstance, database: Database, options: DeliveryRouteOptions = {}): void {
+  const { db } = database
+
+  app.get<{ Params: { tenant: string; deliveryId: string } }>(
+    '/webhook/:tenant/deliveries/:deliveryId/attempts',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: "Read a delivery's attempts, oldest first",
+        params: Type.Object({ tenant: TenantParam, deliveryId: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) }),
+        response: { 200: Type.Array(LoggedAttempt), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const attempts = await listAttempts(db, request.params.tenant, Number(request.params.deliveryId))
+      if (!attempts) throw errors.notFound(request.params.deliveryId)
+      return attempts
+    },
+  )
+
+  app.get<{ Params: { tenant: string } }>(
+    '/webhook/:tenant/targets',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: 'List the delivery targets with their state and backlog',
+        params: Type.Object({ tenant: TenantParam }),
+        response: { 200: Type.Array(TargetOverview), ...errorResponses },
+      },
+    },
+    async (request) => listTargets(db, request.params.tenant),
+  )
+
+  app.post<{ Params: { tenant: string; eventId: string }; Body: { configCode?: string; targetId: string } }>(
+    '/webhook/:tenant/events/:eventId/resend',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary: 'Resend one event to one target now',
+        description:
+          'The delivery for that target becomes pending and due now, with a fresh retry schedule; one is made when the event never had one. 409 while the target is disabled or inactive.',
+        params: Type.Object({ tenant: TenantParam, eventId: Type.String({ format: 'uuid' }) }),
+        body: Type.Object(
+          { configCode: Type.Optional({ ...Code, description: `Defaults to \`${HTTP_CODE}\`.` }), targetId: Code },
+          { additionalProperties: false },
+        ),
+        response: { 202: DeliverySummary, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { tenant, eventId } = request.params
+      const { configCode = HTTP_CODE, targetId } = request.body
+      return reply.code(202).send(await resendEvent(db, { tenant, eventId, configCode, targetId }))
+    },
+  )
+
+  app.post<{ Params: TargetParams; Body: { since: string } }>(
+    '/webhook/:tenant/targets/:configCode/:targetId/recover',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary: "Retry a target's failed deliveries since a time",
+        description: 'Every failed delivery of the target created at or after `since` becomes pending and due now, with a fresh retry schedule.',
+        params: TargetParams,
+        body: Type.Object({ since: Since }, { additionalProperties: false }),
+        response: { 202: Type.Object({ recovered: Type.Integer() }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const recovered = await recoverTarget(db, request.params, sinceParam(request.body.since))
+      return reply.code(202).send({ recovered })
+    },
+  )
+
+  app.post<{ Params: TargetParams }>(
+    '/webhook/:tenant/targets/:configCode/:targetId/enable',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary: 'Re-enable a disabled target',
+        description: 'Clears the disabled state and the failure clock. Failed deliveries stay failed; recover them to retry.',
+        params: TargetParams,
+        response: { 204: Type.Null(), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await enableTarget(db, request.params)
+      return reply.code(204).send()
+    },
+  )
+
+  // A route of the webhook contract, so its errors take the contract's shape.
+  app.register(async (scope) => {
+    useWebhookErrorFormat(scope)
+    scope.get<{ Params: { tenant: string }; Querystring: { fromYearMonth?: string; toYearMonth?: string } }>(
+      '/webhook/:tenant/statistics',
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: 'Successful deliveries per month',
+          description:
+            'Months are UTC calendar months, `YYYY-MM`. Without `toYearMonth`, up to the current month; without `fromYearMonth`, only `toYearMonth`.',
+          params: Type.Object({ tenant: TenantParam }),
+          querystring: Type.Object({
+            fromYearMonth: Type.Optional(Type.String({ description: 'First month, YYYY-MM.' })),
+            toYearMonth: Type.Optional(Type.String({ description: 'Last month, YYYY-MM.' })),
+          }),
+          response: { 200: WebhookStatistics, ...webhookErrorResponses },
+        },
+      },
+      async (request) => {
+        const { from, to } = statisticsRange(request.query, new Date())
+        const monthStatistics = await deliveredPerMonth(db, request.params.tenant, from, to)
+        const limit = options.webhooksMonthlyLimit
+        return limit === undefined ? { monthStatistics } : { monthStatistics, webhooksLimit: limit }
+      },
+    )
+  })
+}

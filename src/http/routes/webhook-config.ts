@@ -1,0 +1,119 @@
+/**
+ * The webhook configuration API: `/webhook/{tenant}/config[/{code}]` — create, list, read, replace,
+ * patch, delete — and `/webhook/{tenant}/dashboard-access`, which answers 404: there is no Svix
+ * dashboard, delivery is HTTP only. Errors take the webhook contract's shape.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { SCOPES } from '../../auth/principal.js'
+import type { Database } from '../../db/database.js'
+import { ConfigCode, ConfigCreation, ConfigPatch, ConfigResponse, ConfigUpdate, CreatedConfig, type PatchOperation } from '../../webhooks/config-schemas.js'
+import { createConfig, deleteConfig, getConfig, listConfigs, patchConfig, replaceConfig, type WebhookContext } from '../../webhooks/config-service.js'
+import { useWebhookErrorFormat, webhookErrorResponses } from '../../webhooks/error-format.js'
+import { presentConfig } from '../../webhooks/present-config.js'
+import { webhookErrors } from '../../webhooks/webhook-errors.js'
+import { BooleanParam, TenantParam } from './common.js'
+
+const manage = { scopes: [SCOPES.webhookManage] }
+const read = { scopes: [SCOPES.webhookRead] }
+const tags = ['Webhook configuration']
+
+const TenantParams = Type.Object({ tenant: TenantParam })
+const ConfigParams = Type.Object({ tenant: TenantParam, code: ConfigCode })
+const ForceQuery = Type.Object({ force: Type.Optional(BooleanParam) })
+
+type Params = { tenant: string; code: string }
+
+const NOT_OFFERED = new Set(['SVIX', 'SVIX_SHARED'])
+
+/** Svix configs would fail schema validation on their shape; the client is told the real reason instead. */
+async function httpProviderOnly(request: FastifyRequest): Promise<void> {
+  const provider = (request.body as { provider?: unknown } | null | undefined)?.provider
+  if (typeof provider === 'string' && NOT_OFFERED.has(provider)) throw webhookErrors.httpOnly(provider)
+}
+
+function context(database: Database, request: FastifyRequest<{ Params: { tenant: string } }>): WebhookContext {
+  return { db: database.db, tenant: request.params.tenant }
+}
+
+export function webhookConfigRoutes(app: FastifyInstance, database: Database): void {
+  app.register(async (scope) => {
+    useWebhookErrorFormat(scope)
+    const base = '/webhook/:tenant/config'
+
+    scope.post<{ Params: { tenant: string }; Body: ConfigCreation }>(
+      base,
+      {
+        config: manage,
+        preValidation: httpProviderOnly,
+        schema: { tags, summary: 'Create the webhook config', params: TenantParams, body: ConfigCreation, response: { 201: CreatedConfig, ...webhookErrorResponses } },
+      },
+      async (request, reply) => reply.code(201).send({ code: await createConfig(context(database, request), request.body) }),
+    )
+
+    scope.get<{ Params: { tenant: string } }>(
+      base,
+      { config: read, schema: { tags, summary: 'List webhook configs', params: TenantParams, response: { 200: Type.Array(ConfigResponse), ...webhookErrorResponses } } },
+      async (request) => (await listConfigs(context(database, request))).map(presentConfig),
+    )
+
+    scope.get<{ Params: Params }>(
+      `${base}/:code`,
+      { config: read, schema: { tags, summary: 'Read a webhook config', params: ConfigParams, response: { 200: ConfigResponse, ...webhookErrorResponses } } },
+      async (request) => presentConfig(await getConfig(context(database, request), request.params.code)),
+    )
+
+    scope.put<{ Params: Params; Body: ConfigUpdate }>(
+      `${base}/:code`,
+      {
+        config: manage,
+        preValidation: httpProviderOnly,
+        schema: { tags, summary: 'Replace a webhook config', params: ConfigParams, body: ConfigUpdate, response: { 204: Type.Null(), ...webhookErrorResponses } },
+      },
+      async (request, reply) => {
+        await replaceConfig(context(database, request), request.params.code, request.body)
+        return reply.code(204).send()
+      },
+    )
+
+    scope.patch<{ Params: Params; Body: PatchOperation[] }>(
+      `${base}/:code`,
+      {
+        config: manage,
+        schema: { tags, summary: 'Patch a webhook config (UPSERT / REMOVE by path)', params: ConfigParams, body: ConfigPatch, response: { 204: Type.Null(), ...webhookErrorResponses } },
+      },
+      async (request, reply) => {
+        await patchConfig(context(database, request), request.params.code, request.body)
+        return reply.code(204).send()
+      },
+    )
+
+    scope.delete<{ Params: Params; Querystring: { force?: 'true' | 'false' } }>(
+      `${base}/:code`,
+      {
+        config: manage,
+        schema: { tags, summary: 'Delete a webhook config (an active one needs force=true)', params: ConfigParams, querystring: ForceQuery, response: { 204: Type.Null(), ...webhookErrorResponses } },
+      },
+      async (request, reply) => {
+        await deleteConfig(context(database, request), request.params.code, request.query.force === 'true')
+        return reply.code(204).send()
+      },
+    )
+
+    scope.get(
+      '/webhook/:tenant/dashboard-access',
+      {
+        config: manage,
+        schema: {
+          tags,
+          summary: 'Svix dashboard access: not offered (404), delivery is HTTP only',
+          params: TenantParams,
+          response: webhookErrorResponses,
+        },
+      },
+      async () => {
+        throw webhookErrors.dashboardNotOffered()
+      },
+    )
+  })
+}

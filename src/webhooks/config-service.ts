@@ -1,0 +1,88 @@
+/**
+ * Webhook config rules: one config per code and tenant, HTTP only (code `http`), PUT and PATCH as
+ * whole-config rewrites inside one transaction (so a refused request changes nothing), no write when
+ * nothing changes, and deletion of an active config only when forced.
+ */
+import type { Kysely } from 'kysely'
+import { configure } from 'safe-stable-stringify'
+import type { DB } from '../db/schema.js'
+import { errors } from '../errors.js'
+import { webhookErrors } from './webhook-errors.js'
+import { applyConfigPatch } from './config-patch.js'
+import { toStoredConfiguration } from './config-input.js'
+import { type ConfigContent, type ConfigRow, deleteConfigRow, insertConfig, selectConfig, selectConfigs, updateConfig } from './config-rows.js'
+import type { ConfigCreation, ConfigUpdate, PatchOperation } from './config-schemas.js'
+
+const canonical = configure({ deterministic: true })
+
+/** The one provider offered, and the code its config has. */
+const HTTP_PROVIDER = 'HTTP'
+export const HTTP_CODE = 'http'
+
+export interface WebhookContext {
+  db: Kysely<DB>
+  tenant: string
+}
+
+function checkCode(code: string): void {
+  if (code !== HTTP_CODE) throw webhookErrors.codeMismatch(code)
+}
+
+export async function createConfig(ctx: WebhookContext, input: ConfigCreation): Promise<string> {
+  checkCode(input.code)
+  const content: ConfigContent = {
+    provider: HTTP_PROVIDER,
+    active: input.active ?? true,
+    configuration: toStoredConfiguration(input.configuration, undefined, 'create'),
+  }
+  if (!(await insertConfig(ctx.db, ctx.tenant, input.code, content))) throw webhookErrors.configExists(input.code)
+  return input.code
+}
+
+export async function listConfigs(ctx: WebhookContext): Promise<ConfigRow[]> {
+  return selectConfigs(ctx.db, ctx.tenant)
+}
+
+export async function getConfig(ctx: WebhookContext, code: string): Promise<ConfigRow> {
+  const row = await selectConfig(ctx.db, ctx.tenant, code)
+  if (!row) throw webhookErrors.configNotFound(code)
+  return row
+}
+
+/** Reads the config for update, lets `change` compute its new content, and writes it when it differs. */
+async function rewrite(ctx: WebhookContext, code: string, change: (row: ConfigRow) => ConfigContent): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    const row = await selectConfig(tx, ctx.tenant, code, true)
+    if (!row) throw webhookErrors.configNotFound(code)
+    const next = change(row)
+    const current: ConfigContent = { provider: row.provider, active: row.active, configuration: row.configuration }
+    if (canonical(next) !== canonical(current)) await updateConfig(tx, ctx.tenant, code, next)
+  })
+}
+
+/** PUT: the body is the whole config; `active` defaults to true as on create, secrets stay unless replaced or removed. */
+export async function replaceConfig(ctx: WebhookContext, code: string, input: ConfigUpdate): Promise<void> {
+  if (input.code !== undefined && input.code !== code) {
+    throw errors.invalidParameter('code', `the body code '${input.code}' differs from the path code '${code}'`)
+  }
+  checkCode(code)
+  await rewrite(ctx, code, (row) => ({
+    provider: HTTP_PROVIDER,
+    active: input.active ?? true,
+    configuration: toStoredConfiguration(input.configuration, row.configuration, 'replace'),
+  }))
+}
+
+export async function patchConfig(ctx: WebhookContext, code: string, operations: PatchOperation[]): Promise<void> {
+  await rewrite(ctx, code, (row) => ({ provider: row.provider, ...applyConfigPatch({ active: row.active, configuration: row.configuration }, operations) }))
+}
+
+/** Deleting a config that does not exist is done already. */
+export async function deleteConfig(ctx: WebhookContext, code: string, force: boolean): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    const row = await selectConfig(tx, ctx.tenant, code, true)
+    if (!row) return
+    if (row.active && !force) throw webhookErrors.configActive(code)
+    await deleteConfigRow(tx, ctx.tenant, code)
+  })
+}

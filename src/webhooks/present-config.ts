@@ -1,0 +1,32 @@
+/** A stored webhook config as reads answer it: secrets replaced by `secretKeyExists`, entry flags explicit. */
+import type { ConfigResponse } from './config-schemas.js'
+import type { ConfigRow } from './config-rows.js'
+import type { StoredEntry } from './stored-config.js'
+
+type EntryResponse = ConfigResponse['configuration']['eventsConfiguration'][number]
+
+function presentEntry(entry: StoredEntry): EntryResponse {
+  const out: EntryResponse = {
+    id: entry.id,
+    eventType: entry.eventType,
+    secretKeyExists: Boolean(entry.secretKey),
+    excludedFields: entry.excludedFields ?? null,
+    active: entry.active !== false,
+  }
+  if (entry.name !== undefined) out.name = entry.name
+  if (entry.destinationUrl !== undefined) out.destinationUrl = entry.destinationUrl
+  if (entry.headers !== undefined) out.headers = entry.headers
+  if (entry.filter !== undefined) out.filter = entry.filter
+  return out
+}
+
+export function presentConfig(row: ConfigRow): ConfigResponse {
+  const stored = row.configuration
+  const configuration: ConfigResponse['configuration'] = {
+    secretKeyExists: Boolean(stored.secretKey),
+    eventsConfiguration: (stored.eventsConfiguration ?? []).map(presentEntry),
+  }
+  if (stored.destinationUrl !== undefined) configuration.destinationUrl = stored.destinationUrl
+  if (stored.headers !== undefined) configuration.headers = stored.headers
+  return { code: row.code, provider: row.provider, active: row.active, configuration }
+}
