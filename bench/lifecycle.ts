@@ -8,6 +8,18 @@ import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 
+/** The PostgreSQL server a benchmark creates its database on: BENCH_DATABASE_URL, DATABASE_URL or the local one. */
+export const ADMIN_URL = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'
+
+/** A positive integer setting from the environment, or `fallback` when unset. */
+export function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got '${raw}'`)
+  return value
+}
+
 const cleanups: { name: string; run: () => Promise<void> }[] = []
 let cleaning: Promise<void> | undefined
 let interrupted = false

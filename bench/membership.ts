@@ -29,23 +29,15 @@ import { SCOPES } from '../src/auth/principal.js'
 import { loadConfig } from '../src/config.js'
 import { type RunningServer, startServer } from '../src/server.js'
 import { segmentId, siteOf } from './dataset.js'
-import { createFreshDatabase, onCleanup, runBenchmark, startDriver } from './lifecycle.js'
+import { ADMIN_URL, createFreshDatabase, intEnv, onCleanup, runBenchmark, startDriver } from './lifecycle.js'
 import { problems, table } from './report.js'
 import type { MembershipScenario, MembershipSummary, PreparedRequest } from './membership-driver.js'
 
 // ---------------------------------------------------------------------------------------------------
 // Settings
 
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got '${raw}'`)
-  return value
-}
-
 const settings = {
-  adminUrl: process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+  adminUrl: ADMIN_URL,
   tenant: 'bench',
   segments: 1_000,
   sites: 20,
