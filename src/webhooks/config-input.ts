@@ -5,7 +5,6 @@
  * one entry of its event type, in which case it is that entry and keeps its id (and its secret).
  */
 import { randomUUID } from 'node:crypto'
-import type { EventType } from '../events/catalogue.js'
 import { webhookErrors } from './webhook-errors.js'
 import type { EntryInput, EntryPatchInput, HttpConfigInput } from './config-schemas.js'
 import { checkEventType, child, checkExcludedFields, checkFilterValue, checkHeaders, checkUrl, resolveSecret } from './config-values.js'
@@ -18,7 +17,7 @@ export type WriteMode = 'create' | 'replace'
  * One entry as stored. `kept` is the stored entry this one replaces (its secret stays unless the input
  * replaces or removes it); absent fields are unset, `excludedFields` absent is `null`.
  */
-export function toStoredEntry(input: EntryPatchInput, type: EventType, id: string, kept: StoredEntry | undefined, field: string): StoredEntry {
+export function toStoredEntry(input: EntryPatchInput, type: string, id: string, kept: StoredEntry | undefined, field: string): StoredEntry {
   const entry: StoredEntry = { id, eventType: type, excludedFields: null, active: input.active ?? true }
   if (input.name !== undefined) entry.name = input.name
   if (input.destinationUrl !== undefined) entry.destinationUrl = checkUrl(input.destinationUrl, child(field, 'destinationUrl'))

@@ -12,7 +12,6 @@ import { randomUUID } from 'node:crypto'
 import type { TSchema } from 'typebox'
 import { Type } from 'typebox'
 import { errors } from '../errors.js'
-import type { EventType } from '../events/catalogue.js'
 import { schemaChecker } from '../schema-check.js'
 import { webhookErrors } from './webhook-errors.js'
 import {
@@ -92,7 +91,7 @@ function patchEntryField(entry: StoredEntry, field: EntryField, operation: Patch
       break
     }
     case 'excludedFields':
-      next.excludedFields = checkExcludedFields(valueOf(operation, ExcludedFields), entry.eventType as EventType, path)
+      next.excludedFields = checkExcludedFields(valueOf(operation, ExcludedFields), entry.eventType, path)
       break
     case 'name':
       next.name = valueOf<string>(operation, EntryName)
@@ -105,7 +104,7 @@ function patchEntryField(entry: StoredEntry, field: EntryField, operation: Patch
 }
 
 /** The entry an UPSERT at an entry's own path writes: the event type comes from the value, else from `type`. */
-function replacementEntry(operation: PatchOperation, type: EventType, existing: StoredEntry | undefined): StoredEntry {
+function replacementEntry(operation: PatchOperation, type: string, existing: StoredEntry | undefined): StoredEntry {
   const value = valueOf<EntryPatchInput>(operation, EntryPatchInput)
   if (value.id !== undefined && value.id !== existing?.id) {
     throw existing ? webhookErrors.unknownEntryId(`${operation.path}/id`, value.id) : webhookErrors.clientEntryId(`${operation.path}/id`)
@@ -156,7 +155,7 @@ function applyEntry(entries: StoredEntry[], operation: PatchOperation, id: strin
   if (!existing) throw webhookErrors.unknownEntryId(operation.path, id)
   if (field !== undefined) return replaceEntry(entries, patchEntryField(existing, field, operation))
   if (operation.op === 'REMOVE') return withoutEntry(entries, existing.id)
-  return replaceEntry(entries, replacementEntry(operation, existing.eventType as EventType, existing))
+  return replaceEntry(entries, replacementEntry(operation, existing.eventType, existing))
 }
 
 function applyConfiguration(configuration: StoredHttpConfiguration, operation: PatchOperation): StoredHttpConfiguration {

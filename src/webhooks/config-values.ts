@@ -4,7 +4,6 @@
  * types, and how a write-only secret is kept, replaced or removed. Each check names the offending field.
  */
 import { errors } from '../errors.js'
-import type { EventType } from '../events/catalogue.js'
 import { eventTypes } from '../events/catalogue.js'
 import { knownEventType, payloadFields } from './event-types.js'
 import { MAX_HEADERS } from './config-schemas.js'
@@ -64,20 +63,35 @@ export function checkFilterValue(filter: string, field: string): string | undefi
   return filter
 }
 
-export function checkEventType(type: string, field: string): EventType {
+/** Event types are dotted names such as `customer-segment.segment-created` or `PRODUCT.CREATED`. */
+const EVENT_TYPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9][A-Za-z0-9_-]*)+$/
+
+/**
+ * The event type to store: the catalogue's spelling for the nine types this service publishes, any other
+ * well-formed type as sent. A webhook config is the platform's, so it may name other services' events
+ * (`PRODUCT.CREATED`); entries for them are kept and simply never receive anything from this service.
+ */
+export function checkEventType(type: string, field: string): string {
   const known = knownEventType(type)
-  if (!known) throw errors.invalidParameter(field, `'${type}' is not an event type of this service; use one of ${eventTypes.join(', ')}`)
-  return known
+  if (known) return known
+  if (type.length > 255 || !EVENT_TYPE_PATTERN.test(type)) {
+    throw errors.invalidParameter(field, `'${type}' is not an event type: use a dotted name such as ${eventTypes[0]}`)
+  }
+  return type
 }
 
-/** Keeps `null` (inherit) apart from a list; a list names top-level payload fields of `type`, once each. */
-export function checkExcludedFields(fields: string[] | null, type: EventType, field: string): string[] | null {
+/**
+ * Keeps `null` (inherit) apart from a list. A list names top-level payload fields, once each: for the
+ * types this service publishes, fields their payloads have.
+ */
+export function checkExcludedFields(fields: string[] | null, type: string, field: string): string[] | null {
   if (fields === null) return null
-  const known = payloadFields(type)
+  const eventType = knownEventType(type)
+  const known = eventType ? payloadFields(eventType) : undefined
   for (const name of fields) {
     if (name.trim() === '') throw errors.invalidParameter(field, 'field names cannot be blank')
-    if (!known.includes(name)) {
-      throw errors.invalidParameter(field, `'${name}' is not a top-level field of ${type} payloads; use one of ${known.join(', ')}`)
+    if (known && !known.includes(name)) {
+      throw errors.invalidParameter(field, `'${name}' is not a top-level field of ${eventType} payloads; use one of ${known.join(', ')}`)
     }
   }
   return [...new Set(fields)]
