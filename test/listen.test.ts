@@ -4,66 +4,15 @@
  * JSON line) per event, and stopping cleanly on Ctrl-C.
  */
 import assert from 'node:assert/strict'
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { once } from 'node:events'
 import { request as httpRequest } from 'node:http'
-import { after, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { promisify } from 'node:util'
 import { canonicalJson, deliveryHeaders } from '../src/delivery/sign.js'
+import { CLI, type Listener, startListener } from './support/listen-process.js'
 
-const CLI = ['--import', 'tsx', 'src/cli.ts', 'listen']
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'
-
-interface Listener {
-  child: ChildProcess
-  url: string
-  /** Resolves with the next `count` lines printed on stdout. */
-  lines(count: number): Promise<string[]>
-  stderr(): string
-}
-
-const running: ChildProcess[] = []
-
-after(() => {
-  for (const child of running) if (child.exitCode === null) child.kill('SIGKILL')
-})
-
-async function startListener(args: string[]): Promise<Listener> {
-  const child = spawn(process.execPath, [...CLI, '--port', '0', ...args], { env: { PATH: process.env.PATH } })
-  running.push(child)
-  let stdout = ''
-  let stderr = ''
-  const waiters: (() => void)[] = []
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk
-    for (const wake of waiters.splice(0)) wake()
-  })
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk
-      const match = /Listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)
-      if (match) resolve(match[1])
-    })
-    child.once('exit', (code) => reject(new Error(`listen exited with ${code}: ${stderr}`)))
-  })
-  let consumed = 0
-  return {
-    child,
-    url,
-    stderr: () => stderr,
-    async lines(count) {
-      for (;;) {
-        const all = stdout.split('\n').slice(0, -1)
-        if (all.length >= consumed + count) {
-          const next = all.slice(consumed, consumed + count)
-          consumed += count
-          return next
-        }
-        await new Promise<void>((resolve) => waiters.push(resolve))
-      }
-    },
-  }
-}
 
 const payload = { id: 'seg-1', name: { en: 'Gold', ja: 'ゴールド' }, siteCode: 'main', status: 'ACTIVE', tenant: 'acme', metadata: { version: 1, createdAt: '2026-01-01T00:00:00.000Z', modifiedAt: '2026-01-01T00:00:00.000Z' } }
 
