@@ -26,12 +26,10 @@ import pg from 'pg'
 import { v7 as uuidv7 } from 'uuid'
 import { mintToken } from '../src/auth/mint-token.js'
 import { SCOPES } from '../src/auth/principal.js'
-import { loadConfig } from '../src/config.js'
 import type { DB } from '../src/db/schema.js'
-import { type RunningServer, startServer } from '../src/server.js'
 import { segmentId, siteOf } from './dataset.js'
-import { ADMIN_URL, createFreshDatabase, intEnv, onCleanup, runBenchmark, startDriver } from './lifecycle.js'
-import { problems, table } from './report.js'
+import { ADMIN_URL, createFreshDatabase, describeDatabase, intEnv, onCleanup, runBenchmark, startBenchService, startDriver } from './lifecycle.js'
+import { fmt, problems, table } from './report.js'
 import type { ScenarioKind, ScenarioRequest, ScenarioSummary } from './load-driver.js'
 
 // ---------------------------------------------------------------------------------------------------
@@ -349,13 +347,6 @@ async function startProfiler(): Promise<{ stop: (name: string) => Promise<string
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Reporting
-
-function fmt(value: number, digits = 0): string {
-  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-}
-
-// ---------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
   const started = performance.now()
@@ -365,29 +356,9 @@ async function main(): Promise<void> {
   console.log(`node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
 
   const databaseUrl = await createFreshDatabase(settings.adminUrl, 'css_bench')
-  const redacted = new URL(databaseUrl)
-  redacted.password = redacted.password ? '***' : ''
-  const pgVersion = await (async () => {
-    const client = new pg.Client({ connectionString: databaseUrl })
-    await client.connect()
-    try {
-      return (await client.query<{ server_version: string }>('show server_version')).rows[0].server_version
-    } finally {
-      await client.end()
-    }
-  })()
-  console.log(`database: PostgreSQL ${pgVersion}, fresh database ${redacted.toString()}`)
+  console.log(`database: ${await describeDatabase(databaseUrl)}`)
 
-  const config = loadConfig({
-    DATABASE_URL: databaseUrl,
-    DATABASE_POOL_SIZE: String(settings.poolSize),
-    AUTH_SECRET,
-    LOG_LEVEL: 'warn',
-    PORT: '0',
-    HOST: '127.0.0.1',
-  })
-  const server: RunningServer = await startServer(config)
-  onCleanup('service', () => server.close())
+  const server = await startBenchService(databaseUrl, { authSecret: AUTH_SECRET, poolSize: settings.poolSize })
   const bare = await startBareApp(server.database.db)
   const token = await mintToken(new TextEncoder().encode(AUTH_SECRET), {
     tenant: settings.tenant,

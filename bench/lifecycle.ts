@@ -7,6 +7,8 @@ import { type ChildProcess, fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
+import { loadConfig } from '../src/config.js'
+import { type RunningServer, startServer } from '../src/server.js'
 
 /** The PostgreSQL server a benchmark creates its database on: BENCH_DATABASE_URL, DATABASE_URL or the local one. */
 export const ADMIN_URL = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -77,6 +79,33 @@ export async function createFreshDatabase(adminUrl: string, prefix: string): Pro
   const url = new URL(adminUrl)
   url.pathname = `/${name}`
   return url.toString()
+}
+
+/**
+ * `PostgreSQL <version>, fresh database <url>` (password hidden), for a report's header. Asks on
+ * `client` when given, else on a connection of its own.
+ */
+export async function describeDatabase(url: string, client?: pg.Client): Promise<string> {
+  const redacted = new URL(url)
+  redacted.password = redacted.password ? '***' : ''
+  const showVersion = (c: pg.Client) => c.query<{ server_version: string }>('show server_version')
+  const version = (await (client ? showVersion(client) : withClient(url, showVersion))).rows[0].server_version
+  return `PostgreSQL ${version}, fresh database ${redacted.toString()}`
+}
+
+/** Starts the service in this process (loopback, free port, LOG_LEVEL=warn) on `databaseUrl`; closed at cleanup. */
+export async function startBenchService(databaseUrl: string, settings: { authSecret: string; poolSize: number }): Promise<RunningServer> {
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: String(settings.poolSize),
+    AUTH_SECRET: settings.authSecret,
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    HOST: '127.0.0.1',
+  })
+  const server = await startServer(config)
+  onCleanup('service', () => server.close())
+  return server
 }
 
 /** Runs the benchmark, then the cleanups; exit code 1 when it failed (not when it was interrupted). */

@@ -26,11 +26,9 @@ import os from 'node:os'
 import pg from 'pg'
 import { mintToken } from '../src/auth/mint-token.js'
 import { SCOPES } from '../src/auth/principal.js'
-import { loadConfig } from '../src/config.js'
-import { type RunningServer, startServer } from '../src/server.js'
 import { segmentId, siteOf } from './dataset.js'
-import { ADMIN_URL, createFreshDatabase, intEnv, onCleanup, runBenchmark, startDriver } from './lifecycle.js'
-import { problems, table } from './report.js'
+import { ADMIN_URL, createFreshDatabase, describeDatabase, intEnv, onCleanup, runBenchmark, startBenchService, startDriver } from './lifecycle.js'
+import { fmt, problems, table } from './report.js'
 import type { MembershipScenario, MembershipSummary, PreparedRequest } from './membership-driver.js'
 
 // ---------------------------------------------------------------------------------------------------
@@ -471,10 +469,6 @@ async function measurePhase(
 // ---------------------------------------------------------------------------------------------------
 // Reporting
 
-function fmt(value: number, digits = 0): string {
-  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-}
-
 function median(values: number[]): number {
   return percentile(values, 50)
 }
@@ -512,21 +506,9 @@ async function main(): Promise<void> {
   const db = new pg.Client({ connectionString: databaseUrl })
   await db.connect()
   onCleanup('bench connection', () => db.end())
-  const pgVersion = (await db.query<{ server_version: string }>('show server_version')).rows[0].server_version
-  const redacted = new URL(databaseUrl)
-  redacted.password = redacted.password ? '***' : ''
-  console.log(`database: PostgreSQL ${pgVersion}, fresh database ${redacted.toString()}`)
+  console.log(`database: ${await describeDatabase(databaseUrl, db)}`)
 
-  const config = loadConfig({
-    DATABASE_URL: databaseUrl,
-    DATABASE_POOL_SIZE: String(settings.poolSize),
-    AUTH_SECRET,
-    LOG_LEVEL: 'warn',
-    PORT: '0',
-    HOST: '127.0.0.1',
-  })
-  const server: RunningServer = await startServer(config)
-  onCleanup('service', () => server.close())
+  const server = await startBenchService(databaseUrl, { authSecret: AUTH_SECRET, poolSize: settings.poolSize })
   const secret = new TextEncoder().encode(AUTH_SECRET)
   const api: Api = {
     base: server.url,

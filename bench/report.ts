@@ -1,4 +1,9 @@
-/** Printing benchmark results: aligned tables, and what went wrong in a load run. */
+/** Printing benchmark results: numbers, aligned tables, and what went wrong in a load run. */
+
+/** A number with thousands separators and `digits` decimals. */
+export function fmt(value: number, digits = 0): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+}
 
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))

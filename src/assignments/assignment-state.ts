@@ -2,6 +2,7 @@
  * What customer and item assignments have in common: mixins, mixin schemas, a version and timestamps,
  * and the one rule for an upsert — create, update (version + 1) or, when nothing changed, leave alone.
  */
+import { sql } from 'kysely'
 import { configure } from 'safe-stable-stringify'
 import { type Static, Type } from 'typebox'
 import { type Metadata, MixinSchemas, Mixins } from '../domain.js'
@@ -74,6 +75,16 @@ export function stateColumns(state: AssignmentState) {
     version: state.version,
     created_at: new Date(state.createdAt),
     modified_at: new Date(state.modifiedAt),
+  }
+}
+
+/** An upsert's `doUpdateSet`: the state columns from the new row (`excluded`); created_at stays. */
+export function excludedStateColumns() {
+  return {
+    mixins: sql.ref<string | null>('excluded.mixins'),
+    metadata_mixins: sql.ref<string | null>('excluded.metadata_mixins'),
+    version: sql.ref<number>('excluded.version'),
+    modified_at: sql.ref<Date>('excluded.modified_at'),
   }
 }
 

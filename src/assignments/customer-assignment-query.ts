@@ -1,13 +1,13 @@
 /** Listing and searching a segment's customer assignments: q (over assignment and directory fields), sort, paging. */
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
-import { actsIn } from './membership.js'
+import { actsIn, type Membership } from './membership.js'
 import type { FieldMap } from '../query/field-map.js'
 import { fetchPage, type PageRequest } from '../query/list-page.js'
 import { compileQ } from '../query/q-compiler.js'
 import { type CustomerAssignment, enrichCustomerAssignments } from './customer-assignments.js'
 
-export const customerAssignmentFields: FieldMap = {
+const customerAssignmentFields: FieldMap = {
   assignmentType: { type: 'enum', column: 'ca.assignment_type', values: ['MANUAL', 'AUTOMATIC'] },
   'customer.id': { type: 'string', column: 'ca.customer_id' },
   'customer.email': { type: 'string', column: 'dc.email' },
@@ -24,9 +24,7 @@ export const customerAssignmentFields: FieldMap = {
 export interface AssignmentListQuery extends PageRequest {
   q?: string
   /** Only this customer's assignments (a customer reading their own, or an operator asking). */
-  customerId?: string
-  legalEntityId?: string
-  anyLegalEntity?: boolean
+  member?: Membership
 }
 
 export async function listCustomerAssignments(
@@ -42,10 +40,7 @@ export async function listCustomerAssignments(
     .where('ca.tenant', '=', tenant)
     .where('ca.segment_id', '=', segmentId)
     .where(compileQ(query.q, customerAssignmentFields))
-  if (query.customerId !== undefined) {
-    const member = { customerId: query.customerId, legalEntityId: query.legalEntityId, anyLegalEntity: query.anyLegalEntity }
-    matching = matching.where('ca.customer_id', '=', query.customerId).where(actsIn('ca', member))
-  }
+  if (query.member) matching = matching.where('ca.customer_id', '=', query.member.customerId).where(actsIn('ca', query.member))
   const { rows, total } = await fetchPage(matching, (q) => q.selectAll('ca'), customerAssignmentFields, ['ca.customer_id', 'ca.legal_entity_id'], query)
   return { items: await enrichCustomerAssignments(db, tenant, rows), total }
 }

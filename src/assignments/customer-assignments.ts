@@ -11,7 +11,7 @@ import { getEntries, upsertEntries } from '../directory/directory-store.js'
 import { ApiError, errors } from '../errors.js'
 import type { EventPayload } from '../events/catalogue.js'
 import { appendEvents, type NewEvent } from '../events/outbox.js'
-import { type AssignmentBody, type AssignmentState, type ItemResult, metadataOf, nextState, stateColumns, stateOf } from './assignment-state.js'
+import { type AssignmentBody, type AssignmentState, type ItemResult, excludedStateColumns, metadataOf, nextState, stateColumns, stateOf } from './assignment-state.js'
 import { lockSegment } from './lock-segment.js'
 
 export interface AssignmentContext {
@@ -40,12 +40,12 @@ export interface CustomerAssignment {
 type Row = Selectable<CustomerAssignmentTable>
 const keyOf = (customerId: string, legalEntityId: string) => `${customerId}\u0000${legalEntityId}`
 
-export function customerSubject(segmentId: string, customerId: string, legalEntityId: string): string {
+function customerSubject(segmentId: string, customerId: string, legalEntityId: string): string {
   return `segments/${segmentId}/customers/${customerId}${legalEntityId ? `/${legalEntityId}` : ''}`
 }
 
 /** The API shape of an assignment, with what the directory knows about its customer and legal entity. */
-export function presentCustomerAssignment(
+function presentCustomerAssignment(
   row: Pick<Row, 'customer_id' | 'legal_entity_id' | 'assignment_type'> & { state: AssignmentState },
   customer: DirectoryCustomer | undefined,
   legalEntity: DirectoryLegalEntity | undefined,
@@ -187,12 +187,7 @@ async function writeRows(
       })),
     )
     .onConflict((oc) =>
-      oc.columns(['tenant', 'segment_id', 'customer_id', 'legal_entity_id']).doUpdateSet((eb) => ({
-        mixins: eb.ref('excluded.mixins'),
-        metadata_mixins: eb.ref('excluded.metadata_mixins'),
-        version: eb.ref('excluded.version'),
-        modified_at: eb.ref('excluded.modified_at'),
-      })),
+      oc.columns(['tenant', 'segment_id', 'customer_id', 'legal_entity_id']).doUpdateSet(excludedStateColumns()),
     )
     .execute()
 }
@@ -214,13 +209,11 @@ export async function deleteCustomerAssignments(
       .returning(['customer_id', 'legal_entity_id'])
       .execute()
     const gone = new Set(deleted.map((d) => keyOf(d.customer_id, d.legal_entity_id)))
-    const seen = new Set<string>()
     const events: NewEvent<'customer-segment.customer-assignment-deleted'>[] = []
     const results: ItemResult[] = keys.map((k) => {
       const legalEntityId = k.legalEntityId ?? ''
       const key = keyOf(k.customerId, legalEntityId)
-      if (!gone.has(key) || seen.has(key)) return { outcome: 'absent' }
-      seen.add(key)
+      if (!gone.delete(key)) return { outcome: 'absent' }
       events.push({
         type: 'customer-segment.customer-assignment-deleted',
         tenant: ctx.tenant,

@@ -11,7 +11,7 @@ import { isEffective } from '../segments/effective.js'
 import { type ItemAssignment, enrichItemAssignments } from './item-assignments.js'
 import { isMemberOf, type Membership } from './membership.js'
 
-export const itemAssignmentFields: FieldMap = {
+const itemAssignmentFields: FieldMap = {
   type: { type: 'enum', column: 'ia.type', values: ['PRODUCT', 'CATEGORY'] },
   'item.id': { type: 'string', column: 'ia.item_id' },
   itemId: { type: 'string', column: 'ia.item_id' },

@@ -10,7 +10,7 @@ import type { LanguageMap } from '../domain.js'
 import { ApiError, errors } from '../errors.js'
 import type { EventPayload } from '../events/catalogue.js'
 import { appendEvents, type NewEvent } from '../events/outbox.js'
-import { type AssignmentBody, type AssignmentState, type ItemResult, metadataOf, nextState, stateColumns, stateOf } from './assignment-state.js'
+import { type AssignmentBody, type AssignmentState, type ItemResult, excludedStateColumns, metadataOf, nextState, stateColumns, stateOf } from './assignment-state.js'
 import type { AssignmentContext } from './customer-assignments.js'
 import { ITEM_TYPES, type ItemType } from './item-assignment-schemas.js'
 import { lockSegment } from './lock-segment.js'
@@ -43,7 +43,7 @@ export function parseItemType(raw: string): ItemType {
   return type as ItemType
 }
 
-export function itemSubject(segmentId: string, type: ItemType, itemId: string): string {
+function itemSubject(segmentId: string, type: ItemType, itemId: string): string {
   return `segments/${segmentId}/items/${type}/${itemId}`
 }
 
@@ -125,12 +125,7 @@ export async function upsertItemAssignments(
         .insertInto('item_assignment')
         .values([...written].map(([itemId, state]) => ({ tenant: ctx.tenant, segment_id: segmentId, type, item_id: itemId, ...stateColumns(state) })))
         .onConflict((oc) =>
-          oc.columns(['tenant', 'segment_id', 'type', 'item_id']).doUpdateSet((eb) => ({
-            mixins: eb.ref('excluded.mixins'),
-            metadata_mixins: eb.ref('excluded.metadata_mixins'),
-            version: eb.ref('excluded.version'),
-            modified_at: eb.ref('excluded.modified_at'),
-          })),
+          oc.columns(['tenant', 'segment_id', 'type', 'item_id']).doUpdateSet(excludedStateColumns()),
         )
         .execute()
     }

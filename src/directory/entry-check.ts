@@ -5,6 +5,7 @@
  */
 import { ApiError } from '../errors.js'
 import { checkJsonLimits } from '../json-limits.js'
+import { storableInstant } from '../query/iso-date.js'
 import { type Checker, schemaChecker } from '../schema-check.js'
 import type { DirectoryKind } from './directory-kinds.js'
 
@@ -31,11 +32,4 @@ export function entryChecker<E extends { id: string }>(kind: DirectoryKind<E>): 
     }
     return checked
   }
-}
-
-/** The date-time format admits a leap second and years PostgreSQL refuses (0, or 10000 after the offset). */
-function storableInstant(text: string): boolean {
-  const time = new Date(text)
-  const year = time.getUTCFullYear()
-  return !Number.isNaN(time.getTime()) && year >= 1 && year <= 9999
 }

@@ -50,7 +50,7 @@ export interface ResolveOptions {
 }
 
 /** jsonb_extract_path takes at most 100 arguments; real mixin paths are a few keys deep. */
-export const MAX_JSON_PATH = 32
+const MAX_JSON_PATH = 32
 
 export function resolveField(fields: FieldMap, name: string, options: ResolveOptions): ResolvedField {
   const { parameter, position } = options

@@ -46,6 +46,16 @@ export function normalizeTimestamp(text: string): string | undefined {
   return Number.isNaN(Date.parse(normalized)) ? undefined : normalized
 }
 
+/**
+ * Whether a date-time PostgreSQL can keep: the date-time format admits a leap second and years
+ * PostgreSQL refuses (0, or 10000 after the offset is applied).
+ */
+export function storableInstant(text: string): boolean {
+  const time = new Date(text)
+  const year = time.getUTCFullYear()
+  return !Number.isNaN(time.getTime()) && year >= 1 && year <= 9999
+}
+
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31

@@ -10,6 +10,7 @@ import type { DB } from '../db/schema.js'
 import { errors } from '../errors.js'
 import { appendEvent } from '../events/outbox.js'
 import { toLanguageMap } from '../i18n/languages.js'
+import { storableInstant } from '../query/iso-date.js'
 import type { SegmentStatus } from '../domain.js'
 import { deleteAssignmentsOf, hasAssignments } from './assignment-cascade.js'
 import { applySegmentPatch } from './segment-patch.js'
@@ -46,12 +47,8 @@ type Content = Omit<Segment, 'id' | 'metadata'> & { metadataMixins?: Record<stri
  * offset is applied); those are a 400 here rather than a database or serializer failure.
  */
 function normalizeDate(value: string, field: string): string {
-  const time = new Date(value)
-  const year = time.getUTCFullYear()
-  if (Number.isNaN(time.getTime()) || year < 1 || year > 9999) {
-    throw errors.invalidParameter(field, `'${value}' is not a date-time between the years 1 and 9999`)
-  }
-  return time.toISOString()
+  if (!storableInstant(value)) throw errors.invalidParameter(field, `'${value}' is not a date-time between the years 1 and 9999`)
+  return new Date(value).toISOString()
 }
 
 /** Turns a validated request body into segment content, merging plain strings into existing maps. */

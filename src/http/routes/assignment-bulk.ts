@@ -7,7 +7,7 @@ import { errors } from '../../errors.js'
 import type { Checker } from '../../schema-check.js'
 import { bulkEntry } from './bulk.js'
 
-export const MAX_ASSIGNMENT_BULK = 200
+const MAX_ASSIGNMENT_BULK = 200
 
 const CODES = { created: 201, updated: 204, unchanged: 204, deleted: 204, absent: 204 } as const
 

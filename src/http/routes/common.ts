@@ -1,6 +1,7 @@
 /** Pieces shared by the route modules: path and query parameter schemas, header readers, error responses. */
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
+import { ResourceId } from '../../segments/segment-schemas.js'
 
 export const TenantParam = Type.String({ pattern: '^[a-z][a-z0-9]+$', minLength: 3, maxLength: 16 })
 
@@ -13,10 +14,12 @@ const ErrorBody = Type.Object({
   fault: Type.Optional(Type.Object({}, { additionalProperties: true })),
 })
 
-/** The documented error responses, for OpenAPI (the error handler renders them). */
-export const errorResponses = Object.fromEntries(
-  [400, 401, 403, 404, 409].map((status) => [status, { ...ErrorBody, description: 'Error' }]),
-)
+/** The documented error responses with `body` as their schema, for OpenAPI (the error handler renders them). */
+export function errorResponsesFor(body: object): Record<string, object> {
+  return Object.fromEntries([400, 401, 403, 404, 409].map((status) => [status, { ...body, description: 'Error' }]))
+}
+
+export const errorResponses = errorResponsesFor(ErrorBody)
 
 export const ListQuery = {
   q: Type.Optional(Type.String({ maxLength: 10_000 })),
@@ -27,6 +30,11 @@ export const ListQuery = {
 }
 
 export const BooleanParam = Type.Union([Type.Literal('true'), Type.Literal('false')])
+
+export const SegmentParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId })
+
+/** Whose view a read is, when an operator asks for one customer's (see readerOf). */
+export const ReaderQuery = { customerId: Type.Optional(ResourceId), legalEntityId: Type.Optional(ResourceId) }
 
 /** True when the client sent `X-Total-Count: true`. */
 export function wantsTotalCount(request: FastifyRequest): boolean {

@@ -1,5 +1,5 @@
 /** Customer assignments: `/customer-segment/{tenant}/segments/{segmentId}/customers…` (B2C and B2B). */
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { listCustomerAssignments } from '../../assignments/customer-assignment-query.js'
 import {
@@ -23,18 +23,16 @@ import { ResourceId, SearchBody } from '../../segments/segment-schemas.js'
 import { readerOf } from '../reader.js'
 import { runAssignmentBulk, singleStatus } from './assignment-bulk.js'
 import { BulkResult } from '../../segments/segment-schemas.js'
-import { errorResponses, ListQuery, missingBodyIsEmpty, sendTotalCount, TenantParam, wantsTotalCount } from './common.js'
+import { errorResponses, ListQuery, missingBodyIsEmpty, ReaderQuery, SegmentParams, sendTotalCount, TenantParam, wantsTotalCount } from './common.js'
 
 const tags = ['Customers Assignments']
 const manage = { scopes: [SCOPES.segmentManage] }
 const read = { scopes: [SCOPES.segmentRead] }
 const readOrOwn = { scopes: [SCOPES.segmentRead, SCOPES.segmentReadOwn] }
 
-const SegmentParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId })
 const B2CParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId, customerId: ResourceId })
 const B2BParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId, customerId: ResourceId, legalEntityId: ResourceId })
 const FieldsQuery = Type.Object({ fields: ListQuery.fields })
-const ReaderQuery = { customerId: Type.Optional(ResourceId), legalEntityId: Type.Optional(ResourceId) }
 
 type Params = { tenant: string; segmentId: string; customerId: string; legalEntityId?: string }
 type ListRequest = FastifyRequest<{ Params: { tenant: string; segmentId: string }; Querystring: Record<string, string | undefined> }>
@@ -43,7 +41,7 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
   const base = '/customer-segment/:tenant/segments/:segmentId/customers'
   const context = (tenant: string): AssignmentContext => ({ db: database.db, tenant, strict: options.strict })
 
-  const list = async (request: ListRequest, reply: { header(name: string, value: string): unknown }, q: string | undefined) => {
+  const list = async (request: ListRequest, reply: FastifyReply, q: string | undefined) => {
     const { tenant, segmentId } = request.params
     // As on every read a customer may make: `customerId` is the operator's to give (a customer gets 403),
     // and a customer's legal entity comes from the token, or from `legalEntityId` when the token has none.
@@ -55,9 +53,9 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
       pageNumber: request.query.pageNumber,
       pageSize: request.query.pageSize,
       withTotal: wantsTotalCount(request),
-      ...reader.member,
+      member: reader.member,
     })
-    sendTotalCount(reply as never, total)
+    sendTotalCount(reply, total)
     return items.map((item) => projectFields(item, request.query.fields))
   }
 

@@ -27,16 +27,25 @@ import { schemaChecker } from '../../schema-check.js'
 import { BulkResult, ResourceId, SearchBody } from '../../segments/segment-schemas.js'
 import { readerOf } from '../reader.js'
 import { runAssignmentBulk, singleStatus } from './assignment-bulk.js'
-import { BooleanParam, errorResponses, header, ListQuery, missingBodyIsEmpty, sendTotalCount, TenantParam, wantsTotalCount } from './common.js'
+import {
+  BooleanParam,
+  errorResponses,
+  header,
+  ListQuery,
+  missingBodyIsEmpty,
+  ReaderQuery,
+  SegmentParams,
+  sendTotalCount,
+  TenantParam,
+  wantsTotalCount,
+} from './common.js'
 
 const tags = ['Items Assignments']
 const manage = { scopes: [SCOPES.segmentManage] }
 const readOrOwn = { scopes: [SCOPES.segmentRead, SCOPES.segmentReadOwn] }
 
-const SegmentParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId })
 const TypeParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId, type: Type.String({ maxLength: 20 }) })
 const ItemParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId, type: Type.String({ maxLength: 20 }), itemId: ResourceId })
-const ReaderQuery = { customerId: Type.Optional(ResourceId), legalEntityId: Type.Optional(ResourceId) }
 
 // The contract's schema names the site `site`, its example `siteCode`; both are taken.
 const MatchBody = Type.Object(

@@ -28,7 +28,7 @@ import { requireVisibleSegment } from '../../assignments/visible-segment.js'
 import type { Database } from '../../db/database.js'
 import { readerOf } from '../reader.js'
 import { bulkEntry, itemChecker, runBulk } from './bulk.js'
-import { BooleanParam, errorResponses, header, ListQuery, sendTotalCount, TenantParam, wantsTotalCount } from './common.js'
+import { BooleanParam, errorResponses, header, ListQuery, ReaderQuery, SegmentParams, sendTotalCount, TenantParam, wantsTotalCount } from './common.js'
 
 // Bulk items run one by one, each in its own service transaction, so one bad item does not undo the others.
 const MAX_BULK = 200
@@ -37,13 +37,11 @@ const read = { scopes: [SCOPES.segmentRead, SCOPES.segmentReadOwn] }
 const tags = ['Segments']
 
 const TenantParams = Type.Object({ tenant: TenantParam })
-const SegmentParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId })
 const LanguageHeaders = Type.Object({ 'content-language': Type.Optional(Type.String()) })
 const ReadHeaders = Type.Object({
   'accept-language': Type.Optional(Type.String()),
   'x-total-count': Type.Optional(Type.String()),
 })
-const ReaderQuery = { customerId: Type.Optional(ResourceId), legalEntityId: Type.Optional(ResourceId) }
 const ForceDeleteQuery = Type.Object({ forceDelete: Type.Optional(BooleanParam) })
 
 type Params = { tenant: string; segmentId: string }
