@@ -41,7 +41,6 @@ export async function startConfiguredDelivery(
     if (!own) return engine
     return {
       workerId: engine.workerId,
-      wake: engine.wake,
       async stop(graceMs) {
         await engine.stop(graceMs)
         await own.close()

@@ -4,8 +4,8 @@
  * this worker's until the lease ends and due again by itself if the worker dies.
  *
  * First attempts and retries are separate lanes (each with its own partial index), claimed separately,
- * so a backlog of retries cannot hold up new events. The lane is walked target by target (migration
- * 0005): no target is given more rows than the worker has room for at it, and a target with a long
+ * so a backlog of retries cannot hold up new events. The lane is walked target by target (see the
+ * lane indexes): no target is given more rows than the worker has room for at it, and a target with a long
  * backlog the worker cannot take yet costs one index probe, so the rows of other targets are found at once.
  */
 import { type Kysely, sql } from 'kysely'

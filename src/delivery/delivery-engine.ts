@@ -36,8 +36,6 @@ export interface DeliveryEngineOptions {
 
 export interface DeliveryEngine {
   readonly workerId: string
-  /** Looks for undispatched events and due deliveries now. */
-  wake(): void
   /**
    * Stops dispatching and claiming, lets sends under way finish for up to `graceMs`, abandons the rest
    * to their leases, and writes the outcomes it has. The database stays open.
@@ -108,7 +106,6 @@ export async function startDeliveryEngine(options: DeliveryEngineOptions): Promi
   let stopped: Promise<void> | undefined
   return {
     workerId,
-    wake,
     stop(graceMs = DEFAULT_GRACE_MS) {
       stopped ??= (async () => {
         clearInterval(poll)

@@ -7,6 +7,7 @@ import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { loadRouting, routeEvent } from '../webhooks/routing.js'
 import { notifyWorkers } from './delivery-channel.js'
+import { byTargetKey, type TargetRef, targetKey } from './target-health.js'
 
 export interface DispatchOptions {
   /** Events taken per transaction. */
@@ -32,17 +33,15 @@ interface PlannedDelivery {
   refusal: string | null
 }
 
-const targetKey = (tenant: string, configCode: string, targetId: string) => JSON.stringify([tenant, configCode, targetId])
-
 /**
  * Creates the batch's targets that do not exist yet and returns why each disabled one is disabled.
  * Inserted in key order, so two dispatchers creating the same new targets cannot deadlock.
  */
-async function ensureTargets(db: Kysely<DB>, targets: [string, string, string][]): Promise<Map<string, string>> {
-  targets.sort((a, b) => targetKey(...a).localeCompare(targetKey(...b)))
+async function ensureTargets(db: Kysely<DB>, unsorted: readonly TargetRef[]): Promise<Map<string, string>> {
+  const targets = byTargetKey(unsorted)
   const { rows } = await sql<{ tenant: string; config_code: string; target_id: string; disabled_reason: string | null }>`
     with wanted as (
-      select * from unnest(${targets.map((t) => t[0])}::text[], ${targets.map((t) => t[1])}::text[], ${targets.map((t) => t[2])}::text[])
+      select * from unnest(${targets.map((t) => t.tenant)}::text[], ${targets.map((t) => t.configCode)}::text[], ${targets.map((t) => t.targetId)}::text[])
         as w (tenant, config_code, target_id)
     ), created as (
       insert into delivery_target (tenant, config_code, target_id)
@@ -52,7 +51,7 @@ async function ensureTargets(db: Kysely<DB>, targets: [string, string, string][]
     select t.tenant, t.config_code, t.target_id, t.disabled_reason
     from delivery_target t join wanted using (tenant, config_code, target_id)
     where t.disabled_at is not null`.execute(db)
-  return new Map(rows.map((row) => [targetKey(row.tenant, row.config_code, row.target_id), row.disabled_reason ?? 'disabled']))
+  return new Map(rows.map((row) => [targetKey({ tenant: row.tenant, configCode: row.config_code, targetId: row.target_id }), row.disabled_reason ?? 'disabled']))
 }
 
 /** The tenants among `tenants` that have had `limit` successful deliveries this UTC month. */
@@ -103,12 +102,12 @@ export async function dispatchEvents(db: Kysely<DB>, { batchSize, monthlyLimit }
 
     let pending = 0
     if (planned.length > 0) {
-      const targets = new Map(planned.map((p) => [targetKey(p.tenant, p.configCode, p.targetId), [p.tenant, p.configCode, p.targetId] as [string, string, string]]))
+      const targets = new Map(planned.map((p) => [targetKey(p), p]))
       const disabled = await ensureTargets(tx, [...targets.values()])
       const atLimit =
         monthlyLimit === undefined ? new Set<string>() : await tenantsAtLimit(tx, [...new Set(planned.map((p) => p.tenant))], monthlyLimit)
       for (const p of planned) {
-        const reason = disabled.get(targetKey(p.tenant, p.configCode, p.targetId))
+        const reason = disabled.get(targetKey(p))
         if (reason !== undefined) p.refusal = `target disabled: ${reason}`
         else if (atLimit.has(p.tenant)) p.refusal = `monthly delivery limit reached: ${monthlyLimit} successful deliveries this month (UTC)`
         else pending += 1

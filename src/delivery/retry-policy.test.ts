@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { DEFAULT_RETRY_DELAYS_MS, failedTooLong, judgeAttempt, parseRetryAfter, scheduledDelay } from './retry-policy.js'
+import { DEFAULT_RETRY_DELAYS_MS, judgeAttempt, parseRetryAfter, scheduledDelay } from './retry-policy.js'
 
 const now = new Date('2026-03-01T12:00:00.000Z')
 const SECOND = 1_000
@@ -75,11 +75,5 @@ describe('retry policy', () => {
   it('a custom schedule sets both the delays and the number of attempts', () => {
     assert.equal(in_(judgeAttempt({ result: { status: 500 }, attempt: 1, delaysMs: [100], now, random: 0.5 })), 100)
     assert.equal(judgeAttempt({ result: { status: 500 }, attempt: 2, delaysMs: [100], now, random: 0.5 }).state, 'failed')
-  })
-
-  it('a target failing for 5 days is due to be disabled', () => {
-    const day = 24 * 3600 * SECOND
-    assert.equal(failedTooLong(new Date(now.getTime() - 5 * day + 1), now), false)
-    assert.equal(failedTooLong(new Date(now.getTime() - 5 * day), now), true)
   })
 })

@@ -79,8 +79,3 @@ export function judgeAttempt({ result, attempt, delaysMs = DEFAULT_RETRY_DELAYS_
   }
   return { state: 'pending', nextAttemptAt: new Date(now.getTime() + wait), error }
 }
-
-/** True when a target failing since `failingSince` has failed for too long and must be disabled. */
-export function failedTooLong(failingSince: Date, now: Date, limitMs = FAILING_TARGET_LIMIT_MS): boolean {
-  return now.getTime() - failingSince.getTime() >= limitMs
-}

@@ -101,7 +101,6 @@ export function createSender({ allowPrivate, timeoutMs = ATTEMPT_TIMEOUT_MS }: S
         const status = response.statusCode
         const result: SentAttempt = { startedAt, durationMs: elapsed(), status, excerpt }
         if (status >= 300 && status < 400) result.error = `redirect not followed (HTTP ${status})`
-        else if (status < 200 || status >= 300) result.error = `HTTP ${status}`
         const retryAfter = header(response.headers['retry-after'])
         if (retryAfter !== undefined) result.retryAfter = retryAfter
         return result

@@ -13,6 +13,19 @@ export interface TargetRef {
   targetId: string
 }
 
+/** One string per target, for maps and for the fixed row order that keeps concurrent writers from deadlocking. */
+export function targetKey({ tenant, configCode, targetId }: TargetRef): string {
+  return JSON.stringify([tenant, configCode, targetId])
+}
+
+/** Targets sorted by {@link targetKey}. */
+export function byTargetKey<T extends TargetRef>(targets: readonly T[]): T[] {
+  return targets
+    .map((target) => [targetKey(target), target] as const)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, target]) => target)
+}
+
 export interface TargetReport extends TargetRef {
   /** Null after a success (the target's latest outcome in the batch); else the first failure since it. */
   failingSince: Date | null
@@ -29,9 +42,7 @@ export async function recordTargetHealth(
 ): Promise<TargetRef[]> {
   if (reports.length === 0) return []
   // Always the same row order, so two workers updating the same targets cannot deadlock.
-  const sorted = [...reports].sort((a, b) =>
-    JSON.stringify([a.tenant, a.configCode, a.targetId]).localeCompare(JSON.stringify([b.tenant, b.configCode, b.targetId])),
-  )
+  const sorted = byTargetKey(reports)
   const { rows } = await sql<{ tenant: string; config_code: string; target_id: string }>`
     with report as (
       select * from unnest(${sorted.map((r) => r.tenant)}::text[], ${sorted.map((r) => r.configCode)}::text[],

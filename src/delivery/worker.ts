@@ -26,7 +26,7 @@ import { type AttemptOutcome, recordAttempts } from './record-attempts.js'
 import { judgeAttempt, type Verdict } from './retry-policy.js'
 import type { SentAttempt, Sender } from './sender.js'
 import { canonicalJson, deliveryHeaders, withoutFields } from './sign.js'
-import { disableTarget, recordTargetHealth, type TargetRef, type TargetReport } from './target-health.js'
+import { disableTarget, recordTargetHealth, type TargetRef, type TargetReport, targetKey } from './target-health.js'
 
 export type DeliveryLog = Pick<BaseLogger, 'debug' | 'info' | 'warn' | 'error'>
 
@@ -100,7 +100,6 @@ const SUCCESS_REPORT_MS = 1_000
 const FLUSH_RETRY_MS = 1_000
 
 const noCounts = (): WorkerCounts => ({ claimed: 0, delivered: 0, retrying: 0, failed: 0, stale: 0 })
-const keyOf = (target: TargetRef) => JSON.stringify([target.tenant, target.configCode, target.targetId])
 const refOf = ({ tenant, configCode, targetId }: TargetRef): TargetRef => ({ tenant, configCode, targetId })
 
 function gone(delivery: ClaimedDelivery): string {
@@ -219,7 +218,7 @@ export function startWorker(options: WorkerOptions): Worker {
       throw error
     }
     claimed.forEach((delivery, i) => {
-      const key = keyOf(delivery)
+      const key = targetKey(delivery)
       let slots = targets.get(key)
       if (!slots) {
         slots = { target: refOf(delivery), queue: [], sending: 0 }
@@ -279,7 +278,7 @@ export function startWorker(options: WorkerOptions): Worker {
       sending -= 1
       held -= 1
       if (lane === 'retry') retriesHeld -= 1
-      if (slots.sending === 0 && slots.queue.length === 0) targets.delete(keyOf(slots.target))
+      if (slots.sending === 0 && slots.queue.length === 0) targets.delete(targetKey(slots.target))
       if (stopping) return
       startSends(slots)
       if (!drained && slots.queue.length <= targetConcurrency / 2 && held < holdLimit) refill()
@@ -386,7 +385,7 @@ export function startWorker(options: WorkerOptions): Worker {
     const sent = batch.filter((f) => !f.unsent).sort((a, b) => a.outcome.startedAt.getTime() - b.outcome.startedAt.getTime())
     // In the order the attempts started: the last outcome decides whether the target is failing.
     for (const { delivery, outcome } of sent) {
-      const key = keyOf(delivery)
+      const key = targetKey(delivery)
       const previous = reports.get(key)
       const ok = outcome.state === 'delivered'
       reports.set(key, { ...refOf(delivery), failingSince: ok ? null : (previous?.failingSince ?? outcome.startedAt) })
@@ -405,9 +404,9 @@ export function startWorker(options: WorkerOptions): Worker {
 
   async function disableTargets(batch: Finished[], failedTooLong: TargetRef[]): Promise<void> {
     const toDisable = new Map<string, { target: TargetRef; reason: string }>()
-    for (const target of failedTooLong) toDisable.set(keyOf(target), { target, reason: 'the target failed continuously for 5 days' })
+    for (const target of failedTooLong) toDisable.set(targetKey(target), { target, reason: 'the target failed continuously for 5 days' })
     for (const { delivery, disableReason } of batch) {
-      if (disableReason) toDisable.set(keyOf(delivery), { target: refOf(delivery), reason: disableReason })
+      if (disableReason) toDisable.set(targetKey(delivery), { target: refOf(delivery), reason: disableReason })
     }
     for (const { target, reason } of toDisable.values()) {
       try {

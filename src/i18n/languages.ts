@@ -32,16 +32,25 @@ export function parseAcceptLanguage(header: string | undefined): string[] | unde
 
 /** Picks the text in the most preferred available language, falling back from `fr-CH` to `fr`, then to any. */
 export function pickLanguage(map: LanguageMap, preferred: string[]): string | undefined {
+  const key = pickLanguageKey(map, preferred)
+  return key === undefined ? undefined : map[key]
+}
+
+/**
+ * The key of `map` that best serves `preferred`: an exact tag, else its base language (`de-CH` → `de`),
+ * in the order given; else the first key in sort order. Undefined for an empty map.
+ */
+export function pickLanguageKey(map: LanguageMap, preferred: string[]): string | undefined {
   const keys = Object.keys(map)
   if (keys.length === 0) return undefined
   const lower = new Map(keys.map((k) => [k.toLowerCase(), k]))
   for (const tag of preferred) {
     const exact = lower.get(tag.toLowerCase())
-    if (exact) return map[exact]
+    if (exact) return exact
     const base = lower.get(tag.split('-')[0].toLowerCase())
-    if (base) return map[base]
+    if (base) return base
   }
-  return map[keys.sort()[0]]
+  return keys.sort()[0]
 }
 
 /** Turns a written value (a map, or a string when Content-Language names one language) into a map. */

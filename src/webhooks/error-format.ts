@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { ErrorBody, ErrorDetails } from '../errors.js'
+import { errorResponsesFor } from '../http/routes/common.js'
 
 const WebhookErrorBody = Type.Object({
   code: Type.Integer(),
@@ -17,9 +18,7 @@ const WebhookErrorBody = Type.Object({
 })
 
 /** The documented error responses of the webhook routes, for OpenAPI. */
-export const webhookErrorResponses = Object.fromEntries(
-  [400, 401, 403, 404, 409].map((status) => [status, { ...WebhookErrorBody, description: 'Error' }]),
-)
+export const webhookErrorResponses = errorResponsesFor(WebhookErrorBody)
 
 function detailLines(details: ErrorDetails): string[] {
   const problem = details.message ?? details.type

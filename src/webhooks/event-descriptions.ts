@@ -6,6 +6,7 @@
 import type { TSchema } from 'typebox'
 import { type EventType, eventPayloadSchemas, eventTypes } from '../events/catalogue.js'
 import type { LanguageMap } from '../domain.js'
+import { pickLanguageKey } from '../i18n/languages.js'
 
 export interface CatalogueEvent {
   type: EventType
@@ -119,12 +120,9 @@ const FALLBACK_LANGUAGE = 'en'
  */
 function localized(map: LanguageMap, languages: string[] | undefined): LanguageMap {
   if (!languages) return map
-  for (const tag of languages) {
-    const lower = tag.toLowerCase()
-    const language = Object.hasOwn(map, lower) ? lower : lower.split('-')[0]
-    if (Object.hasOwn(map, language)) return { [language]: map[language] }
-  }
-  return { [FALLBACK_LANGUAGE]: map[FALLBACK_LANGUAGE] }
+  // Every catalogue text has English, so the fallback always finds a key.
+  const key = pickLanguageKey(map, [...languages, FALLBACK_LANGUAGE]) as string
+  return { [key]: map[key] }
 }
 
 const catalogue = eventTypes.map((type) => ({ type, ...texts[type], group, eventSchema: eventSchemaOf(type) }))

@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict'
 import { STATUS_CODES } from 'node:http'
-import type { InjectOptions, LightMyRequestResponse } from 'fastify'
+import type { InjectOptions } from 'fastify'
 import { ALL_SCOPES, type TestApp } from './harness.js'
+import type { CallOptions, Response } from './segment-helpers.js'
 
-export type Response = LightMyRequestResponse
-export type CallOptions = InjectOptions & { token?: string | null }
+export type { CallOptions, Response }
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 

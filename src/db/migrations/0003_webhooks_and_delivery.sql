@@ -55,6 +55,10 @@ create table delivery (
   target_id       text        not null,
   state           text        not null check (state in ('pending', 'delivered', 'failed')),
   attempts        integer     not null default 0,
+  -- A resend or recovery gives a delivery a fresh retry schedule without losing its history: `attempts`
+  -- keeps counting (attempt numbers stay unique in delivery_attempt); the retry policy counts only the
+  -- attempts after `attempt_base`.
+  attempt_base    integer     not null default 0,
   next_attempt_at timestamptz not null,
   locked_by       text,
   created_at      timestamptz not null,
@@ -64,8 +68,14 @@ create table delivery (
   unique (event_sequence, config_code, target_id)
 );
 -- First attempts and retries are claimed from separate lanes, so retries never starve first attempts.
-create index delivery_first_due_idx on delivery (next_attempt_at) where state = 'pending' and attempts = 0;
-create index delivery_retry_due_idx on delivery (next_attempt_at) where state = 'pending' and attempts > 0;
+-- Claims walk a lane target by target: a skip scan over the targets that have rows in it, then each
+-- target's due rows in time order, only as many as the claiming worker can take for it. A target with a
+-- long backlog the worker cannot take yet (a slow receiver) costs one index probe, not a scan over its
+-- backlog, and rows of other targets behind it are found at once.
+create index delivery_first_due_idx on delivery (tenant, config_code, target_id, next_attempt_at)
+  where state = 'pending' and attempts = 0;
+create index delivery_retry_due_idx on delivery (tenant, config_code, target_id, next_attempt_at)
+  where state = 'pending' and attempts > 0;
 create index delivery_target_idx on delivery (tenant, config_code, target_id, created_at);
 create index delivery_delivered_idx on delivery (tenant, finished_at) where state = 'delivered';
 

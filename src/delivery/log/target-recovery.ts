@@ -6,13 +6,8 @@ import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 import { notifyWorkers } from '../delivery-channel.js'
 import { errors } from '../../errors.js'
+import type { TargetRef } from '../target-health.js'
 import { findConfiguredTarget, requireSendableTarget } from './targets.js'
-
-export interface TargetRef {
-  tenant: string
-  configCode: string
-  targetId: string
-}
 
 /** Returns how many failed deliveries, created at or after `since`, were made due again. */
 export async function recoverTarget(db: Kysely<DB>, target: TargetRef, since: Date): Promise<number> {

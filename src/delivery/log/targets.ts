@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
+import type { TargetRef } from '../target-health.js'
 import { errors } from '../../errors.js'
 import type { TargetOverview } from './log-schemas.js'
 import { DEFAULT_TARGET, sameEventType, type StoredHttpConfiguration } from '../../webhooks/stored-config.js'
@@ -101,29 +102,27 @@ export async function listTargets(db: Kysely<DB>, tenant: string): Promise<Targe
   const stateOf = new Map(states.map((row) => [key(row.config_code, row.target_id), row]))
   const backlogOf = new Map(backlog.map((row) => [key(row.config_code, row.target_id), row]))
   const known = new Set(configured.map((target) => key(target.configCode, target.targetId)))
-  const gone: ConfiguredTarget[] = [...states, ...backlog]
-    .filter((row) => !known.has(key(row.config_code, row.target_id)))
-    .map((row) => ({ configCode: row.config_code, targetId: row.target_id, eventType: null, url: null, active: false }))
-    .sort((a, b) => key(a.configCode, a.targetId).localeCompare(key(b.configCode, b.targetId)))
-  const seen = new Set<string>()
-  return [...configured, ...gone].flatMap((target) => {
+  // Targets that left the config but still have a state row or deliveries, each once.
+  const gone = new Map<string, ConfiguredTarget>()
+  for (const row of [...states, ...backlog]) {
+    const id = key(row.config_code, row.target_id)
+    if (!known.has(id)) gone.set(id, { configCode: row.config_code, targetId: row.target_id, eventType: null, url: null, active: false })
+  }
+  const goneSorted = [...gone.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, target]) => target)
+  return [...configured, ...goneSorted].map((target) => {
     const id = key(target.configCode, target.targetId)
-    if (seen.has(id)) return []
-    seen.add(id)
     const state = stateOf.get(id)
     const counts = backlogOf.get(id)
-    return [
-      {
-        ...target,
-        configured: known.has(id),
-        disabled: Boolean(state?.disabled_at),
-        disabledAt: state?.disabled_at?.toISOString() ?? null,
-        disabledReason: state?.disabled_reason ?? null,
-        failingSince: state?.failing_since?.toISOString() ?? null,
-        pendingDeliveries: Number(counts?.pending ?? 0),
-        failedDeliveries: Number(counts?.failed ?? 0),
-      },
-    ]
+    return {
+      ...target,
+      configured: known.has(id),
+      disabled: Boolean(state?.disabled_at),
+      disabledAt: state?.disabled_at?.toISOString() ?? null,
+      disabledReason: state?.disabled_reason ?? null,
+      failingSince: state?.failing_since?.toISOString() ?? null,
+      pendingDeliveries: Number(counts?.pending ?? 0),
+      failedDeliveries: Number(counts?.failed ?? 0),
+    }
   })
 }
 
@@ -134,7 +133,7 @@ export async function listTargets(db: Kysely<DB>, tenant: string): Promise<Targe
  */
 export async function requireSendableTarget(
   db: Kysely<DB>,
-  { tenant, configCode, targetId }: { tenant: string; configCode: string; targetId: string },
+  { tenant, configCode, targetId }: TargetRef,
   eventType?: string,
 ): Promise<ConfiguredTarget> {
   const name = `${configCode}/${targetId}`

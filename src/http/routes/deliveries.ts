@@ -19,7 +19,9 @@ import {
 import { resendEvent } from '../../delivery/log/resend-event.js'
 import { enableTarget, recoverTarget } from '../../delivery/log/target-recovery.js'
 import { listTargets } from '../../delivery/log/targets.js'
+import type { TargetRef } from '../../delivery/target-health.js'
 import { errors } from '../../errors.js'
+import { storableInstant } from '../../query/iso-date.js'
 import { HTTP_CODE } from '../../webhooks/config-service.js'
 import { useWebhookErrorFormat, webhookErrorResponses } from '../../webhooks/error-format.js'
 import { errorResponses, TenantParam } from './common.js'
@@ -38,7 +40,6 @@ const tags = ['Delivery log']
 
 const Code = Type.String({ minLength: 1, maxLength: 255 })
 const TargetParams = Type.Object({ tenant: TenantParam, configCode: Code, targetId: Code })
-type TargetParams = { tenant: string; configCode: string; targetId: string }
 const Since = Type.String({ format: 'date-time', description: 'An RFC 3339 time, e.g. 2026-01-31T10:00:00Z.' })
 
 function yearMonthParam(name: string, text: string | undefined): YearMonth | undefined {
@@ -60,10 +61,8 @@ function statisticsRange(query: { fromYearMonth?: string; toYearMonth?: string }
 }
 
 function sinceParam(since: string): Date {
-  const time = new Date(since)
-  const year = time.getUTCFullYear()
-  if (Number.isNaN(time.getTime()) || year < 1 || year > 9999) throw errors.invalidParameter('since', 'use an RFC 3339 time such as 2026-01-31T10:00:00Z')
-  return time
+  if (!storableInstant(since)) throw errors.invalidParameter('since', 'use an RFC 3339 time such as 2026-01-31T10:00:00Z')
+  return new Date(since)
 }
 
 export function deliveryRoutes(app: FastifyInstance, database: Database, options: DeliveryRouteOptions = {}): void {
@@ -125,7 +124,7 @@ export function deliveryRoutes(app: FastifyInstance, database: Database, options
     },
   )
 
-  app.post<{ Params: TargetParams; Body: { since: string } }>(
+  app.post<{ Params: TargetRef; Body: { since: string } }>(
     '/webhook/:tenant/targets/:configCode/:targetId/recover',
     {
       config: manage,
@@ -144,7 +143,7 @@ export function deliveryRoutes(app: FastifyInstance, database: Database, options
     },
   )
 
-  app.post<{ Params: TargetParams }>(
+  app.post<{ Params: TargetRef }>(
     '/webhook/:tenant/targets/:configCode/:targetId/enable',
     {
       config: manage,

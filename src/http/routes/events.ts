@@ -11,6 +11,7 @@ import { DeliveryStateSchema, DeliverySummary } from '../../delivery/log/log-sch
 import { errors } from '../../errors.js'
 import { eventTypes } from '../../events/catalogue.js'
 import { getEvent, listEvents } from '../../events/event-log.js'
+import { storableInstant } from '../../query/iso-date.js'
 import { parsePaging } from '../../query/paging.js'
 import { errorResponses, TenantParam } from './common.js'
 
@@ -35,13 +36,10 @@ const LoggedEvent = Type.Object({
 function parseSince(since: string | undefined): { sinceTime?: Date; afterSequence?: number } {
   if (since === undefined || since === '') return {}
   if (/^\d{1,15}$/.test(since)) return { afterSequence: Number(since) }
-  const time = Date.parse(since)
-  // Years outside 1..9999 (year 0, or 10000 once an offset is applied) are not storable timestamps.
-  const year = new Date(time).getUTCFullYear()
-  if (!/^\d{4}-\d{2}-\d{2}/.test(since) || Number.isNaN(time) || year < 1 || year > 9999) {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(since) || !storableInstant(since)) {
     throw errors.invalidParameter('since', 'use an RFC 3339 time such as 2026-01-31T10:00:00Z, or a sequence number')
   }
-  return { sinceTime: new Date(time) }
+  return { sinceTime: new Date(since) }
 }
 
 export function eventRoutes(app: FastifyInstance, database: Database): void {
