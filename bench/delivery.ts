@@ -18,6 +18,8 @@
  *     deliveries/s counts arrivals from the first to the last, backlog included.
  * - The receiver's raw capacity (autocannon POSTing a typical event to it) is measured in the same run:
  *   deliveries/s cannot exceed it.
+ * - Settings (env): BENCH_RATE (200), BENCH_DURATION (10), BENCH_WARMUP (5 s of steady load before each
+ *   steady run), BENCH_PRODUCERS (4), BENCH_POOL_SIZE (the service's pool, 20), BENCH_TARGETS (`1,4`).
  *
  * Always exits 0 once it has measured: it is a measurement, not a test. It prints whether targets are met.
  */
@@ -40,6 +42,7 @@ const settings = {
   tenant: 'bench',
   rate: intEnv('BENCH_RATE', 200),
   durationSeconds: intEnv('BENCH_DURATION', 10),
+  warmupSeconds: intEnv('BENCH_WARMUP', 5),
   producers: intEnv('BENCH_PRODUCERS', 4),
   bulkSize: 200,
   poolSize: intEnv('BENCH_POOL_SIZE', 20),
@@ -269,9 +272,9 @@ async function main(): Promise<void> {
   // Steady runs first, on a table without the dead rows a burst leaves behind until autovacuum.
   for (const targets of settings.targetCounts) {
     await configureTargets(api, receiver.port, targets)
-    // Warm-up: connections, prepared plans, JIT.
+    // Warm-up: connections, prepared plans, JIT (the first seconds after start run noticeably slower).
     await receiver.ask({ type: 'reset' })
-    await drain(receiver, (await produceSteady(api, settings.rate, 2)) * targets)
+    await drain(receiver, (await produceSteady(api, settings.rate, settings.warmupSeconds)) * targets)
 
     await receiver.ask({ type: 'reset' })
     const steadyEvents = await produceSteady(api, settings.rate, settings.durationSeconds)
