@@ -100,7 +100,8 @@ async function stop(child: ChildProcess, ask: () => void): Promise<void> {
 
 async function startService(databaseUrl: string): Promise<string> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../src/cli.ts', import.meta.url)), 'serve'], {
+  // The compiled build, as `npm start` runs it (npm install builds it; so does `npm run build`).
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../dist/cli.js', import.meta.url)), 'serve'], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { loadConfig } from '../src/config.js'
-import { type RunningServer, startServer } from '../src/server.js'
+import { type RunningServer, startServer } from '../src/process/serve.js'
 
 /** The PostgreSQL server a benchmark creates its database on: BENCH_DATABASE_URL, DATABASE_URL or the local one. */
 export const ADMIN_URL = process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'

@@ -1,21 +1,14 @@
+#!/usr/bin/env node
 /**
- * The `segments` command: `serve`, `worker`, `migrate`, `token`, `import`, `listen`. Run in the repository as `npm run segments -- <command>`.
+ * The `segments` command: `serve`, `worker`, `migrate`, `token`, `import`, `listen`. Run in the repository
+ * as `npm run segments -- <command>`. Each command loads only the modules it needs, so `--help` and
+ * `token` answer at once. A failure the user can fix (a bad setting, a port in use, a database that
+ * refuses the login) prints one message and exits with code 1; anything else is a bug and shows its stack.
  */
-import { MultiBar, Presets } from 'cli-progress'
 import { Command, InvalidArgumentError } from 'commander'
-import { Value } from 'typebox/value'
-import { SCOPES } from './auth/principal.js'
-import { mintToken } from './auth/mint-token.js'
-import { resolveSigningSecret } from './auth/signing-key.js'
-import { ConfigError, loadConfig } from './config.js'
-import { DataDirLockedError } from './db/data-dir-lock.js'
-import { migrate } from './db/migrate.js'
-import { type DirectoryKind, directoryKinds, findKind } from './directory/directory-kinds.js'
-import { type ImportHooks, type ImportSummary, importEntries, openImportSource, UnreadableFileError } from './directory/import-file.js'
-import { TenantParam } from './http/routes/common.js'
-import { listen } from './listen/listen.js'
-import { openConfiguredDatabase, serve } from './server.js'
-import { work } from './worker-process.js'
+import { loadConfig } from './config.js'
+import { directoryKinds, findKind } from './directory/directory-kinds.js'
+import { StartupError } from './process/startup-error.js'
 
 const program = new Command('segments')
   .description('Customer Segment Service: segments, assignments and signed webhook events.')
@@ -25,23 +18,29 @@ program
   .command('serve')
   .description('Run the HTTP API (what `npm start` runs). Configuration comes from the environment; see README.')
   .action(async () => {
-    await serve(loadConfig())
+    const config = loadConfig()
+    const { serve } = await import('./process/serve.js')
+    await serve(config)
   })
 
 program
   .command('worker')
   .description('Run only the webhook delivery engine (dispatcher and worker), no HTTP API; run several against one PostgreSQL to scale out.')
   .action(async () => {
-    await work(loadConfig())
+    const config = loadConfig()
+    const { work } = await import('./process/work.js')
+    await work(config)
   })
 
 program
   .command('migrate')
   .description('Apply pending database migrations and exit (serve also applies them at start).')
   .action(async () => {
-    const database = await openConfiguredDatabase(loadConfig())
+    const config = loadConfig()
+    const [{ migrateStore, openStore }, { createLogger }] = await Promise.all([import('./process/open-store.js'), import('./process/logger.js')])
+    const database = await openStore(config, createLogger(config))
     try {
-      const applied = await migrate(database)
+      const applied = await migrateStore(database, config)
       console.log(applied.length ? `Applied ${applied.join(', ')}` : 'The schema is up to date.')
     } finally {
       await database.close()
@@ -55,18 +54,22 @@ function ttl(value: string): string {
   return value
 }
 
+/** The scopes of an operator token (everything but the customer's own read). */
+const OPERATOR_SCOPES = 'customersegment.segment_manage customersegment.segment_read webhook.subscription_manage webhook.subscription_read'
+
 program
   .command('token')
   .description('Print a bearer token signed with the secret the server uses (AUTH_SECRET or the data dir secret).')
   .requiredOption('--tenant <tenant>', 'tenant the token is for')
-  .option('--scopes <scopes>', 'space-separated scopes', Object.values(SCOPES).filter((s) => !s.endsWith('_own')).join(' '))
+  .option('--scopes <scopes>', 'space-separated scopes', OPERATOR_SCOPES)
   .option('--customer <id>', 'customerId claim (customer tokens)')
   .option('--legal-entity <id>', 'legalEntityId claim (B2B customer tokens)')
   .option('--ttl <duration>', 'lifetime, e.g. 30m, 1h, 7d', ttl, '1h')
   .action(async (options: { tenant: string; scopes: string; customer?: string; legalEntity?: string; ttl: string }) => {
     const config = loadConfig()
+    const [{ resolveSigningSecret }, { mintToken }] = await Promise.all([import('./auth/signing-key.js'), import('./auth/mint-token.js')])
     const secret = resolveSigningSecret(config, { create: true })
-    if (!secret) throw new ConfigError('Tokens are verified against AUTH_JWKS_URL; get them from that identity provider.')
+    if (!secret) throw new StartupError('Tokens are verified against AUTH_JWKS_URL; get them from that identity provider.')
     const token = await mintToken(secret, {
       tenant: options.tenant,
       scopes: options.scopes.split(/\s+/).filter(Boolean),
@@ -80,56 +83,27 @@ program
   })
 
 function tenant(value: string): string {
-  if (!Value.Check(TenantParam, value)) throw new InvalidArgumentError('A tenant is 3-16 lowercase letters and digits, starting with a letter.')
+  if (!/^[a-z][a-z0-9]{2,15}$/.test(value)) throw new InvalidArgumentError('A tenant is 3-16 lowercase letters and digits, starting with a letter.')
   return value
 }
 
-/** On a terminal: a progress bar on stderr, with each rejection printed above it. Elsewhere: plain lines. */
-function importReporter(total: number): ImportHooks & { stop(): void } {
-  if (!process.stderr.isTTY) return { onRejected: (message) => console.error(message), stop: () => {} }
-  const bars = new MultiBar(
-    { stream: process.stderr, hideCursor: true, format: ' {bar} {percentage}% | {imported} imported, {rejected} rejected' },
-    Presets.shades_classic,
-  )
-  const bar = bars.create(total, 0, { imported: 0, rejected: 0 })
-  return {
-    onRejected: (message) => bars.log(`${message}\n`),
-    onProgress: (done, summary) => bar.update(done, summary),
-    stop: () => {
-      // stop() alone would drop rejections logged since the last redraw.
-      bars.update()
-      bars.stop()
-    },
-  }
-}
+const kindNames = directoryKinds.map((kind) => kind.name).join(', ')
 
-function directoryKind(name: string): DirectoryKind<{ id: string }> {
-  const kind = findKind(name)
-  if (!kind) throw new InvalidArgumentError(`Use one of: ${directoryKinds.map((k) => k.name).join(', ')}.`)
-  return kind
+function directoryKind(name: string): string {
+  if (!findKind(name)) throw new InvalidArgumentError(`Use one of: ${kindNames}.`)
+  return name
 }
 
 program
   .command('import')
   .description('Load directory entries (enrichment data) from a JSON array or NDJSON file; each entry replaces the stored one.')
-  .argument('<kind>', `what the file holds: ${directoryKinds.map((k) => k.name).join(', ')}`, directoryKind)
+  .argument('<kind>', `what the file holds: ${kindNames}`, directoryKind)
   .argument('<file>', 'a JSON array, or NDJSON (one JSON object per line)')
   .requiredOption('--tenant <tenant>', 'tenant the entries belong to', tenant)
-  .action(async (kind: DirectoryKind<{ id: string }>, file: string, options: { tenant: string }) => {
-    // The file is opened first, so a wrong path leaves no database behind.
-    const source = await openImportSource(file)
-    const database = await openConfiguredDatabase(loadConfig())
-    const reporter = importReporter(source.total)
-    let summary: ImportSummary
-    try {
-      await migrate(database)
-      summary = await importEntries(database.db, options.tenant, kind, source, reporter)
-    } finally {
-      reporter.stop()
-      await database.close()
-    }
-    console.log(`Imported ${summary.imported} ${kind.name}, ${summary.rejected} rows rejected`)
-    process.exitCode = summary.rejected > 0 ? 2 : 0
+  .action(async (kind: string, file: string, options: { tenant: string }) => {
+    const config = loadConfig()
+    const { runImport } = await import('./directory/import-command.js')
+    process.exitCode = await runImport(config, kind, file, options.tenant)
   })
 
 function integer(min: number, max: number, what: string) {
@@ -152,14 +126,15 @@ program
   .option('--status <code>', 'status answered to an accepted event', integer(200, 299, 'a 2xx status'), 204)
   .option('--json', 'print each event with its headers as one JSON line (NDJSON)', false)
   .action(async (options: { port: number; host: string; secret?: string; status: number; json: boolean }) => {
+    const { listen } = await import('./listen/listen.js')
     await listen(options)
   })
 
 try {
   await program.parseAsync()
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof UnreadableFileError) {
-    console.error(error.message)
+  if (error instanceof StartupError || (error as Error)?.name === 'UnreadableFileError') {
+    console.error((error as Error).message)
     process.exit(1)
   }
   throw error

@@ -4,6 +4,7 @@
  */
 import { envSchema } from 'env-schema'
 import { Type, type Static } from 'typebox'
+import { StartupError } from './process/startup-error.js'
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
@@ -13,6 +14,9 @@ const EnvSchema = Type.Object({
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  DATABASE_START_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 60_000 }),
+  DATABASE_ACQUIRE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 5_000 }),
+  DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000 }),
   LOG_LEVEL: Type.Unsafe<string>({ type: 'string', enum: logLevels, default: 'info' }),
   AUTH_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   AUTH_JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
@@ -24,6 +28,7 @@ const EnvSchema = Type.Object({
   DELIVERY_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 64 }),
   DELIVERY_TARGET_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 8 }),
   WEBHOOK_MONTHLY_LIMIT: Type.Optional(Type.Integer({ minimum: 0 })),
+  WEBHOOK_SECRET_GRACE_HOURS: Type.Number({ minimum: 0, maximum: 8_760, default: 24 }),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -39,6 +44,12 @@ export interface Config {
   /** PostgreSQL server URL; absent means the embedded engine in `dataDir`. */
   readonly databaseUrl?: string
   readonly databasePoolSize: number
+  /** How long start-up waits for a PostgreSQL server that does not accept connections yet. */
+  readonly databaseStartTimeoutMs: number
+  /** Longest wait for a pooled connection (opening one included) before a request fails with 503. */
+  readonly databaseAcquireTimeoutMs: number
+  /** Longest a statement may run on PostgreSQL before it is cancelled. */
+  readonly databaseStatementTimeoutMs: number
   readonly logLevel: string
   readonly auth: Auth
   /** Refuse assignments of customers, legal entities and items the directory does not know. */
@@ -57,9 +68,11 @@ export interface DeliveryConfig {
   readonly concurrency: number
   /** Deliveries one worker sends at once to a single target. */
   readonly targetConcurrency: number
+  /** After a secret changes, deliveries are also signed with the previous one for this long. */
+  readonly secretGraceMs: number
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends StartupError {
   override name = 'ConfigError'
 }
 
@@ -93,6 +106,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: parsed.DATA_DIR,
     databaseUrl: parsed.DATABASE_URL,
     databasePoolSize: parsed.DATABASE_POOL_SIZE,
+    databaseStartTimeoutMs: parsed.DATABASE_START_TIMEOUT_MS,
+    databaseAcquireTimeoutMs: parsed.DATABASE_ACQUIRE_TIMEOUT_MS,
+    databaseStatementTimeoutMs: parsed.DATABASE_STATEMENT_TIMEOUT_MS,
     logLevel: parsed.LOG_LEVEL,
     auth: Object.freeze(auth),
     directoryStrict: parsed.DIRECTORY_STRICT,
@@ -101,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       allowPrivate: parsed.DELIVERY_ALLOW_PRIVATE,
       concurrency: parsed.DELIVERY_CONCURRENCY,
       targetConcurrency: parsed.DELIVERY_TARGET_CONCURRENCY,
+      secretGraceMs: Math.round(parsed.WEBHOOK_SECRET_GRACE_HOURS * 3_600_000),
     }),
     webhooksMonthlyLimit: parsed.WEBHOOK_MONTHLY_LIMIT,
   })

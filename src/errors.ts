@@ -78,4 +78,6 @@ export const errors = {
   payloadTooLarge: () => new ApiError(413, 'The request body is too large.'),
   unsupportedMediaType: (type: string) => new ApiError(415, `Unsupported content type '${type}'; send application/json.`),
   unavailable: (message: string) => new ApiError(503, message),
+  databaseUnavailable: () => new ApiError(503, 'The database is not reachable right now; try again shortly.', { type: 'database_unavailable' }),
+  databaseTooSlow: () => new ApiError(503, 'The database took too long to answer; try again shortly.', { type: 'database_timeout' }),
 } as const

@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict'
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { once } from 'node:events'
 import { after, describe, it } from 'node:test'
 import { promisify } from 'node:util'
 import { decodeJwt } from 'jose'
+import { CLI, ROOT } from './support/cli-path.js'
+import { freshPostgresDatabase } from './support/harness.js'
 
 const run = promisify(execFile)
-const CLI = ['--import', 'tsx', 'src/cli.ts']
 const dirs: string[] = []
 
 function tempDir(): string {
@@ -32,19 +35,39 @@ async function failure(args: string[], env: Record<string, string>): Promise<{ c
   assert.fail(`segments ${args.join(' ')} should have failed`)
 }
 
-/** Starts `segments serve` and resolves with its URL once it listens. */
-async function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [...CLI, 'serve'], { env: { PATH: process.env.PATH, PORT: '0', ...env } })
+/** Starts `segments serve` (or another command line that runs it) and resolves with its URL once it listens. */
+async function serve(
+  env: Record<string, string>,
+  command: string[] = [process.execPath, ...CLI, 'serve'],
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const [file, ...args] = command
+  const child = spawn(file, args, { cwd: ROOT, env: { PATH: process.env.PATH, PORT: '0', ...env } })
   let output = ''
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
       if (match) resolve(match[1])
     })
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)))
   })
-  return { child, url }
+  return { child, url, output: () => output }
+}
+
+/** The JSON log lines in `output` (npm's own banner lines are not JSON). */
+function logLines(output: string): { msg: string; level: number }[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line))
+}
+
+/** A start-up failure: exit code 1 and one line on stderr, without a stack trace. */
+function assertOneLineFailure(outcome: { code: number; stderr: string }, pattern: RegExp): void {
+  assert.equal(outcome.code, 1, outcome.stderr)
+  const lines = outcome.stderr.trim().split('\n')
+  assert.equal(lines.length, 1, `one line, got:\n${outcome.stderr}`)
+  assert.match(lines[0], pattern)
 }
 
 after(() => {
@@ -116,5 +139,99 @@ describe('segments CLI', () => {
     // The lock went with the process: the data dir opens again, with the data kept.
     const again = await segments(['migrate'], { DATA_DIR: dataDir })
     assert.match(again.stdout, /up to date/)
+  })
+})
+
+describe('starting and stopping', () => {
+  it('`npm start` prints one line saying where it listens and on which engine, and stops on SIGTERM', async () => {
+    const dataDir = tempDir()
+    const { child, url, output } = await serve({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }, ['npm', 'start', '--silent'])
+    assert.equal((await fetch(`${url}/ready`)).status, 200)
+    const lines = logLines(output())
+    assert.equal(lines.length, 1, output())
+    assert.equal(lines[0].msg, `listening on ${url} (embedded PostgreSQL in ${dataDir}; delivery worker in this process)`)
+    assert.ok(existsSync(join(dataDir, 'segments.lock')))
+
+    // npm is what a service manager signals: the server must go with it, port and data dir released.
+    child.kill('SIGTERM')
+    const [code] = await once(child, 'exit')
+    assert.equal(code, 0)
+    await assert.rejects(fetch(`${url}/health`), 'nothing listens any more')
+    assert.equal(existsSync(join(dataDir, 'segments.lock')), false)
+  })
+
+  it('starts again after a SIGKILL, with the data kept', async () => {
+    const dataDir = tempDir()
+    const token = (await segments(['token', '--tenant', 'acme'], { DATA_DIR: dataDir })).stdout.trim()
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+    const first = await serve({ DATA_DIR: dataDir })
+    try {
+      const body = JSON.stringify({ id: 'kept', name: { en: 'Kept' }, siteCode: 'main' })
+      const created = await fetch(`${first.url}/customer-segment/acme/segments`, { method: 'POST', headers, body })
+      assert.equal(created.status, 201, await created.text())
+    } finally {
+      first.child.kill('SIGKILL')
+      await once(first.child, 'exit')
+    }
+
+    const second = await serve({ DATA_DIR: dataDir })
+    try {
+      assert.equal((await fetch(`${second.url}/ready`)).status, 200)
+      assert.equal((await fetch(`${second.url}/customer-segment/acme/segments/kept`, { headers })).status, 200)
+    } finally {
+      second.child.kill('SIGTERM')
+      await once(second.child, 'exit')
+    }
+  })
+
+  it('explains a port in use and a data dir that is not a database, in one line each', async () => {
+    const blocker = createServer()
+    blocker.listen(0, '127.0.0.1')
+    await once(blocker, 'listening')
+    const { port } = blocker.address() as AddressInfo
+    try {
+      const taken = await failure(['serve'], { DATA_DIR: tempDir(), PORT: String(port) })
+      assertOneLineFailure(taken, new RegExp(`^Port ${port} on 127\\.0\\.0\\.1 is already in use by another process\\. .*set PORT`))
+    } finally {
+      blocker.close()
+    }
+    const dataDir = tempDir()
+    mkdirSync(join(dataDir, 'pgdata'))
+    writeFileSync(join(dataDir, 'pgdata', 'notes.txt'), 'not a database')
+    const notCluster = await failure(['serve'], { DATA_DIR: dataDir, PORT: '0' })
+    assertOneLineFailure(notCluster, /pgdata is not empty but holds no database cluster.*DATA_DIR/)
+  })
+
+  const postgres = process.env.DATABASE_URL
+  it('explains a missing database, a refused login and an unreachable server, naming DATABASE_URL', { skip: !postgres && 'needs PostgreSQL: set DATABASE_URL' }, async () => {
+    const env = { AUTH_SECRET: 'a-secret-that-is-at-least-32-characters', PORT: '0', DATABASE_START_TIMEOUT_MS: '500' }
+    const base = new URL(postgres as string)
+    const missing = new URL(base)
+    missing.pathname = '/css_no_such_database'
+    assertOneLineFailure(await failure(['serve'], { ...env, DATABASE_URL: missing.toString() }), /database "css_no_such_database" does not exist.*DATABASE_URL/)
+    const stranger = new URL(base)
+    stranger.username = 'css_no_such_role'
+    assertOneLineFailure(await failure(['serve'], { ...env, DATABASE_URL: stranger.toString() }), /refused the login of css_no_such_role.*DATABASE_URL/)
+
+    const closed = createServer()
+    closed.listen(0, '127.0.0.1')
+    await once(closed, 'listening')
+    const { port } = closed.address() as AddressInfo
+    closed.close()
+    const nowhere = new URL(base)
+    nowhere.hostname = '127.0.0.1'
+    nowhere.port = String(port)
+    const unreachable = await failure(['worker'], { ...env, DATABASE_URL: nowhere.toString(), LOG_LEVEL: 'silent' })
+    assertOneLineFailure(unreachable, new RegExp(`Nothing accepts connections at 127\\.0\\.0\\.1:${port} .*DATABASE_URL.*Waited 1 s \\(DATABASE_START_TIMEOUT_MS\\)`))
+  })
+
+  it('migrates a PostgreSQL database that exists but is empty', { skip: !postgres && 'needs PostgreSQL: set DATABASE_URL' }, async () => {
+    const { url, drop } = await freshPostgresDatabase()
+    try {
+      const first = await segments(['migrate'], { DATABASE_URL: url, AUTH_SECRET: 'a-secret-that-is-at-least-32-characters' })
+      assert.match(first.stdout, /Applied 0001_segments_and_outbox\.sql/)
+    } finally {
+      await drop()
+    }
   })
 })

@@ -8,15 +8,14 @@ import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { configureWebhook, deliveriesOf, type Receiver, sleep, startReceiver, subscribe, waitFor } from './support/delivery-helpers.js'
+import { CLI, ROOT } from './support/cli-path.js'
 import { startTestApp, TEST_SECRET, type TestApp } from './support/harness.js'
 import { freshTenant, tenantClient, type TenantClient } from './support/segment-helpers.js'
 
 const SEGMENT_CREATED = 'customer-segment.segment-created'
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const skip = process.env.DATABASE_URL ? false : 'needs PostgreSQL: set DATABASE_URL (worker processes cannot share an in-memory PGlite)'
 
 interface WorkerProcess {
@@ -28,7 +27,7 @@ interface WorkerProcess {
 
 /** Spawns `segments worker` and waits until it says it is ready. */
 async function spawnWorker(databaseUrl: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'worker'], {
+  const child = spawn(process.execPath, [...CLI, 'worker'], {
     cwd: ROOT,
     env: {
       ...process.env,

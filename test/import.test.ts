@@ -12,11 +12,11 @@ import { after, before, describe, it } from 'node:test'
 import { promisify } from 'node:util'
 import { type Database, openDatabase } from '../src/db/database.js'
 import { type DirectoryKind, findKind } from '../src/directory/directory-kinds.js'
+import { CLI } from './support/cli-path.js'
 import { ENGINES, freshPostgresDatabase, TEST_SECRET } from './support/harness.js'
 import { freshTenant } from './support/segment-helpers.js'
 
 const run = promisify(execFile)
-const CLI = ['--import', 'tsx', 'src/cli.ts']
 const dirs: string[] = []
 
 function tempDir(): string {

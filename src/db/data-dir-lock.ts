@@ -4,8 +4,9 @@
  */
 import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs'
 import { join } from 'node:path'
+import { StartupError } from '../process/startup-error.js'
 
-export class DataDirLockedError extends Error {
+export class DataDirLockedError extends StartupError {
   override name = 'DataDirLockedError'
 }
 

@@ -6,8 +6,11 @@ import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
+import { alwaysReachable, type AvailabilityLog, type DatabaseAvailability, trackAvailability } from './availability.js'
 import { lockDataDir } from './data-dir-lock.js'
 import { PGliteDialect } from './pglite-dialect.js'
+import { initDataDir } from './pglite-init.js'
+import { clientConfig, createPostgresPool } from './postgres-pool.js'
 import type { DB } from './schema.js'
 
 export type Engine = 'pglite' | 'postgres'
@@ -15,12 +18,15 @@ export type Engine = 'pglite' | 'postgres'
 export interface Database {
   readonly db: Kysely<DB>
   readonly engine: Engine
+  /** Whether the database can be reached; every user of this database reports its failures here. */
+  readonly availability: DatabaseAvailability
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>
   /**
    * Calls `onNotify` for each NOTIFY on `channel` (a lower-case identifier) until the returned function
-   * is called. On PostgreSQL one dedicated connection listens and reconnects when dropped; after a
-   * reconnect every listener is called once, since notifications sent meanwhile are lost.
+   * is called. On PostgreSQL one dedicated connection listens and reconnects when dropped (with a
+   * capped, jittered backoff); after a reconnect every listener is called once, since notifications
+   * sent meanwhile are lost, so that listeners catch up by looking for work.
    */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>
   close(): Promise<void>
@@ -31,14 +37,21 @@ export type DatabaseOptions =
       engine: 'postgres'
       url: string
       poolSize?: number
-      /** Told when an idle pooled connection fails (server restart, terminated backend). */
-      onIdleError?: (error: Error) => void
+      /** Longest wait for a pooled connection, opening one included (default 5 s). */
+      acquireTimeoutMs?: number
+      /** Longest a statement may run (default 30 s). */
+      statementTimeoutMs?: number
+      /** Shared with other pools of the same process; by default one of its own, logging to `log`. */
+      availability?: DatabaseAvailability
+      log?: AvailabilityLog
     }
   /** `dataDir` undefined means an in-memory database (tests). */
   | { engine: 'pglite'; dataDir?: string }
 
 const INT8_OID = 20
 const TIMESTAMPTZ_OID = 1184
+const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000
+const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000
 
 /**
  * PGlite reads timestamptz text with `new Date`, whose legacy parser takes years 1-99 for 1950-2049
@@ -53,10 +66,11 @@ export function parseTimestamptz(text: string): Date {
 
 type Listen = Database['listen']
 
-function wrap(db: Kysely<DB>, engine: Engine, listen: Listen, onClose: () => Promise<void>): Database {
+function wrap(db: Kysely<DB>, engine: Engine, availability: DatabaseAvailability, listen: Listen, onClose: () => Promise<void>): Database {
   return {
     db,
     engine,
+    availability,
     async ping() {
       await sql`select 1`.execute(db)
     },
@@ -110,13 +124,14 @@ class Listeners {
   }
 }
 
-const RECONNECT_DELAYS_MS = [100, 500, 1_000, 2_000, 5_000]
+const RECONNECT_MIN_MS = 100
+const RECONNECT_MAX_MS = 5_000
 
 /**
  * LISTEN on PostgreSQL through one connection of its own (a pooled one would be handed to other queries).
- * When the connection drops, it reconnects with a growing delay and listens again.
+ * When the connection drops, it reconnects with a growing, jittered delay and listens again.
  */
-function postgresListener(url: string, onError?: (error: Error) => void): { listen: Listen; close(): Promise<void> } {
+function postgresListener(url: string, connectTimeoutMs: number, availability: DatabaseAvailability): { listen: Listen; close(): Promise<void> } {
   const listeners = new Listeners()
   let client: pg.Client | undefined
   let connecting: Promise<pg.Client> | undefined
@@ -129,7 +144,7 @@ function postgresListener(url: string, onError?: (error: Error) => void): { list
   function connect(): Promise<pg.Client> {
     if (client) return Promise.resolve(client)
     connecting ??= (async () => {
-      const next = new pg.Client({ connectionString: url })
+      const next = new pg.Client(clientConfig(url, connectTimeoutMs))
       next.on('notification', (message) => listeners.notify(message.channel, message.payload ?? ''))
       next.on('error', (error) => dropped(next, error))
       next.on('end', () => dropped(next))
@@ -160,22 +175,22 @@ function postgresListener(url: string, onError?: (error: Error) => void): { list
     client = undefined
     which.removeAllListeners('end')
     which.end().catch(() => {})
-    if (error) onError?.(error)
+    availability.report(error ?? new Error('Connection terminated unexpectedly'))
     reconnectLater()
   }
 
   function reconnectLater(): void {
     if (closed || retry) return
-    const delay = RECONNECT_DELAYS_MS[Math.min(failures, RECONNECT_DELAYS_MS.length - 1)]
+    const ceiling = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** failures)
     failures += 1
     retry = setTimeout(() => {
       retry = undefined
       connect().catch((error: Error) => {
         if (closed) return
-        onError?.(error)
+        availability.report(error)
         reconnectLater()
       })
-    }, delay)
+    }, ceiling / 2 + (ceiling / 2) * Math.random())
     retry.unref()
   }
 
@@ -209,24 +224,45 @@ function postgresListener(url: string, onError?: (error: Error) => void): { list
   }
 }
 
+/** Answers when the server at `url` accepts a connection and a trivial query on it. */
+export async function probePostgres(url: string, connectTimeoutMs: number): Promise<void> {
+  const client = new pg.Client(clientConfig(url, connectTimeoutMs))
+  // A server going away while the probe runs must not surface as an uncaught 'error' event.
+  client.on('error', () => {})
+  try {
+    await client.connect()
+    await client.query('select 1')
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
+
+const quiet: AvailabilityLog = { warn: () => {} }
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.engine === 'postgres') {
-    const pool = new pg.Pool({
-      connectionString: options.url,
-      max: options.poolSize ?? 10,
-      // Sequences are bigint; they stay far below 2^53, so numbers are safe and simpler for callers.
-      types: { getTypeParser: (oid, format) => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) },
+    const { url, acquireTimeoutMs = DEFAULT_ACQUIRE_TIMEOUT_MS } = options
+    const availability =
+      options.availability ?? trackAvailability({ probe: () => probePostgres(url, acquireTimeoutMs), log: options.log ?? quiet })
+    const pool = createPostgresPool({
+      url,
+      size: options.poolSize ?? 10,
+      acquireTimeoutMs,
+      statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
+      availability,
     })
-    // An idle connection the server drops must not take the process down: the pool discards it and
-    // the next query opens a new one. Without a listener, the pool's 'error' event would be uncaught.
-    pool.on('error', (error) => options.onIdleError?.(error))
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
-    const listener = postgresListener(options.url, options.onIdleError)
-    return wrap(db, 'postgres', listener.listen, () => listener.close())
+    const listener = postgresListener(url, acquireTimeoutMs, availability)
+    return wrap(db, 'postgres', availability, listener.listen, async () => {
+      await listener.close()
+      if (!options.availability) availability.close()
+    })
   }
   const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {}
   try {
-    const pglite = await PGlite.create(options.dataDir ? join(options.dataDir, 'pgdata') : undefined, {
+    const pgdata = options.dataDir ? join(options.dataDir, 'pgdata') : undefined
+    if (pgdata) await initDataDir(pgdata)
+    const pglite = await PGlite.create(pgdata, {
       parsers: { [INT8_OID]: Number, [TIMESTAMPTZ_OID]: parseTimestamptz },
     })
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) })
@@ -240,7 +276,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         if (listeners.remove(channel, onNotify)) await sql.raw(`unlisten "${channel}"`).execute(db)
       }
     }
-    return wrap(db, 'pglite', listen, async () => {
+    return wrap(db, 'pglite', alwaysReachable, listen, async () => {
       await pglite.close()
       unlock()
     })

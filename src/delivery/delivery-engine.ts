@@ -97,7 +97,7 @@ export async function startDeliveryEngine(options: DeliveryEngineOptions): Promi
   const summary = setInterval(() => summarize(false), SUMMARY_EVERY_MS)
   summary.unref()
 
-  log.info(
+  log.debug(
     { workerId, concurrency: delivery.concurrency, targetConcurrency: delivery.targetConcurrency, allowPrivate: delivery.allowPrivate },
     'delivery engine started',
   )

@@ -3,7 +3,7 @@
  * OpenAPI, and the routes. Building it opens nothing; the caller owns the database and the listener.
  */
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import ajvFormats from 'ajv-formats'
 import type { Plugin } from 'ajv'
 import type { TokenVerifier } from '../auth/verify-token.js'
@@ -25,8 +25,8 @@ import { segmentRoutes } from './routes/segments.js'
 export interface AppOptions {
   database: Database
   verifyToken: TokenVerifier
-  /** A pino logger configuration, or false for none (tests). */
-  logger?: FastifyServerOptions['logger']
+  /** The process's logger; none when absent (tests). */
+  loggerInstance?: FastifyBaseLogger
   /** Refuse assignments of ids the directory does not know (DIRECTORY_STRICT). */
   directoryStrict?: boolean
   /** Successful deliveries a tenant may receive per month, as the statistics report it (WEBHOOK_MONTHLY_LIMIT). */
@@ -36,12 +36,12 @@ export interface AppOptions {
 export async function buildApp({
   database,
   verifyToken,
-  logger = false,
+  loggerInstance,
   directoryStrict = false,
   webhooksMonthlyLimit,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger,
+    ...(loggerInstance ? { loggerInstance } : { logger: false }),
     bodyLimit: 10 * 1024 * 1024,
     requestIdHeader: 'x-request-id',
     // Ids may be 255 characters, percent-encoded up to 12 each; the default (100) would strand long ids.
@@ -75,7 +75,7 @@ export async function buildApp({
       done(null, parsed)
     })
   })
-  registerErrorHandler(app)
+  registerErrorHandler(app, database.availability)
   registerAuthentication(app, verifyToken)
   await registerOpenApi(app)
   healthRoutes(app, database)

@@ -96,6 +96,7 @@ export interface TestDeliveryOptions {
   attemptTimeoutMs?: number
   leaseMs?: number
   pollMs?: number
+  secretGraceMs?: number
 }
 
 /** 8 attempts within about 6 s. */
@@ -110,6 +111,7 @@ export function startTestDelivery(database: Database, options: TestDeliveryOptio
       allowPrivate: options.allowPrivate ?? true,
       concurrency: options.concurrency ?? 16,
       targetConcurrency: options.targetConcurrency ?? 4,
+      secretGraceMs: options.secretGraceMs ?? 24 * 3_600_000,
     },
     monthlyLimit: options.monthlyLimit,
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),

@@ -4,9 +4,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { after } from 'node:test'
+import { CLI as SEGMENTS } from './cli-path.js'
 
-/** The command line that runs `segments listen` from the repository root. */
-export const CLI = ['--import', 'tsx', 'src/cli.ts', 'listen']
+/** The command line that runs `segments listen`. */
+export const CLI = [...SEGMENTS, 'listen']
 
 export interface Listener {
   child: ChildProcess

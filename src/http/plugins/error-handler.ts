@@ -1,13 +1,19 @@
 /**
  * Renders every failure in the one error format. Catalogue errors, schema validation errors, query
- * errors and Fastify's own 4xx errors become `{code, status, message, details?}`; anything else is
- * logged with its stack and answered as an opaque 500.
+ * errors and Fastify's own 4xx errors become `{code, status, message, details?}`. A database that
+ * cannot be reached, or that took too long, is a 503 with `Retry-After`, reported to the availability
+ * tracker (which logs an outage once) rather than logged per request. Anything else is logged with its
+ * stack and answered as an opaque 500.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { DatabaseAvailability } from '../../db/availability.js'
 import { ApiError, errors } from '../../errors.js'
 import { QueryError } from '../../query/query-error.js'
 
 const INVALID_REGULAR_EXPRESSION = '2201B'
+const QUERY_CANCELED = '57014'
+/** Seconds a client is asked to wait before retrying while the database is away. */
+const RETRY_AFTER_SECONDS = 5
 
 function fromValidation(error: FastifyError): ApiError {
   const [first] = error.validation ?? []
@@ -56,9 +62,16 @@ export function renderFrameworkError(error: FastifyError, _request: FastifyReque
   reply.code(apiError.statusCode).type('application/json').send(apiError.toBody())
 }
 
-export function registerErrorHandler(app: FastifyInstance): void {
+function fromDatabase(error: FastifyError, availability: DatabaseAvailability): ApiError | undefined {
+  if (availability.report(error)) return errors.databaseUnavailable()
+  if ((error as { code?: unknown }).code === QUERY_CANCELED) return errors.databaseTooSlow()
+  return undefined
+}
+
+export function registerErrorHandler(app: FastifyInstance, availability: DatabaseAvailability): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const apiError = toApiError(error, request.headers['content-type'])
+    const apiError = toApiError(error, request.headers['content-type']) ?? fromDatabase(error, availability)
+    if (apiError?.statusCode === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS))
     if (!apiError) {
       request.log.error({ err: error }, 'unhandled error')
       return reply.code(500).type('application/json').send({ code: 500, status: 'Internal Server Error', message: 'An unexpected error occurred.' })

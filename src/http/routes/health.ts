@@ -1,4 +1,8 @@
-/** Liveness (`/health`: the process answers) and readiness (`/ready`: the database answers). */
+/**
+ * Liveness (`/health`: the process answers) and readiness (`/ready`: the database answers). During a
+ * database outage `/ready` answers 503 at once; the outage itself is logged once, by the availability
+ * tracker, not on every probe of a load balancer.
+ */
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { Database } from '../../db/database.js'
@@ -8,13 +12,10 @@ const Status = Type.Object({ status: Type.String() })
 
 export function healthRoutes(app: FastifyInstance, database: Database): void {
   app.get('/health', { schema: { hide: true, response: { 200: Status } }, logLevel: 'warn' }, async () => ({ status: 'ok' }))
-  app.get('/ready', { schema: { hide: true, response: { 200: Status } }, logLevel: 'warn' }, async (request) => {
-    try {
-      await database.ping()
-    } catch (error) {
-      request.log.warn({ err: error }, 'database not reachable')
-      throw errors.unavailable('The database is not reachable.')
-    }
+  app.get('/ready', { schema: { hide: true, response: { 200: Status } }, logLevel: 'warn' }, async () => {
+    if (!database.availability.reachable) throw errors.databaseUnavailable()
+    // A failed ping goes to the error handler, which reports it and answers 503.
+    await database.ping()
     return { status: 'ready' }
   })
 }

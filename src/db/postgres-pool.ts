@@ -1,0 +1,77 @@
+/**
+ * The `pg` connection pool, hardened for a database that can go away:
+ * - every connection has an error listener for its whole life, checked out or idle, so a server restart
+ *   or a dropped connection is reported (to the availability tracker) instead of ending the process;
+ * - waiting for a connection, and each statement, have time limits (a statement the server does not
+ *   answer at all, as behind a cut network, fails a little after the server-side limit);
+ * - a connection whose statement failed for a connection reason is destroyed, never reused.
+ */
+import type { PostgresPool, PostgresPoolClient } from 'kysely'
+import pg from 'pg'
+import type { DatabaseAvailability } from './availability.js'
+import { isUnreachable } from './availability.js'
+
+const INT8_OID = 20
+
+export const APPLICATION_NAME = 'customer-segment-service'
+
+export interface PostgresPoolOptions {
+  url: string
+  size: number
+  /** Longest wait for a connection, opening one included. */
+  acquireTimeoutMs: number
+  /** Longest a statement may run; the server cancels it after this. */
+  statementTimeoutMs: number
+  availability: DatabaseAvailability
+}
+
+/** How much longer than the server-side limit the client waits for an answer before it gives up. */
+const READ_GRACE_MS = 2_000
+/** A transaction left open and idle this long (a frozen process) is ended by the server, its locks freed. */
+const IDLE_IN_TRANSACTION_MS = 60_000
+
+/** Connection settings shared by the pool and the single connections (LISTEN, probes) beside it. */
+export function clientConfig(url: string, connectTimeoutMs: number): pg.ClientConfig {
+  return {
+    connectionString: url,
+    connectionTimeoutMillis: connectTimeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    application_name: APPLICATION_NAME,
+    // Sequences are bigint; they stay far below 2^53, so numbers are safe and simpler for callers.
+    types: { getTypeParser: (oid, format) => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) } as pg.CustomTypesConfig,
+  }
+}
+
+export function createPostgresPool({ url, size, acquireTimeoutMs, statementTimeoutMs, availability }: PostgresPoolOptions): PostgresPool {
+  const pool = new pg.Pool({
+    ...clientConfig(url, acquireTimeoutMs),
+    max: size,
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + READ_GRACE_MS,
+    options: `-c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`,
+  })
+  pool.on('connect', (client) => {
+    // pg-pool listens for errors only while a connection is idle; one that fails while checked out
+    // (a restart between two statements of a transaction) would otherwise throw an uncaught error.
+    client.on('error', (error) => availability.report(error))
+    availability.reached()
+  })
+  pool.on('error', (error) => availability.report(error))
+
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect()
+      let broken = false
+      const query = ((text: string | object, parameters?: readonly unknown[]) => {
+        if (typeof text !== 'string') return client.query(text as pg.Submittable)
+        return client.query(text, parameters as unknown[]).catch((error: unknown) => {
+          if (isUnreachable(error)) broken = true
+          throw error
+        })
+      }) as unknown as PostgresPoolClient['query']
+      return { query, release: () => client.release(broken) }
+    },
+    end: () => pool.end(),
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * `segments serve`: check the port, open the store (waiting for a PostgreSQL that is still starting),
+ * apply migrations, build the app, listen, and start the delivery engine; print one line saying where it
+ * listens and on which engine. On SIGTERM/SIGINT it stops accepting requests, finishes the ones in
+ * flight and the sends under way, and closes the database.
+ */
+import closeWithGrace from 'close-with-grace'
+import type { FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import { resolveSigningSecret } from '../auth/signing-key.js'
+import { createTokenVerifier } from '../auth/verify-token.js'
+import type { Config } from '../config.js'
+import type { Database } from '../db/database.js'
+import { type DeliveryEngine, type DeliveryLog, startDeliveryEngine } from '../delivery/delivery-engine.js'
+import { buildApp } from '../http/app.js'
+import { checkPortFree, explainListenFailure } from './listen-port.js'
+import { createLogger } from './logger.js'
+import { describePostgresUrl, migrateStore, openStore } from './open-store.js'
+
+/** Connections of the delivery engine's own pool beside the API: a claim, a flush (2) and a dispatch at once. */
+const DELIVERY_POOL_SIZE = 6
+/** How long a stop waits for requests and sends under way before the process exits regardless. */
+const SHUTDOWN_GRACE_MS = 10_000
+
+/** Where the data is, for the start-up line. */
+export function describeEngine(config: Config): string {
+  return config.databaseUrl ? `PostgreSQL ${describePostgresUrl(config.databaseUrl)}` : `embedded PostgreSQL in ${config.dataDir}`
+}
+
+/**
+ * The delivery engine (dispatcher + worker) as configured. With `ownPool` on PostgreSQL it gets a pool of
+ * its own, closed when it stops: API requests that queue for connections (behind a row lock, say) must
+ * not hold up deliveries. PGlite is one connection either way.
+ */
+export async function startConfiguredDelivery(
+  config: Config,
+  database: Database,
+  log: DeliveryLog & Logger,
+  { ownPool = false } = {},
+): Promise<DeliveryEngine> {
+  const own = ownPool && config.databaseUrl ? await openStore(config, log, { availability: database.availability, poolSize: DELIVERY_POOL_SIZE }) : undefined
+  try {
+    const engine = await startDeliveryEngine({ database: own ?? database, delivery: config.delivery, monthlyLimit: config.webhooksMonthlyLimit, log })
+    if (!own) return engine
+    return {
+      workerId: engine.workerId,
+      async stop(graceMs) {
+        await engine.stop(graceMs)
+        await own.close()
+      },
+    }
+  } catch (error) {
+    await own?.close()
+    throw error
+  }
+}
+
+export interface RunningServer {
+  app: FastifyInstance
+  database: Database
+  url: string
+  /** The in-process delivery engine; absent with DELIVERY_WORKER=false. */
+  delivery?: DeliveryEngine
+  close(): Promise<void>
+}
+
+export async function startServer(config: Config, log: Logger = createLogger(config)): Promise<RunningServer> {
+  await checkPortFree(config.host, config.port)
+  const database = await openStore(config, log)
+  try {
+    const applied = await migrateStore(database, config)
+    if (applied.length > 0) log.debug({ migrations: applied }, 'applied migrations')
+    const verifyToken = createTokenVerifier(config, resolveSigningSecret(config, { create: true }))
+    const app = await buildApp({
+      database,
+      verifyToken,
+      loggerInstance: log,
+      directoryStrict: config.directoryStrict,
+      webhooksMonthlyLimit: config.webhooksMonthlyLimit,
+    })
+    const where = describeEngine(config)
+    const worker = config.delivery.inProcess ? 'delivery worker in this process' : 'no delivery worker (DELIVERY_WORKER=false)'
+    let url: string
+    try {
+      url = await app.listen({ port: config.port, host: config.host, listenTextResolver: (address) => `listening on ${address} (${where}; ${worker})` })
+    } catch (error) {
+      await app.close()
+      throw explainListenFailure(error, config.host, config.port) ?? error
+    }
+    let delivery: DeliveryEngine | undefined
+    if (config.delivery.inProcess) {
+      try {
+        delivery = await startConfiguredDelivery(config, database, log, { ownPool: true })
+      } catch (error) {
+        await app.close()
+        throw error
+      }
+    }
+    return {
+      app,
+      database,
+      url,
+      delivery,
+      async close() {
+        // Requests and sends under way finish together; then nothing uses the database any more.
+        await Promise.all([app.close(), delivery?.stop()])
+        await database.close()
+      },
+    }
+  } catch (error) {
+    await database.close()
+    throw error
+  }
+}
+
+/** Stops `close` on SIGTERM/SIGINT (or after an uncaught error), giving up after the grace period. */
+export function closeOnSignals(log: Logger, close: () => Promise<void>): void {
+  closeWithGrace({ delay: SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
+    if (err) log.error({ err }, 'shutting down after an error')
+    else log.info({ signal }, 'shutting down')
+    await close()
+  })
+}
+
+/** Runs until SIGTERM/SIGINT, then shuts down gracefully. */
+export async function serve(config: Config): Promise<void> {
+  const log = createLogger(config)
+  const server = await startServer(config, log)
+  closeOnSignals(log, () => server.close())
+}
