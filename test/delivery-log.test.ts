@@ -343,6 +343,27 @@ for (const engine of ENGINES) {
         assert.deepEqual(all.json(), { recovered: 1 })
       })
 
+      it('also brings forward deliveries waiting for a retry; never one being sent, nor a first attempt', async () => {
+        const { c, events } = await setup('recoverwait', 4)
+        const [a, b, d, e] = events.map((event) => event.sequence)
+        const later = new Date(Date.now() + 3_600_000)
+        const waiting = await insertDelivery(c.tenant, a, 'default', { state: 'pending', attempts: 2, next_attempt_at: later, last_status: 503 })
+        const sending = await insertDelivery(c.tenant, b, 'default', { state: 'pending', attempts: 3, next_attempt_at: later, locked_by: 'worker-1' })
+        const fresh = await insertDelivery(c.tenant, d, 'default', { state: 'pending', attempts: 0 })
+        const failed = await insertDelivery(c.tenant, e, 'default', { state: 'failed', attempts: 8, finished_at: minutesAgo(1) })
+        const before = await Promise.all([sending, fresh].map(deliveryRow))
+        const res = await call(c, 'POST', '/targets/http/default/recover', { since: minutesAgo(60).toISOString() })
+        assert.deepEqual(res.json(), { recovered: 2 })
+        const now = (await dbNow()).getTime()
+        for (const id of [waiting, failed]) {
+          const row = await deliveryRow(id)
+          assert.equal(row.state, 'pending')
+          assert.equal(row.attempt_base, row.attempts, 'a fresh retry schedule')
+          assert.ok(row.next_attempt_at.getTime() <= now)
+        }
+        assert.deepEqual(await Promise.all([sending, fresh].map(deliveryRow)), before, 'the one being sent and the first attempt are untouched')
+      })
+
       it('refuses a disabled target (409), an unknown one (404), and a bad since (400)', async () => {
         const { c, events } = await setup('recover409')
         await insertDelivery(c.tenant, events[0].sequence, 'default', { state: 'failed', finished_at: new Date() })
@@ -355,6 +376,70 @@ for (const engine of ENGINES) {
         for (const body of [{}, { since: 'yesterday' }, { since: '2026-01-01' }, { since: '2026-01-01T00:00:00' }, { since: '2026-13-01T00:00:00Z' }, { since, extra: true }]) {
           assertError(await call(c, 'POST', '/targets/http/default/recover', body), 400)
         }
+      })
+    })
+
+    describe('bulk resend', () => {
+      const resend = (c: TenantClient, body: Record<string, unknown>) => call(c, 'POST', '/deliveries/resend', body)
+      const since = '2000-01-01T00:00:00Z'
+
+      it('resends what the filter chooses in one call, with a fresh schedule, and counts it', async () => {
+        const { c, events } = await setup('bulk', 4)
+        const [a, b, d] = events.map((event) => event.sequence)
+        const failedDefault = await insertDelivery(c.tenant, a, 'default', { state: 'failed', attempts: 8, finished_at: minutesAgo(5) })
+        const failedEntry = await insertDelivery(c.tenant, a, 'created', { state: 'failed', attempts: 3, finished_at: minutesAgo(5) })
+        const delivered = await insertDelivery(c.tenant, b, 'default', { state: 'delivered', attempts: 1, finished_at: minutesAgo(5) })
+        const waiting = await insertDelivery(c.tenant, d, 'default', { state: 'pending', attempts: 2, next_attempt_at: new Date(Date.now() + 3_600_000) })
+
+        assert.deepEqual((await resend(c, { since, state: 'failed', targetId: 'default' })).json(), { resent: 1 })
+        const row = await deliveryRow(failedDefault)
+        assert.deepEqual([row.state, row.attempt_base, row.finished_at], ['pending', 8, null])
+        assert.equal((await deliveryRow(failedEntry)).state, 'failed', 'another target')
+        assert.equal((await deliveryRow(delivered)).state, 'delivered', 'another state')
+
+        assert.deepEqual((await resend(c, { since, state: 'failed' })).json(), { resent: 1 }, 'every target')
+        assert.equal((await deliveryRow(failedEntry)).state, 'pending')
+        assert.deepEqual((await resend(c, { since, eventType: UPDATED })).json(), { resent: 0 }, 'no event of that type')
+        const future = new Date(Date.now() + 60_000).toISOString()
+        assert.deepEqual((await resend(c, { since: future })).json(), { resent: 0 }, 'events published before since')
+        assert.deepEqual((await resend(c, { since, until: '2001-01-01T00:00:00Z' })).json(), { resent: 0 }, 'events published after until')
+
+        // Everything of one event type: the delivered one is sent again (a receiver may have lost it).
+        assert.deepEqual((await resend(c, { since, eventType: CREATED, state: 'delivered' })).json(), { resent: 1 })
+        assert.equal((await deliveryRow(delivered)).state, 'pending')
+        assert.equal((await deliveryRow(waiting)).next_attempt_at.getTime() > Date.now(), true, 'not chosen so far')
+        assert.deepEqual((await resend(c, { since, state: 'pending' })).json(), { resent: 4 })
+        assert.ok((await deliveryRow(waiting)).next_attempt_at.getTime() <= (await dbNow()).getTime())
+      })
+
+      it('leaves deliveries being sent and deliveries to a disabled target alone', async () => {
+        const { c, events } = await setup('bulkskip', 2)
+        const [a, b] = events.map((event) => event.sequence)
+        const later = new Date(Date.now() + 60_000)
+        const sending = await insertDelivery(c.tenant, a, 'default', { state: 'pending', attempts: 1, next_attempt_at: later, locked_by: 'worker-1' })
+        const toDisabled = await insertDelivery(c.tenant, b, 'created', { state: 'failed', attempts: 8, finished_at: minutesAgo(1) })
+        await t.database.db.updateTable('delivery_target').set({ disabled_at: new Date(), disabled_reason: '410 Gone' }).where('tenant', '=', c.tenant).where('target_id', '=', 'created').execute()
+        const before = await Promise.all([sending, toDisabled].map(deliveryRow))
+        assert.deepEqual((await resend(c, { since })).json(), { resent: 0 })
+        assert.deepEqual(await Promise.all([sending, toDisabled].map(deliveryRow)), before)
+      })
+
+      it('refuses a bad filter (400) and changes nothing', async () => {
+        const { c, events } = await setup('bulkbad')
+        const id = await insertDelivery(c.tenant, events[0].sequence, 'default', { state: 'failed', finished_at: minutesAgo(1) })
+        const bad: Record<string, unknown>[] = [
+          {},
+          { state: 'failed' },
+          { since: 'yesterday' },
+          { since, until: since },
+          { since, until: '1999-01-01T00:00:00Z' },
+          { since, state: 'lost' },
+          { since, eventType: 'customer-segment.nothing' },
+          { since, targetId: '' },
+          { since, extra: true },
+        ]
+        for (const body of bad) assertError(await resend(c, body), 400)
+        assert.equal((await deliveryRow(id)).state, 'failed')
       })
     })
 
@@ -468,6 +553,7 @@ for (const engine of ENGINES) {
         const writes: [string, unknown][] = [
           [`/events/${events[0].id}/resend`, { targetId: 'default' }],
           ['/targets/http/default/recover', { since: '2000-01-01T00:00:00Z' }],
+          ['/deliveries/resend', { since: '2000-01-01T00:00:00Z' }],
           ['/targets/http/default/enable', undefined],
         ]
         const as = (scopes: string[], tenant = c.tenant) => t.token({ tenant, scopes })

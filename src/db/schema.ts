@@ -150,6 +150,8 @@ export interface DeliveryTable {
   attempt_base: Generated<number>
   next_attempt_at: Date
   locked_by: string | null
+  /** When the current claim began; null when the row is not claimed. */
+  locked_at: Date | null
   created_at: Date
   finished_at: Date | null
   last_status: number | null
@@ -160,10 +162,17 @@ export interface DeliveryAttemptTable {
   delivery_id: number
   attempt: number
   started_at: Date
-  duration_ms: number
+  /** Null when the outcome is unknown (the worker making the attempt was lost). */
+  duration_ms: number | null
   status: number | null
   response_excerpt: string | null
   error: string | null
+}
+
+/** Bumped (by triggers) on every change to a tenant's webhook configs or subscriptions. */
+export interface WebhookRoutingVersionTable {
+  tenant: string
+  version: number
 }
 
 export interface DB {
@@ -181,4 +190,5 @@ export interface DB {
   delivery_target: DeliveryTargetTable
   delivery: DeliveryTable
   delivery_attempt: DeliveryAttemptTable
+  webhook_routing_version: WebhookRoutingVersionTable
 }

@@ -1,7 +1,10 @@
 /**
  * Claiming due deliveries: one statement (its own short transaction) that locks due rows
  * `for update skip locked`, counts the attempt and moves `next_attempt_at` past a lease, so the row is
- * this worker's until the lease ends and due again by itself if the worker dies.
+ * this worker's until the lease ends and due again by itself if the worker dies. A row claimed again that
+ * way still names the lost worker: the attempt that worker may have made is logged then, outcome unknown.
+ * The claim also reads each tenant's routing version, so the worker knows whether its cached
+ * configuration is still current.
  *
  * First attempts and retries are separate lanes (each with its own partial index), claimed separately,
  * so a backlog of retries cannot hold up new events. The lane is walked target by target (see the
@@ -46,6 +49,8 @@ export interface ClaimedDelivery {
   tenant: string
   configCode: string
   targetId: string
+  /** The tenant's routing version as of the claim (null: never configured). */
+  routingVersion: number | null
   /** `delivery.attempts` after this claim: the number of the attempt about to be made. */
   attempt: number
   /** Attempts before the last resend or recovery; the retry schedule counts from here. */
@@ -60,6 +65,7 @@ interface ClaimedRow {
   target_id: string
   attempts: number
   attempt_base: number
+  routing_version: number | null
   event_id: string
   type: string
   subject: string
@@ -104,29 +110,42 @@ export async function claimDeliveries(db: Kysely<DB>, request: ClaimRequest): Pr
         limit greatest(0, ${perTargetLimit}::int - coalesce(b.in_flight, 0))
       ) due
     ), picked as (
-      -- By id alone (an array, so that no plan can turn this into a scan of every due row).
-      select d.id
+      -- By id alone (an array, so that no plan can turn this into a scan of every due row). The locked
+      -- rows' values are their latest: a previous claim that was never reported shows here.
+      select d.id, d.locked_by, d.locked_at, d.attempts
       from delivery d
       where d.id = any(array(select id from candidate order by next_attempt_at limit ${limit}::int))
       for update skip locked
+    ), claimed as (
+      update delivery d
+      set attempts = d.attempts + 1,
+          locked_by = ${workerId},
+          locked_at = now(),
+          next_attempt_at = now() + ${leaseMs}::double precision * interval '1 millisecond'
+      from picked, outbox_event e
+      -- Rechecked on the row's latest version: another worker may have claimed it (and moved it past its
+      -- lease) since the scan. The lane is left out on purpose: it would let the planner reach for the
+      -- lane's index instead of the rows already picked.
+      where d.id = picked.id and e.sequence = d.event_sequence
+        and d.state = 'pending' and d.next_attempt_at <= now()
+      returning d.id, d.tenant, d.config_code, d.target_id, d.attempts, d.attempt_base,
+                (select v.version from webhook_routing_version v where v.tenant = d.tenant) as routing_version,
+                e.id as event_id, e.type, e.subject, e.sequence, e.payload, e.published_at
+    ), lost as (
+      insert into delivery_attempt (delivery_id, attempt, started_at, duration_ms, status, error)
+      select p.id, p.attempts, coalesce(p.locked_at, now()), null, null,
+             'outcome unknown: worker ' || p.locked_by || ' did not report this attempt before its lease ran out'
+      from picked p join claimed c using (id)
+      where p.locked_by is not null and p.attempts > 0
+      on conflict (delivery_id, attempt) do nothing
     )
-    update delivery d
-    set attempts = d.attempts + 1,
-        locked_by = ${workerId},
-        next_attempt_at = now() + ${leaseMs}::double precision * interval '1 millisecond'
-    from picked, outbox_event e
-    -- Rechecked on the row's latest version: another worker may have claimed it (and moved it past its
-    -- lease) since the scan. The lane is left out on purpose: it would let the planner reach for the
-    -- lane's index instead of the rows already picked.
-    where d.id = picked.id and e.sequence = d.event_sequence
-      and d.state = 'pending' and d.next_attempt_at <= now()
-    returning d.id, d.tenant, d.config_code, d.target_id, d.attempts, d.attempt_base,
-              e.id as event_id, e.type, e.subject, e.sequence, e.payload, e.published_at`.execute(db)
+    select * from claimed`.execute(db)
   return rows.map((row) => ({
     id: Number(row.id),
     tenant: row.tenant,
     configCode: row.config_code,
     targetId: row.target_id,
+    routingVersion: row.routing_version === null ? null : Number(row.routing_version),
     attempt: row.attempts,
     attemptBase: row.attempt_base,
     event: {
@@ -149,7 +168,7 @@ export async function releaseDeliveries(db: Kysely<DB>, workerId: string, claime
   if (claimed.length === 0) return
   await sql`
     update delivery d
-    set locked_by = null, attempts = d.attempts - 1, next_attempt_at = now()
+    set locked_by = null, locked_at = null, attempts = d.attempts - 1, next_attempt_at = now()
     from unnest(${claimed.map((c) => c.id)}::bigint[], ${claimed.map((c) => c.attempt)}::int[]) as r (id, attempt)
     where d.id = r.id and d.locked_by = ${workerId} and d.attempts = r.attempt and d.state = 'pending'`.execute(db)
 }

@@ -59,6 +59,7 @@ export async function startDeliveryEngine(options: DeliveryEngineOptions): Promi
 
   const worker = startWorker({
     db: database.db,
+    availability: database.availability,
     sender: createSender({ allowPrivate: delivery.allowPrivate, timeoutMs: attemptTimeoutMs }),
     log,
     workerId,
@@ -67,9 +68,11 @@ export async function startDeliveryEngine(options: DeliveryEngineOptions): Promi
     leaseMs,
     retryDelaysMs: options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
     pollMs,
+    secretGraceMs: delivery.secretGraceMs,
   })
   const dispatcher = startDispatcher({
     db: database.db,
+    availability: database.availability,
     log,
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
     monthlyLimit: options.monthlyLimit,

@@ -1,14 +1,18 @@
 /**
  * The dispatcher loop: when woken (an event committed, or the poll), dispatches batches of events until
- * none is left. Wake-ups during a run are coalesced into one more run.
+ * none is left. Wake-ups during a run are coalesced into one more run. A failed batch is retried after a
+ * pause: until the database is back when it was unreachable, else after a capped backoff.
  */
 import type { Kysely } from 'kysely'
+import type { DatabaseAvailability } from '../db/availability.js'
 import type { DB } from '../db/schema.js'
 import { type DispatchOptions, type DispatchSummary, dispatchEvents } from './dispatch-events.js'
+import { failurePause } from './failure-pause.js'
 import type { DeliveryLog } from './worker.js'
 
 export interface DispatcherOptions extends DispatchOptions {
   db: Kysely<DB>
+  availability: DatabaseAvailability
   log: DeliveryLog
   /** Told after each batch that created due deliveries (a worker in the same process can start at once). */
   onDispatched?: (summary: DispatchSummary) => void
@@ -24,16 +28,25 @@ export interface Dispatcher {
 
 const noCounts = (): DispatchSummary => ({ events: 0, pending: 0, refused: 0 })
 
-export function startDispatcher({ db, log, onDispatched, ...options }: DispatcherOptions): Dispatcher {
+export function startDispatcher({ db, availability, log, onDispatched, ...options }: DispatcherOptions): Dispatcher {
   let running: Promise<void> | undefined
   let again = false
   let stopping = false
   let counts = noCounts()
+  const pause = failurePause(availability, log)
 
   async function run(): Promise<void> {
     do {
       again = false
-      const summary = await dispatchEvents(db, options)
+      let summary: DispatchSummary
+      try {
+        summary = await dispatchEvents(db, options)
+        pause.succeeded()
+      } catch (error) {
+        await pause.after(error, 'dispatching events')
+        again = true
+        continue
+      }
       counts = { events: counts.events + summary.events, pending: counts.pending + summary.pending, refused: counts.refused + summary.refused }
       if (summary.pending > 0) onDispatched?.(summary)
       if (summary.events === options.batchSize) again = true
@@ -63,6 +76,7 @@ export function startDispatcher({ db, log, onDispatched, ...options }: Dispatche
     },
     async stop() {
       stopping = true
+      pause.cancel()
       await running
     },
   }

@@ -2,7 +2,7 @@
  * Recording attempts: one statement per batch writes every attempt to the log and applies each outcome
  * to its delivery. An outcome applies only while the row is still locked by this worker for this very
  * attempt: a row whose lease ran out and was claimed again is left to its new owner (the attempt is
- * still logged, since it happened).
+ * still logged, since it happened, replacing the "outcome unknown" entry the new claim made for it).
  */
 import { type Kysely, sql } from 'kysely'
 import type { DB, DeliveryState } from '../db/schema.js'
@@ -36,13 +36,17 @@ export async function recordAttempts(db: Kysely<DB>, workerId: string, outcomes:
     ), logged as (
       insert into delivery_attempt (delivery_id, attempt, started_at, duration_ms, status, response_excerpt, error)
       select delivery_id, attempt, started_at, duration_ms, status, response_excerpt, error from outcome
-      on conflict (delivery_id, attempt) do nothing
+      on conflict (delivery_id, attempt) do update
+        set started_at = excluded.started_at, duration_ms = excluded.duration_ms, status = excluded.status,
+            response_excerpt = excluded.response_excerpt, error = excluded.error
+        where delivery_attempt.duration_ms is null
     )
     update delivery d
     set state = o.state,
         next_attempt_at = case when o.state = 'pending' then now() + o.retry_in_ms * interval '1 millisecond' else d.next_attempt_at end,
         finished_at = case when o.state = 'pending' then null else now() end,
         locked_by = null,
+        locked_at = null,
         last_status = o.status,
         last_error = o.error
     from outcome o

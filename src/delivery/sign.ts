@@ -53,6 +53,8 @@ export interface SignInput {
   event: SignedEvent
   body: string
   secretKey?: string
+  /** Replaced secrets still in their grace period: `webhook-signature` carries a signature with each too. */
+  previousSecretKeys?: readonly string[]
   headers: HeaderMap
   /** The attempt's time: `webhook-timestamp` is when it is sent. */
   now: Date
@@ -62,7 +64,7 @@ export interface SignInput {
  * The request headers of one attempt. Configured headers come first and cannot override the ones that
  * describe or sign the event.
  */
-export function deliveryHeaders({ event, body, secretKey, headers, now }: SignInput): Record<string, string> {
+export function deliveryHeaders({ event, body, secretKey, previousSecretKeys = [], headers, now }: SignInput): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [name, { value }] of Object.entries(headers)) out[name.toLowerCase()] = value
   const timestamp = Math.floor(now.getTime() / 1000)
@@ -82,7 +84,10 @@ export function deliveryHeaders({ event, body, secretKey, headers, now }: SignIn
   })
   if (secretKey) {
     out['emporix-event-signature'] = emporixSignature(secretKey, body)
-    out['webhook-signature'] = standardWebhookSignature(secretKey, event.id, timestamp, body)
+    // Standard Webhooks takes several space-separated signatures: the current secret's first.
+    out['webhook-signature'] = [secretKey, ...previousSecretKeys.filter((key) => key !== secretKey)]
+      .map((key) => standardWebhookSignature(key, event.id, timestamp, body))
+      .join(' ')
   }
   return out
 }

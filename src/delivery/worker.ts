@@ -7,21 +7,30 @@
  *   next send starts as soon as one ends, without a round trip to the database. A claim skips targets
  *   whose queue is full: a slow receiver holds only its own rows while the others keep flowing.
  * - Each round claims the first-attempt lane before the retry lane, so retries never hold up new events;
- *   they keep a quarter of the room for themselves. The retry lane is looked at when something may be
- *   due there: on a wake-up, when a retry this worker scheduled comes due, and at most every 250 ms.
+ *   they keep a quarter of the room for themselves, in all and at each target, and go to the front of
+ *   their target's queue: a due retry is sent on time even behind a backlog of first attempts. The retry
+ *   lane is looked at when something may be due there: on a wake-up, when a retry this worker scheduled
+ *   comes due, and at most every 250 ms.
  * - A claim holds a row for a lease longer than any attempt takes; a worker that dies simply lets its
  *   leases run out. On stop, queued rows are handed back at once and sends still under way after the
  *   grace period are abandoned to their leases.
  * - Outcomes of sends that end together are written together: one statement for the attempt log and
- *   the deliveries, one for the targets' failure clocks.
- * - Targets are resolved from a routing cache (configs, subscriptions) at most a second old; a target the
- *   cache does not know is looked up afresh before its delivery counts as gone.
+ *   the deliveries, one for the targets' failure clocks (which also brings forward the waiting retries
+ *   of a target that recovered).
+ * - Targets are resolved from a routing cache (configs, subscriptions) checked against the tenant's
+ *   routing version that each claim reads: a configuration change applies to every later claim.
+ * - A failed database call pauses the loop that made it: until the database is back when it could not
+ *   be reached, else for a capped backoff. Outcomes wait in memory meanwhile and are written after.
  */
 import type { Kysely } from 'kysely'
 import type { BaseLogger } from 'pino'
+import type { DatabaseAvailability } from '../db/availability.js'
 import type { DB } from '../db/schema.js'
 import { loadRouting, type ResolvedTarget, resolveTarget, type TenantRouting } from '../webhooks/routing.js'
+import { secretsInGrace } from '../webhooks/secret-rotation.js'
 import { type ClaimedDelivery, claimDeliveries, type Lane, releaseDeliveries } from './claim-deliveries.js'
+import { notifyWorkers } from './delivery-channel.js'
+import { failurePause } from './failure-pause.js'
 import { type AttemptOutcome, recordAttempts } from './record-attempts.js'
 import { judgeAttempt, type Verdict } from './retry-policy.js'
 import type { SentAttempt, Sender } from './sender.js'
@@ -32,6 +41,7 @@ export type DeliveryLog = Pick<BaseLogger, 'debug' | 'info' | 'warn' | 'error'>
 
 export interface WorkerOptions {
   db: Kysely<DB>
+  availability: DatabaseAvailability
   sender: Sender
   log: DeliveryLog
   /** Written to `delivery.locked_by`; unique per running worker. */
@@ -43,6 +53,8 @@ export interface WorkerOptions {
   retryDelaysMs: readonly number[]
   /** Longest wait before looking for due retries this worker scheduled itself. */
   pollMs: number
+  /** How long a replaced secret still signs deliveries, beside the new one. */
+  secretGraceMs: number
   random?: () => number
 }
 
@@ -94,10 +106,10 @@ interface Finished {
 /** Rows a worker may hold per send slot: the one being sent and one waiting. */
 const HOLD_FACTOR = 2
 const RETRY_LANE_IDLE_MS = 250
-const ROUTING_TTL_MS = 1_000
 /** A success is reported to a target's failure clock at most this often (unless this worker saw it fail). */
 const SUCCESS_REPORT_MS = 1_000
-const FLUSH_RETRY_MS = 1_000
+/** Tenants whose routing a worker keeps; the least recently loaded go first. */
+const ROUTING_CACHE_SIZE = 10_000
 
 const noCounts = (): WorkerCounts => ({ claimed: 0, delivered: 0, retrying: 0, failed: 0, stale: 0 })
 const refOf = ({ tenant, configCode, targetId }: TargetRef): TargetRef => ({ tenant, configCode, targetId })
@@ -108,11 +120,15 @@ function gone(delivery: ClaimedDelivery): string {
 }
 
 export function startWorker(options: WorkerOptions): Worker {
-  const { db, sender, log, workerId, concurrency, targetConcurrency, leaseMs, retryDelaysMs, pollMs } = options
+  const { db, availability, sender, log, workerId, concurrency, targetConcurrency, leaseMs, retryDelaysMs, pollMs, secretGraceMs } = options
   const random = options.random ?? Math.random
   const holdLimit = HOLD_FACTOR * concurrency
   const targetHoldLimit = HOLD_FACTOR * targetConcurrency
   const retryShare = Math.max(1, Math.floor(holdLimit / 4))
+  /** Rows of one target the first lane may fill; the rest are kept for its retries. */
+  const firstLaneTargetLimit = Math.max(1, targetHoldLimit - Math.max(1, Math.floor(targetHoldLimit / 4)))
+  const claimPause = failurePause(availability, log)
+  const flushPause = failurePause(availability, log)
 
   const targets = new Map<string, TargetSlots>()
   let held = 0
@@ -129,7 +145,7 @@ export function startWorker(options: WorkerOptions): Worker {
   let retryLookAt = 0
   let wakeTimer: NodeJS.Timeout | undefined
   let wakeAt = Number.POSITIVE_INFINITY
-  const routingCache = new Map<string, { routing: TenantRouting | undefined; at: number }>()
+  const routingCache = new Map<string, { routing: TenantRouting | undefined; version: number | null }>()
 
   let finished: Finished[] = []
   let flushing: Promise<void> | undefined
@@ -154,7 +170,7 @@ export function startWorker(options: WorkerOptions): Worker {
     claiming = claimLoop()
       .catch((error) => {
         log.error({ err: error }, 'claiming deliveries failed')
-        wakeIn(FLUSH_RETRY_MS)
+        wakeIn(pollMs)
       })
       .finally(() => {
         claiming = undefined
@@ -178,7 +194,15 @@ export function startWorker(options: WorkerOptions): Worker {
   async function claimLoop(): Promise<void> {
     do {
       claimAgain = false
-      if (await claimRound()) claimAgain = true
+      try {
+        if (await claimRound()) claimAgain = true
+        claimPause.succeeded()
+      } catch (error) {
+        await claimPause.after(error, 'claiming deliveries')
+        // Whatever was due then is still due; the retry lane too.
+        retryLookAt = 0
+        claimAgain = true
+      }
     } while (claimAgain && !stopping && held < holdLimit)
   }
 
@@ -187,7 +211,7 @@ export function startWorker(options: WorkerOptions): Worker {
     const room = holdLimit - held
     if (room <= 0) return false
     const firstLimit = Math.max(1, room - Math.max(0, retryShare - retriesHeld))
-    const saturated = [...targets.values()].some((slots) => slots.queue.length + slots.sending >= targetHoldLimit)
+    const saturated = [...targets.values()].some((slots) => slots.queue.length + slots.sending >= firstLaneTargetLimit)
     const first = await claim('first', firstLimit)
     drained = first.length === 0 && !saturated
     let retriesFull = false
@@ -203,7 +227,8 @@ export function startWorker(options: WorkerOptions): Worker {
   async function claim(lane: Lane, limit: number): Promise<ClaimedDelivery[]> {
     if (limit <= 0) return []
     const busy = [...targets.values()].map(({ target, queue, sending: n }) => ({ ...target, inFlight: queue.length + n }))
-    const claimed = await claimDeliveries(db, { lane, limit, workerId, leaseMs, perTargetLimit: targetHoldLimit, busy })
+    const perTargetLimit = lane === 'first' ? firstLaneTargetLimit : targetHoldLimit
+    const claimed = await claimDeliveries(db, { lane, limit, workerId, leaseMs, perTargetLimit, busy })
     if (claimed.length === 0) return claimed
     counts.claimed += claimed.length
     held += claimed.length
@@ -224,36 +249,40 @@ export function startWorker(options: WorkerOptions): Worker {
         slots = { target: refOf(delivery), queue: [], sending: 0 }
         targets.set(key, slots)
       }
-      slots.queue.push({ delivery, lane, target: resolved[i] })
+      // A retry is due already, often overdue: it goes before the first attempts waiting at its target.
+      const queued = { delivery, lane, target: resolved[i] }
+      if (lane === 'retry') slots.queue.unshift(queued)
+      else slots.queue.push(queued)
     })
     startSends()
     return claimed
   }
 
   /**
-   * Each delivery's target from the routing cache. A target the cache does not know is looked up afresh
-   * before it counts as gone: it may have been configured a moment ago.
+   * Each delivery's target, from the routing cache when the cached routing has the version the claim
+   * read, else from the routing loaded afresh: at least as new as any change committed before the claim.
    */
   async function resolveTargets(claimed: ClaimedDelivery[]): Promise<(ResolvedTarget | undefined)[]> {
-    const started = Date.now()
-    const cached = (tenant: string) => routingCache.get(tenant)?.routing
-    const load = async (tenants: string[]) => {
-      const loaded = await loadRouting(db, tenants)
-      for (const tenant of tenants) routingCache.set(tenant, { routing: loaded.get(tenant), at: Date.now() })
+    const versions = new Map(claimed.map((delivery) => [delivery.tenant, delivery.routingVersion]))
+    const stale = [...versions].filter(([tenant, version]) => {
+      const cached = routingCache.get(tenant)
+      return cached === undefined || cached.version !== version
+    })
+    if (stale.length > 0) {
+      const loaded = await loadRouting(
+        db,
+        stale.map(([tenant]) => tenant),
+      )
+      for (const [tenant, version] of stale) {
+        routingCache.delete(tenant)
+        routingCache.set(tenant, { routing: loaded.get(tenant), version })
+      }
+      for (const tenant of routingCache.keys()) {
+        if (routingCache.size <= ROUTING_CACHE_SIZE) break
+        routingCache.delete(tenant)
+      }
     }
-    const tenants = [...new Set(claimed.map((delivery) => delivery.tenant))]
-    const expired = tenants.filter((tenant) => (routingCache.get(tenant)?.at ?? 0) + ROUTING_TTL_MS <= started)
-    if (expired.length > 0) await load(expired)
-    const resolve = (delivery: ClaimedDelivery) => resolveTarget(cached(delivery.tenant), delivery, delivery.event.type)
-    let resolved = claimed.map(resolve)
-    const doubtful = [
-      ...new Set(claimed.filter((delivery, i) => !resolved[i] && !expired.includes(delivery.tenant)).map((delivery) => delivery.tenant)),
-    ]
-    if (doubtful.length > 0) {
-      await load(doubtful)
-      resolved = claimed.map(resolve)
-    }
-    return resolved
+    return claimed.map((delivery) => resolveTarget(routingCache.get(delivery.tenant)?.routing, delivery, delivery.event.type))
   }
 
   // ---- sending --------------------------------------------------------------------------------
@@ -293,7 +322,9 @@ export function startWorker(options: WorkerOptions): Worker {
     } else {
       try {
         const body = canonicalJson(withoutFields(delivery.event.payload, target.excludedFields))
-        const headers = deliveryHeaders({ event: delivery.event, body, secretKey: target.secretKey, headers: target.headers, now: new Date() })
+        const now = new Date()
+        const previousSecretKeys = secretsInGrace(target.previousSecrets, now, secretGraceMs)
+        const headers = deliveryHeaders({ event: delivery.event, body, secretKey: target.secretKey, previousSecretKeys, headers: target.headers, now })
         sent = await sender.send({ url: target.url, headers, body })
       } catch (error) {
         sent = { startedAt: new Date(), durationMs: 0, error: `could not prepare the request: ${(error as Error).message}` }
@@ -342,44 +373,55 @@ export function startWorker(options: WorkerOptions): Worker {
     }, delayMs)
   }
 
+  /**
+   * Writes the outcomes waiting, batch after batch, until none is left. A failed write keeps its batch
+   * and is tried again after a pause (until the database is back, when it was away); once stopping,
+   * it is tried once, and what cannot be written is left to the leases.
+   */
   async function flush(): Promise<void> {
-    const batch = finished
-    finished = []
-    if (batch.length === 0) return
-    const [attempts, health] = await Promise.allSettled([
-      recordAttempts(
-        db,
-        workerId,
-        batch.map((f) => f.outcome),
-      ),
-      recordHealth(batch),
-    ])
-    if (attempts.status === 'rejected') {
-      log.error({ err: attempts.reason, outcomes: batch.length }, 'recording delivery attempts failed; retrying')
-      finished = batch.concat(finished)
-      if (!stopping) {
-        clearTimeout(flushTimer)
-        flushTimer = undefined
-        scheduleFlush(FLUSH_RETRY_MS)
+    while (finished.length > 0) {
+      const batch = finished
+      finished = []
+      const [attempts, health] = await Promise.allSettled([
+        recordAttempts(
+          db,
+          workerId,
+          batch.map((f) => f.outcome),
+        ),
+        recordHealth(batch),
+      ])
+      if (attempts.status === 'rejected') {
+        finished = batch.concat(finished)
+        if (stopping) {
+          log.warn({ outcomes: finished.length, err: attempts.reason }, 'could not record delivery outcomes at shutdown; their leases will run out')
+          return
+        }
+        await flushPause.after(attempts.reason, 'recording delivery attempts')
+        continue
       }
-      return
+      flushPause.succeeded()
+      for (const { outcome } of batch) {
+        if (!attempts.value.has(outcome.deliveryId)) counts.stale += 1
+        else if (outcome.state === 'delivered') counts.delivered += 1
+        else if (outcome.state === 'pending') counts.retrying += 1
+        else counts.failed += 1
+      }
+      if (health.status === 'rejected') {
+        // The next outcome for these targets brings their clocks up to date.
+        if (!availability.report(health.reason)) log.error({ err: health.reason }, 'updating delivery targets failed')
+        continue
+      }
+      if (health.value.revived > 0) {
+        // This worker and the others: the recovered targets' retries are due now.
+        wake()
+        await notifyWorkers(db).catch((error) => availability.report(error))
+      }
+      await disableTargets(batch, health.value.failingTooLong)
     }
-    for (const { outcome } of batch) {
-      if (!attempts.value.has(outcome.deliveryId)) counts.stale += 1
-      else if (outcome.state === 'delivered') counts.delivered += 1
-      else if (outcome.state === 'pending') counts.retrying += 1
-      else counts.failed += 1
-    }
-    if (health.status === 'rejected') {
-      // The next outcome for these targets brings their clocks up to date.
-      log.error({ err: health.reason }, 'updating delivery targets failed')
-      return
-    }
-    await disableTargets(batch, health.value)
   }
 
-  /** Starts or stops the failure clocks of the batch's targets; returns those failing for too long. */
-  async function recordHealth(batch: Finished[]): Promise<TargetRef[]> {
+  /** Starts or stops the failure clocks of the batch's targets (reviving the retries of recovered ones). */
+  async function recordHealth(batch: Finished[]) {
     const reports = new Map<string, TargetReport>()
     const now = Date.now()
     const sent = batch.filter((f) => !f.unsent).sort((a, b) => a.outcome.startedAt.getTime() - b.outcome.startedAt.getTime())
@@ -399,7 +441,8 @@ export function startWorker(options: WorkerOptions): Worker {
       if (!failing.delete(key) && now - (successReportedAt.get(key) ?? 0) < SUCCESS_REPORT_MS) reports.delete(key)
       else successReportedAt.set(key, now)
     }
-    return recordTargetHealth(db, [...reports.values()])
+    // An outage is a run of failures longer than the first retry delay: shorter ones heal on schedule.
+    return recordTargetHealth(db, [...reports.values()], { reviveAfterMs: retryDelaysMs[0] ?? 0 })
   }
 
   async function disableTargets(batch: Finished[], failedTooLong: TargetRef[]): Promise<void> {
@@ -413,7 +456,7 @@ export function startWorker(options: WorkerOptions): Worker {
         const failed = await disableTarget(db, target, reason)
         if (failed !== undefined) log.warn({ ...target, reason, failedDeliveries: failed }, 'delivery target disabled')
       } catch (error) {
-        log.error({ err: error, ...target }, 'disabling a delivery target failed')
+        if (!availability.report(error)) log.error({ err: error, ...target }, 'disabling a delivery target failed')
       }
     }
   }
@@ -429,6 +472,8 @@ export function startWorker(options: WorkerOptions): Worker {
     async stop(graceMs) {
       stopping = true
       clearTimeout(wakeTimer)
+      claimPause.cancel()
+      flushPause.cancel()
       await claiming
       const queued = [...targets.values()].flatMap((slots) => slots.queue.splice(0).map((q) => q.delivery))
       held -= queued.length

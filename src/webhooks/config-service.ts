@@ -10,6 +10,7 @@ import { errors } from '../errors.js'
 import { webhookErrors } from './webhook-errors.js'
 import { applyConfigPatch } from './config-patch.js'
 import { toStoredConfiguration } from './config-input.js'
+import { withSecretHistory } from './secret-rotation.js'
 import { type ConfigContent, type ConfigRow, deleteConfigRow, insertConfig, selectConfig, selectConfigs, updateConfig } from './config-rows.js'
 import type { ConfigCreation, ConfigUpdate, PatchOperation } from './config-schemas.js'
 
@@ -49,12 +50,16 @@ export async function getConfig(ctx: WebhookContext, code: string): Promise<Conf
   return row
 }
 
-/** Reads the config for update, lets `change` compute its new content, and writes it when it differs. */
+/**
+ * Reads the config for update, lets `change` compute its new content, and writes it when it differs.
+ * Replaced secrets are remembered (for signing during the grace period), so they count as no change.
+ */
 async function rewrite(ctx: WebhookContext, code: string, change: (row: ConfigRow) => ConfigContent): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
     const row = await selectConfig(tx, ctx.tenant, code, true)
     if (!row) throw webhookErrors.configNotFound(code)
-    const next = change(row)
+    const changed = change(row)
+    const next: ConfigContent = { ...changed, configuration: withSecretHistory(row.configuration, changed.configuration, new Date()) }
     const current: ConfigContent = { provider: row.provider, active: row.active, configuration: row.configuration }
     if (canonical(next) !== canonical(current)) await updateConfig(tx, ctx.tenant, code, next)
   })

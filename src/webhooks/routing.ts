@@ -8,7 +8,7 @@
 import type { Kysely } from 'kysely'
 import { query as jsonPathQuery, type JsonValue } from 'jsonpath-rfc9535'
 import type { DB } from '../db/schema.js'
-import { DEFAULT_TARGET, type HeaderMap, type StoredHttpConfiguration, sameEventType } from './stored-config.js'
+import { DEFAULT_TARGET, type HeaderMap, type PreviousSecret, type StoredHttpConfiguration, sameEventType } from './stored-config.js'
 
 export interface TenantRouting {
   configs: { code: string; active: boolean; configuration: StoredHttpConfiguration }[]
@@ -25,6 +25,8 @@ export interface Route {
 export interface ResolvedTarget {
   url: string
   secretKey?: string
+  /** Secrets `secretKey` replaced lately: deliveries are signed with them too during the grace period. */
+  previousSecrets?: PreviousSecret[]
   headers: HeaderMap
   excludedFields: string[]
 }
@@ -84,6 +86,10 @@ export function routeEvent(routing: TenantRouting | undefined, event: { type: st
   return routes
 }
 
+function withPrevious(target: ResolvedTarget, previousSecrets: PreviousSecret[] | undefined): ResolvedTarget {
+  return previousSecrets ? { ...target, previousSecrets } : target
+}
+
 /**
  * The target as it is configured now, or undefined when it no longer exists or no longer takes deliveries
  * (config or entry made inactive or removed). Entry values beat the config's; entry headers replace the
@@ -100,15 +106,21 @@ export function resolveTarget(
   const subscriptionExcluded = routing.subscriptions.get(eventType.toLowerCase())?.excludedFields ?? []
   if (route.targetId === DEFAULT_TARGET) {
     if (!root.destinationUrl) return undefined
-    return { url: root.destinationUrl, secretKey: root.secretKey, headers: root.headers ?? {}, excludedFields: subscriptionExcluded }
+    return withPrevious(
+      { url: root.destinationUrl, secretKey: root.secretKey, headers: root.headers ?? {}, excludedFields: subscriptionExcluded },
+      root.previousSecrets,
+    )
   }
   const entry = root.eventsConfiguration.find((candidate) => candidate.id === route.targetId)
   const url = entry?.destinationUrl ?? root.destinationUrl
   if (!entry || !entry.active || !url) return undefined
-  return {
-    url,
-    secretKey: entry.secretKey ?? root.secretKey,
-    headers: entry.headers ?? root.headers ?? {},
-    excludedFields: entry.excludedFields ?? subscriptionExcluded,
-  }
+  return withPrevious(
+    {
+      url,
+      secretKey: entry.secretKey ?? root.secretKey,
+      headers: entry.headers ?? root.headers ?? {},
+      excludedFields: entry.excludedFields ?? subscriptionExcluded,
+    },
+    entry.secretKey === undefined ? root.previousSecrets : entry.previousSecrets,
+  )
 }

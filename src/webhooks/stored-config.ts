@@ -13,12 +13,24 @@
 /** Custom headers: `{ "<name>": { "value": "<v>" } }`, at most 10. */
 export type HeaderMap = Record<string, { value: string }>
 
+/**
+ * A secret that was replaced, kept so that deliveries are signed with it too for a grace period
+ * (WEBHOOK_SECRET_GRACE_HOURS) while receivers switch. Never shown by any read.
+ */
+export interface PreviousSecret {
+  secretKey: string
+  /** RFC 3339 time the secret was replaced. */
+  replacedAt: string
+}
+
 export interface StoredEntry {
   id: string
   name?: string
   eventType: string
   destinationUrl?: string
   secretKey?: string
+  /** The entry's own secrets replaced lately, newest first. */
+  previousSecrets?: PreviousSecret[]
   headers?: HeaderMap
   /** An RFC 9535 JsonPath query, evaluated against `[payload]`; absent or empty matches every event. */
   filter?: string
@@ -30,6 +42,8 @@ export interface StoredEntry {
 export interface StoredHttpConfiguration {
   destinationUrl?: string
   secretKey?: string
+  /** The config's secrets replaced lately, newest first. */
+  previousSecrets?: PreviousSecret[]
   headers?: HeaderMap
   eventsConfiguration: StoredEntry[]
 }

@@ -22,7 +22,7 @@ export type DeliverySummary = Static<typeof DeliverySummary>
 export const LoggedAttempt = Type.Object({
   attempt: Type.Integer({ minimum: 1 }),
   startedAt: Time,
-  durationMs: Type.Integer(),
+  durationMs: Nullable(Type.Integer({ description: 'Null when the outcome is unknown: the worker making the attempt was lost (its lease ran out).' })),
   status: Nullable(Type.Integer()),
   responseExcerpt: Nullable(Type.String({ description: 'The first 4 KiB of the response body.' })),
   error: Nullable(Type.String()),

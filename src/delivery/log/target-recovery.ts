@@ -1,6 +1,6 @@
 /**
- * Operator actions on a whole target: recover what failed since a time (those deliveries become pending
- * and due now, with a fresh retry schedule), and re-enable a target the engine disabled.
+ * Operator actions on a whole target: recover what it has not received since a time (those deliveries
+ * become pending and due now, with a fresh retry schedule), and re-enable a target the engine disabled.
  */
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
@@ -9,7 +9,11 @@ import { errors } from '../../errors.js'
 import type { TargetRef } from '../target-health.js'
 import { findConfiguredTarget, requireSendableTarget } from './targets.js'
 
-/** Returns how many failed deliveries, created at or after `since`, were made due again. */
+/**
+ * Makes due again every delivery of the target created at or after `since` that has not arrived: failed
+ * ones, and pending ones waiting for a retry. Never a delivered one, nor one being sent (claimed by a
+ * worker). Returns how many.
+ */
 export async function recoverTarget(db: Kysely<DB>, target: TargetRef, since: Date): Promise<number> {
   const { tenant, configCode, targetId } = target
   return db.transaction().execute(async (tx) => {
@@ -20,8 +24,13 @@ export async function recoverTarget(db: Kysely<DB>, target: TargetRef, since: Da
       .where('tenant', '=', tenant)
       .where('config_code', '=', configCode)
       .where('target_id', '=', targetId)
-      .where('state', '=', 'failed')
       .where('created_at', '>=', since)
+      .where((eb) =>
+        eb.or([
+          eb('state', '=', 'failed'),
+          eb.and([eb('state', '=', 'pending'), eb('attempts', '>', 0), eb('locked_by', 'is', null), eb('next_attempt_at', '>', sql<Date>`now()`)]),
+        ]),
+      )
       .executeTakeFirst()
     const recovered = Number(result.numUpdatedRows)
     if (recovered > 0) await notifyWorkers(tx)

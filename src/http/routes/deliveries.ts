@@ -8,7 +8,7 @@ import { Type } from 'typebox'
 import { SCOPES } from '../../auth/principal.js'
 import type { Database } from '../../db/database.js'
 import { listAttempts } from '../../delivery/log/attempt-log.js'
-import { DeliverySummary, LoggedAttempt, TargetOverview, WebhookStatistics } from '../../delivery/log/log-schemas.js'
+import { DeliveryStateSchema, DeliverySummary, LoggedAttempt, TargetOverview, WebhookStatistics } from '../../delivery/log/log-schemas.js'
 import {
   deliveredPerMonth,
   monthCount,
@@ -16,11 +16,14 @@ import {
   type YearMonth,
   yearMonthOf,
 } from '../../delivery/log/monthly-statistics.js'
+import { resendDeliveries } from '../../delivery/log/resend-deliveries.js'
 import { resendEvent } from '../../delivery/log/resend-event.js'
 import { enableTarget, recoverTarget } from '../../delivery/log/target-recovery.js'
 import { listTargets } from '../../delivery/log/targets.js'
 import type { TargetRef } from '../../delivery/target-health.js'
+import type { DeliveryState } from '../../db/schema.js'
 import { errors } from '../../errors.js'
+import { eventTypes } from '../../events/catalogue.js'
 import { storableInstant } from '../../query/iso-date.js'
 import { HTTP_CODE } from '../../webhooks/config-service.js'
 import { useWebhookErrorFormat, webhookErrorResponses } from '../../webhooks/error-format.js'
@@ -60,10 +63,31 @@ function statisticsRange(query: { fromYearMonth?: string; toYearMonth?: string }
   return range
 }
 
-function sinceParam(since: string): Date {
-  if (!storableInstant(since)) throw errors.invalidParameter('since', 'use an RFC 3339 time such as 2026-01-31T10:00:00Z')
-  return new Date(since)
+function timeParam(name: string, value: string): Date {
+  if (!storableInstant(value)) throw errors.invalidParameter(name, 'use an RFC 3339 time such as 2026-01-31T10:00:00Z')
+  return new Date(value)
 }
+
+interface ResendBody {
+  configCode?: string
+  targetId?: string
+  state?: DeliveryState
+  eventType?: string
+  since: string
+  until?: string
+}
+
+const ResendBody = Type.Object(
+  {
+    configCode: Type.Optional({ ...Code, description: 'Only deliveries of this config (any when absent).' }),
+    targetId: Type.Optional({ ...Code, description: 'Only deliveries to this target (any when absent).' }),
+    state: Type.Optional({ ...DeliveryStateSchema, description: 'Only deliveries in this state (any when absent).' }),
+    eventType: Type.Optional(Type.Union(eventTypes.map((type) => Type.Literal(type)), { description: 'Only events of this type.' })),
+    since: { ...Since, description: 'Only events published at or after this time.' },
+    until: Type.Optional({ ...Since, description: 'Only events published before this time.' }),
+  },
+  { additionalProperties: false },
+)
 
 export function deliveryRoutes(app: FastifyInstance, database: Database, options: DeliveryRouteOptions = {}): void {
   const { db } = database
@@ -130,16 +154,41 @@ export function deliveryRoutes(app: FastifyInstance, database: Database, options
       config: manage,
       schema: {
         tags,
-        summary: "Retry a target's failed deliveries since a time",
-        description: 'Every failed delivery of the target created at or after `since` becomes pending and due now, with a fresh retry schedule.',
+        summary: "Send again what a target has not received since a time",
+        description:
+          'Every delivery of the target created at or after `since` that has not arrived (failed, or waiting for a retry) becomes pending and due now, with a fresh retry schedule. Delivered ones and ones being sent are left alone.',
         params: TargetParams,
         body: Type.Object({ since: Since }, { additionalProperties: false }),
         response: { 202: Type.Object({ recovered: Type.Integer() }), ...errorResponses },
       },
     },
     async (request, reply) => {
-      const recovered = await recoverTarget(db, request.params, sinceParam(request.body.since))
+      const recovered = await recoverTarget(db, request.params, timeParam('since', request.body.since))
       return reply.code(202).send({ recovered })
+    },
+  )
+
+  app.post<{ Params: { tenant: string }; Body: ResendBody }>(
+    '/webhook/:tenant/deliveries/resend',
+    {
+      config: manage,
+      schema: {
+        tags,
+        summary: 'Resend the deliveries a filter chooses',
+        description:
+          'Every delivery of the tenant matching all the given filters becomes pending and due now, with a fresh retry schedule, in one statement. Deliveries being sent right now and deliveries to a disabled target are left alone. Answers how many were resent.',
+        params: Type.Object({ tenant: TenantParam }),
+        body: ResendBody,
+        response: { 202: Type.Object({ resent: Type.Integer() }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { since, until, ...filter } = request.body
+      const from = timeParam('since', since)
+      const to = until === undefined ? undefined : timeParam('until', until)
+      if (to && to <= from) throw errors.invalidParameter('until', 'must be after since')
+      const resent = await resendDeliveries(db, { tenant: request.params.tenant, ...filter, since: from, until: to })
+      return reply.code(202).send({ resent })
     },
   )
 
