@@ -101,7 +101,6 @@ export function trackAvailability({ probe, log, minDelayMs = 200, maxDelayMs = 5
   function sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       wakeProbe = resolve
-      // Not unref'd: during an outage the probe may be all that keeps a worker process alive.
       timer = setTimeout(resolve, ms)
     })
   }

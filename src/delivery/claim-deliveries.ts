@@ -161,6 +161,23 @@ export async function claimDeliveries(db: Kysely<DB>, request: ClaimRequest): Pr
 }
 
 /**
+ * Gives back the rows claimed by `workerId` that it does not know it holds: a claim can commit and its
+ * answer be lost with the connection. They are due again at once, the attempt their claim counted taken
+ * back. Returns how many.
+ */
+export async function releaseOrphans(db: Kysely<DB>, workerId: string, held: readonly number[]): Promise<number> {
+  const { rows } = await sql<{ released: number }>`
+    with released as (
+      update delivery d
+      set locked_by = null, locked_at = null, attempts = d.attempts - 1, next_attempt_at = now()
+      where d.locked_by = ${workerId} and d.state = 'pending' and d.id <> all(${held}::bigint[])
+      returning 1
+    )
+    select count(*)::int as released from released`.execute(db)
+  return rows[0].released
+}
+
+/**
  * Gives back claimed rows that were never sent (a worker stopping with rows still queued): they are due
  * again at once, and the attempt their claim counted is taken back.
  */

@@ -85,8 +85,8 @@ export async function startDeliveryEngine(options: DeliveryEngineOptions): Promi
     dispatcher.wake()
     worker.wake()
   }
+  // Not unref'd: a `segments worker` process lives for its engine, also while its connections are down.
   const poll = setInterval(wake, pollMs)
-  poll.unref()
 
   const summarize = (final: boolean) => {
     const dispatched = dispatcher.takeCounts()

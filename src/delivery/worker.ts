@@ -28,7 +28,7 @@ import type { DatabaseAvailability } from '../db/availability.js'
 import type { DB } from '../db/schema.js'
 import { loadRouting, type ResolvedTarget, resolveTarget, type TenantRouting } from '../webhooks/routing.js'
 import { secretsInGrace } from '../webhooks/secret-rotation.js'
-import { type ClaimedDelivery, claimDeliveries, type Lane, releaseDeliveries } from './claim-deliveries.js'
+import { type ClaimedDelivery, claimDeliveries, type Lane, releaseDeliveries, releaseOrphans } from './claim-deliveries.js'
 import { notifyWorkers } from './delivery-channel.js'
 import { failurePause } from './failure-pause.js'
 import { type AttemptOutcome, recordAttempts } from './record-attempts.js'
@@ -147,6 +147,11 @@ export function startWorker(options: WorkerOptions): Worker {
   let wakeAt = Number.POSITIVE_INFINITY
   const routingCache = new Map<string, { routing: TenantRouting | undefined; version: number | null }>()
 
+  /** A claim failed after it may have committed: rows may be ours without our knowing. */
+  let orphansPossible = false
+  /** Ids of the rows this worker has claimed and not yet recorded or handed back. */
+  const mine = new Set<number>()
+
   let finished: Finished[] = []
   let flushing: Promise<void> | undefined
   let flushTimer: NodeJS.Timeout | undefined
@@ -195,15 +200,24 @@ export function startWorker(options: WorkerOptions): Worker {
     do {
       claimAgain = false
       try {
+        if (orphansPossible) await releaseLostClaims()
         if (await claimRound()) claimAgain = true
         claimPause.succeeded()
       } catch (error) {
+        orphansPossible = true
         await claimPause.after(error, 'claiming deliveries')
         // Whatever was due then is still due; the retry lane too.
         retryLookAt = 0
         claimAgain = true
       }
     } while (claimAgain && !stopping && held < holdLimit)
+  }
+
+  /** Hands back the rows a lost claim answer gave this worker, so they need not wait out their lease. */
+  async function releaseLostClaims(): Promise<void> {
+    const released = await releaseOrphans(db, workerId, [...mine])
+    orphansPossible = false
+    if (released > 0) log.info({ released }, 'handed back deliveries claimed while the connection was lost')
   }
 
   /** One look in both lanes; true when a lane gave all it was asked for (more may be due). */
@@ -232,14 +246,16 @@ export function startWorker(options: WorkerOptions): Worker {
     if (claimed.length === 0) return claimed
     counts.claimed += claimed.length
     held += claimed.length
+    for (const delivery of claimed) mine.add(delivery.id)
     if (lane === 'retry') retriesHeld += claimed.length
     let resolved: (ResolvedTarget | undefined)[]
     try {
       resolved = await resolveTargets(claimed)
     } catch (error) {
-      // The rows stay claimed until their lease runs out; then they are due again.
+      // The rows stay claimed by this worker, which hands them back once the database answers again.
       held -= claimed.length
       if (lane === 'retry') retriesHeld -= claimed.length
+      for (const delivery of claimed) mine.delete(delivery.id)
       throw error
     }
     claimed.forEach((delivery, i) => {
@@ -401,6 +417,7 @@ export function startWorker(options: WorkerOptions): Worker {
       }
       flushPause.succeeded()
       for (const { outcome } of batch) {
+        mine.delete(outcome.deliveryId)
         if (!attempts.value.has(outcome.deliveryId)) counts.stale += 1
         else if (outcome.state === 'delivered') counts.delivered += 1
         else if (outcome.state === 'pending') counts.retrying += 1
@@ -476,6 +493,7 @@ export function startWorker(options: WorkerOptions): Worker {
       flushPause.cancel()
       await claiming
       const queued = [...targets.values()].flatMap((slots) => slots.queue.splice(0).map((q) => q.delivery))
+      for (const delivery of queued) mine.delete(delivery.id)
       held -= queued.length
       try {
         await releaseDeliveries(db, workerId, queued)

@@ -30,3 +30,8 @@ alter table delivery add column locked_at timestamptz;
 -- An attempt whose outcome is unknown (its worker was lost) has no duration; if that worker comes back
 -- and reports after all, its report replaces the entry.
 alter table delivery_attempt alter column duration_ms drop not null;
+
+-- The rows a worker holds. After a claim whose answer was lost with its connection, the worker finds the
+-- rows that claim gave it (without ever telling it) and hands them back, instead of leaving them to wait
+-- out their lease.
+create index delivery_locked_by_idx on delivery (locked_by) where locked_by is not null;
