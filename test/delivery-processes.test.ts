@@ -108,7 +108,9 @@ describe('delivery across worker processes (PostgreSQL)', { skip }, () => {
     first.child.kill('SIGKILL')
     assert.equal(await first.exited, 'SIGKILL')
     const before = await deliveriesOf(t.database.db, c.tenant)
-    const stranded = before.filter((row) => row.state === 'pending' && row.locked_by === first.workerId).length
+    const strandedRows = before.filter((row) => row.state === 'pending' && row.locked_by === first.workerId)
+    const stranded = strandedRows.length
+    assert.ok(stranded > 0, 'the worker was killed holding claims')
     assert.ok(before.filter((row) => row.state === 'delivered').length < 150, 'the worker was killed before it had delivered everything')
 
     // A dead worker's rows come back when their 60 s lease runs out; here the clock is moved instead.
@@ -128,6 +130,15 @@ describe('delivery across worker processes (PostgreSQL)', { skip }, () => {
     await waitFor('every delivery recorded', async () => (await deliveriesOf(t.database.db, c.tenant)).every((row) => row.state === 'delivered'), 10_000)
     const duplicates = receiver.to(path).length - 150
     assert.ok(duplicates <= stranded + 16, `${duplicates} duplicates for ${stranded} stranded rows`)
+
+    // Each attempt the killed worker was making is in the log, its outcome unknown, before the redelivery.
+    for (const row of strandedRows) {
+      const attempts = await t.database.db.selectFrom('delivery_attempt').selectAll().where('delivery_id', '=', row.id).orderBy('attempt').execute()
+      assert.equal(attempts[0].attempt, row.attempts)
+      assert.equal(attempts[0].duration_ms, null)
+      assert.equal(attempts[0].error, `outcome unknown: worker ${first.workerId} did not report this attempt before its lease ran out`)
+      assert.equal(attempts.at(-1)?.status, 204)
+    }
 
     second.child.kill('SIGTERM')
     assert.equal(await second.exited, 0, 'SIGTERM shuts the worker down cleanly')
