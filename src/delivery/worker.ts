@@ -35,7 +35,7 @@ import { type AttemptOutcome, recordAttempts } from './record-attempts.js'
 import { judgeAttempt, type Verdict } from './retry-policy.js'
 import type { SentAttempt, Sender } from './sender.js'
 import { canonicalJson, deliveryHeaders, withoutFields } from './sign.js'
-import { disableTarget, recordTargetHealth, type TargetRef, type TargetReport, targetKey } from './target-health.js'
+import { disableTarget, type HealthUpdate, recordTargetHealth, type TargetRef, type TargetReport, targetKey } from './target-health.js'
 
 export type DeliveryLog = Pick<BaseLogger, 'debug' | 'info' | 'warn' | 'error'>
 
@@ -227,14 +227,16 @@ export function startWorker(options: WorkerOptions): Worker {
     const firstLimit = Math.max(1, room - Math.max(0, retryShare - retriesHeld))
     const saturated = [...targets.values()].some((slots) => slots.queue.length + slots.sending >= firstLaneTargetLimit)
     const first = await claim('first', firstLimit)
-    drained = first.length === 0 && !saturated
+    let retries: ClaimedDelivery[] = []
     let retriesFull = false
     if (!stopping && Date.now() >= retryLookAt) {
       const retryLimit = holdLimit - held
-      const retries = await claim('retry', retryLimit)
+      retries = await claim('retry', retryLimit)
       retriesFull = retryLimit > 0 && retries.length === retryLimit
-      retryLookAt = retriesFull ? 0 : Date.now() + RETRY_LANE_IDLE_MS
+      // A lane that gave rows may hold more (a recovered target's backlog): look again as sends end.
+      retryLookAt = retries.length > 0 ? 0 : Date.now() + RETRY_LANE_IDLE_MS
     }
+    drained = first.length === 0 && retries.length === 0 && !saturated
     return first.length === firstLimit || retriesFull
   }
 
@@ -398,47 +400,51 @@ export function startWorker(options: WorkerOptions): Worker {
     while (finished.length > 0) {
       const batch = finished
       finished = []
-      const [attempts, health] = await Promise.allSettled([
-        recordAttempts(
+      let applied: Set<number>
+      try {
+        applied = await recordAttempts(
           db,
           workerId,
           batch.map((f) => f.outcome),
-        ),
-        recordHealth(batch),
-      ])
-      if (attempts.status === 'rejected') {
+        )
+      } catch (error) {
         finished = batch.concat(finished)
         if (stopping) {
-          log.warn({ outcomes: finished.length, err: attempts.reason }, 'could not record delivery outcomes at shutdown; their leases will run out')
+          log.warn({ outcomes: finished.length, err: error }, 'could not record delivery outcomes at shutdown; their leases will run out')
           return
         }
-        await flushPause.after(attempts.reason, 'recording delivery attempts')
+        await flushPause.after(error, 'recording delivery attempts')
         continue
       }
       flushPause.succeeded()
       for (const { outcome } of batch) {
         mine.delete(outcome.deliveryId)
-        if (!attempts.value.has(outcome.deliveryId)) counts.stale += 1
+        if (!applied.has(outcome.deliveryId)) counts.stale += 1
         else if (outcome.state === 'delivered') counts.delivered += 1
         else if (outcome.state === 'pending') counts.retrying += 1
         else counts.failed += 1
       }
-      if (health.status === 'rejected') {
+      // Only now: a recovered target's waiting retries are revived once the failures of this very batch
+      // are written (else those would wait out their retry).
+      let health: HealthUpdate
+      try {
+        health = await recordHealth(batch)
+      } catch (error) {
         // The next outcome for these targets brings their clocks up to date.
-        if (!availability.report(health.reason)) log.error({ err: health.reason }, 'updating delivery targets failed')
+        if (!availability.report(error)) log.error({ err: error }, 'updating delivery targets failed')
         continue
       }
-      if (health.value.revived > 0) {
+      if (health.revived > 0) {
         // This worker and the others: the recovered targets' retries are due now.
         wake()
         await notifyWorkers(db).catch((error) => availability.report(error))
       }
-      await disableTargets(batch, health.value.failingTooLong)
+      await disableTargets(batch, health.failingTooLong)
     }
   }
 
   /** Starts or stops the failure clocks of the batch's targets (reviving the retries of recovered ones). */
-  async function recordHealth(batch: Finished[]) {
+  async function recordHealth(batch: Finished[]): Promise<HealthUpdate> {
     const reports = new Map<string, TargetReport>()
     const now = Date.now()
     const sent = batch.filter((f) => !f.unsent).sort((a, b) => a.outcome.startedAt.getTime() - b.outcome.startedAt.getTime())
