@@ -26,7 +26,6 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
@@ -34,7 +33,7 @@ import { Pool } from 'undici'
 import { mintToken } from '../src/auth/mint-token.js'
 import { SCOPES } from '../src/auth/principal.js'
 import type { ReceiverCommand, ReceiverStats } from './delivery-receiver.js'
-import { ADMIN_URL, createFreshDatabase, intEnv, onCleanup, runBenchmark } from './lifecycle.js'
+import { ADMIN_URL, createFreshDatabase, freePort, intEnv, onCleanup, runBenchmark } from './lifecycle.js'
 import { table } from './report.js'
 
 const settings = {
@@ -55,15 +54,6 @@ const EVENT_TYPE = 'customer-segment.customer-assignment-created'
 const SEGMENTS = 20
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  return port
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Processes

@@ -21,13 +21,12 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { mintToken } from '../src/auth/mint-token.js'
 import { SCOPES } from '../src/auth/principal.js'
-import { ADMIN_URL, createFreshDatabase, intEnv, onCleanup, runBenchmark } from './lifecycle.js'
+import { ADMIN_URL, createFreshDatabase, freePort, intEnv, onCleanup, runBenchmark } from './lifecycle.js'
 import { fmt, table } from './report.js'
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url))
@@ -41,15 +40,6 @@ const AUTH_SECRET = randomBytes(32).toString('base64url')
 const TENANT = 'bench'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  return port
-}
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'segments-bench-'))
@@ -227,61 +217,29 @@ async function main(): Promise<void> {
   add('segments --help', await repeat(settings.runs, () => timed([CLI, '--help'])), TARGETS.cliMs)
   add('segments token', await repeat(settings.runs, () => timed([CLI, 'token', '--tenant', TENANT], { AUTH_SECRET })), TARGETS.cliMs)
 
-  const dirs = Array.from({ length: settings.runs }, () => tempDir())
-  add(
-    'serve, embedded, new data dir',
-    await repeat(settings.runs, async (run) => {
-      const server = await startServe({ DATA_DIR: dirs[run] })
+  /** Each run starts serve on its own data dir or database (`envs[run]`), after `before` if given. */
+  const serveStarts = (envs: Record<string, string>[], before?: (env: Record<string, string>) => Promise<void>) =>
+    repeat(settings.runs, async (run) => {
+      await before?.(envs[run])
+      const server = await startServe(envs[run])
       await stop(server, 'SIGTERM')
       return server.readyMs
-    }),
-    TARGETS.readyMs,
-  )
-  add(
-    'serve, embedded, restart',
-    await repeat(settings.runs, async (run) => {
-      const server = await startServe({ DATA_DIR: dirs[run] })
-      await stop(server, 'SIGTERM')
-      return server.readyMs
-    }),
-    TARGETS.readyMs,
-  )
-  add(
-    'serve, embedded, after SIGKILL',
-    await repeat(settings.runs, async (run) => {
-      await stop(await startServe({ DATA_DIR: dirs[run] }), 'SIGKILL')
-      const server = await startServe({ DATA_DIR: dirs[run] })
-      await stop(server, 'SIGTERM')
-      return server.readyMs
-    }),
-    TARGETS.readyMs,
-  )
-  const urls: string[] = []
-  for (let run = 0; run < settings.runs; run++) urls.push(await createFreshDatabase(ADMIN_URL, 'bench_startup'))
-  add(
-    'serve, PostgreSQL, new database',
-    await repeat(settings.runs, async (run) => {
-      const server = await startServe({ DATABASE_URL: urls[run] })
-      await stop(server, 'SIGTERM')
-      return server.readyMs
-    }),
-    TARGETS.readyMs,
-  )
-  add(
-    'serve, PostgreSQL, restart',
-    await repeat(settings.runs, async (run) => {
-      const server = await startServe({ DATABASE_URL: urls[run] })
-      await stop(server, 'SIGTERM')
-      return server.readyMs
-    }),
-    TARGETS.readyMs,
-  )
-  add('worker, PostgreSQL', await repeat(settings.runs, (run) => workerReadyMs({ DATABASE_URL: urls[run] })), TARGETS.readyMs)
+    })
+  const embedded = Array.from({ length: settings.runs }, () => ({ DATA_DIR: tempDir() }))
+  add('serve, embedded, new data dir', await serveStarts(embedded), TARGETS.readyMs)
+  add('serve, embedded, restart', await serveStarts(embedded), TARGETS.readyMs)
+  const killed = async (env: Record<string, string>) => stop(await startServe(env), 'SIGKILL')
+  add('serve, embedded, after SIGKILL', await serveStarts(embedded, killed), TARGETS.readyMs)
+  const postgres: Record<string, string>[] = []
+  for (let run = 0; run < settings.runs; run++) postgres.push({ DATABASE_URL: await createFreshDatabase(ADMIN_URL, 'bench_startup') })
+  add('serve, PostgreSQL, new database', await serveStarts(postgres), TARGETS.readyMs)
+  add('serve, PostgreSQL, restart', await serveStarts(postgres), TARGETS.readyMs)
+  add('worker, PostgreSQL', await repeat(settings.runs, (run) => workerReadyMs(postgres[run])), TARGETS.readyMs)
   console.log(table(['Start', 'ms', 'Target'], rows))
 
   console.log(`\nMemory of serve (MB resident; mixed load: ${settings.clients} clients for ${settings.loadSeconds} s)\n`)
-  const embedded = await memoryProfile({ DATA_DIR: tempDir() })
-  const postgres = await memoryProfile({ DATABASE_URL: await createFreshDatabase(ADMIN_URL, 'bench_memory') })
+  const embeddedMemory = await memoryProfile({ DATA_DIR: tempDir() })
+  const postgresMemory = await memoryProfile({ DATABASE_URL: await createFreshDatabase(ADMIN_URL, 'bench_memory') })
   const memoryRow = (what: string, m: MemoryFigures) => [
     what,
     fmt(m.atReady),
@@ -291,7 +249,7 @@ async function main(): Promise<void> {
     `${fmt(m.requestsPerSecond)}${m.failed > 0 ? ` (${m.failed} failed)` : ''}`,
   ]
   console.log(
-    table(['Engine', 'At ready', 'Idle 10 s', 'Peak under load', '15 s after', 'Requests/s'], [memoryRow('embedded (PGlite)', embedded), memoryRow('PostgreSQL', postgres)]),
+    table(['Engine', 'At ready', 'Idle 10 s', 'Peak under load', '15 s after', 'Requests/s'], [memoryRow('embedded (PGlite)', embeddedMemory), memoryRow('PostgreSQL', postgresMemory)]),
   )
 }
 
