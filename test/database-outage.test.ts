@@ -194,6 +194,33 @@ describe('an outage behind a proxy that cuts every connection (PostgreSQL)', { s
   })
 })
 
+describe('a PostgreSQL that is not up yet at start (PostgreSQL)', { skip: needsPostgres }, () => {
+  it('is waited for: serve starts once it accepts connections, having said once what it waits for', { timeout: 60_000 }, async () => {
+    const { url, drop } = await freshPostgresDatabase()
+    const target = new URL(url)
+    const proxy = await startFaultProxy({ host: target.hostname, port: Number(target.port || 5432) })
+    await proxy.cut()
+    try {
+      const starting = startService('serve', { DATABASE_URL: proxy.url(url), AUTH_SECRET: TEST_SECRET, DATABASE_START_TIMEOUT_MS: '30000' })
+      await sleep(2_000)
+      await proxy.restore()
+      const serve = await starting
+      try {
+        assert.equal((await fetch(`${serve.url}/ready`)).status, 200)
+        const waited = serve.logged('waiting for PostgreSQL')
+        assert.equal(waited.length, 1)
+        assert.equal(waited[0].code, 'ECONNREFUSED')
+        assert.equal(serve.logged('PostgreSQL accepts connections').length, 1)
+      } finally {
+        assert.equal(await serve.stop(), 0)
+      }
+    } finally {
+      await proxy.close()
+      await drop()
+    }
+  })
+})
+
 const VERSION = '15'
 const clusterSkip =
   needsPostgres ||

@@ -122,9 +122,15 @@ export function closeOnSignals(log: Logger, close: () => Promise<void>): void {
   })
 }
 
-/** Runs until SIGTERM/SIGINT, then shuts down gracefully. */
+/**
+ * Runs until SIGTERM/SIGINT, then shuts down gracefully. Signals are handled from the start: one that
+ * arrives while the service is still starting stops what has started so far.
+ */
 export async function serve(config: Config): Promise<void> {
   const log = createLogger(config)
-  const server = await startServer(config, log)
-  closeOnSignals(log, () => server.close())
+  let server: RunningServer | undefined
+  closeOnSignals(log, async () => {
+    await server?.close()
+  })
+  server = await startServer(config, log)
 }
