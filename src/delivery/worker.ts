@@ -140,7 +140,7 @@ export function startWorker(options: WorkerOptions): Worker {
   let stopping = false
   let claiming: Promise<void> | undefined
   let claimAgain = false
-  /** The first lane had nothing for this worker: completions need not look again until woken. */
+  /** Neither lane had anything for this worker: completions need not look again until woken. */
   let drained = false
   let retryLookAt = 0
   let wakeTimer: NodeJS.Timeout | undefined
