@@ -352,7 +352,7 @@ for (const engine of ENGINES) {
           [{ op: 'UPSERT', path: `${HTTP}/eventsConfiguration`, value: { eventType: CREATED } }, /must be array/],
           [{ op: 'UPSERT', path: `${HTTP}/eventsConfiguration`, value: [{ eventType: 'nope' }] }, /not an event type/],
           [{ op: 'UPSERT', path: at('headers'), value: eleven }, /more than 10/],
-          [{ op: 'UPSERT', path: at('filter'), value: '$[?(@.status ==' }, /not a valid JsonPath filter: Expected/],
+          [{ op: 'UPSERT', path: at('filter'), value: '$[?(@.status ==' }, /not a valid JsonPath filter: unclosed bracketed selection/],
           [{ op: 'UPSERT', path: at('filter'), value: 1 }],
           [{ op: 'UPSERT', path: at('excludedFields'), value: ['customer'] }, /not a top-level field of customer-segment.segment-created/],
           [{ op: 'UPSERT', path: at('excludedFields'), value: [''] }, /blank/],

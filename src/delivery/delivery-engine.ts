@@ -93,7 +93,15 @@ export async function startDeliveryEngine(options: DeliveryEngineOptions): Promi
     const worked = worker.takeCounts()
     if (!final && dispatched.events === 0 && worked.claimed === 0) return
     log.info(
-      { workerId, events: dispatched.events, created: dispatched.pending, refused: dispatched.refused, ...worked, inFlight: worker.inFlight() },
+      {
+        workerId,
+        events: dispatched.events,
+        created: dispatched.pending,
+        refused: dispatched.refused,
+        deferred: dispatched.deferred,
+        ...worked,
+        inFlight: worker.inFlight(),
+      },
       final ? 'delivery engine stopped' : 'delivery summary',
     )
   }

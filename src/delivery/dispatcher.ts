@@ -26,7 +26,7 @@ export interface Dispatcher {
   stop(): Promise<void>
 }
 
-const noCounts = (): DispatchSummary => ({ events: 0, pending: 0, refused: 0 })
+const noCounts = (): DispatchSummary => ({ events: 0, pending: 0, refused: 0, deferred: 0 })
 
 export function startDispatcher({ db, availability, log, onDispatched, ...options }: DispatcherOptions): Dispatcher {
   let running: Promise<void> | undefined
@@ -47,9 +47,15 @@ export function startDispatcher({ db, availability, log, onDispatched, ...option
         again = true
         continue
       }
-      counts = { events: counts.events + summary.events, pending: counts.pending + summary.pending, refused: counts.refused + summary.refused }
+      counts = {
+        events: counts.events + summary.events,
+        pending: counts.pending + summary.pending,
+        refused: counts.refused + summary.refused,
+        deferred: counts.deferred + summary.deferred,
+      }
       if (summary.pending > 0) onDispatched?.(summary)
-      if (summary.events === options.batchSize) again = true
+      // A batch may be cut short by the per-tenant share: only an empty one says nothing is left.
+      if (summary.events + summary.deferred > 0) again = true
     } while (again && !stopping)
   }
 

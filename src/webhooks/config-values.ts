@@ -7,7 +7,7 @@ import { errors } from '../errors.js'
 import { eventTypes } from '../events/catalogue.js'
 import { knownEventType, payloadFields } from './event-types.js'
 import { MAX_HEADERS } from './config-schemas.js'
-import { checkFilter } from './routing.js'
+import { compileFilter } from './event-filter.js'
 import type { HeaderMap } from './stored-config.js'
 
 const HTTP_URL = /^https?:\/\/\S+$/i
@@ -56,7 +56,7 @@ export function checkHeaders(headers: HeaderMap, field: string): HeaderMap {
 export function checkFilterValue(filter: string, field: string): string | undefined {
   if (filter.trim() === '') return undefined
   try {
-    checkFilter(filter)
+    compileFilter(filter)
   } catch (error) {
     throw errors.invalidParameter(field, `not a valid JsonPath filter: ${(error as Error).message}`)
   }

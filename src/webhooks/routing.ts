@@ -6,8 +6,8 @@
  * own `destinationUrl`. Inactive configs deliver nothing.
  */
 import type { Kysely } from 'kysely'
-import { query as jsonPathQuery, type JsonValue } from 'jsonpath-rfc9535'
 import type { DB } from '../db/schema.js'
+import { filterMatches } from './event-filter.js'
 import { DEFAULT_TARGET, type HeaderMap, type PreviousSecret, type StoredHttpConfiguration, sameEventType } from './stored-config.js'
 
 export interface TenantRouting {
@@ -19,6 +19,8 @@ export interface TenantRouting {
 export interface Route {
   configCode: string
   targetId: string
+  /** The entry's filter could not be evaluated (the event counts as not matching): why. */
+  filterError?: string
 }
 
 /** Everything needed to send to one target, resolved from the current configuration. */
@@ -50,26 +52,16 @@ export async function loadRouting(db: Kysely<DB>, tenants: readonly string[]): P
   return routing
 }
 
-/** True when the filter (absent or empty: match all) selects the payload. The filter was validated on write. */
-export function filterMatches(filter: string | undefined, payload: unknown): boolean {
-  if (filter === undefined || filter.trim() === '') return true
-  try {
-    // An RFC 9535 filter selects children, so the payload is wrapped to be the one child it can select.
-    return jsonPathQuery([payload as JsonValue], filter).length > 0
-  } catch {
-    return false
-  }
+export interface Routed {
+  routes: Route[]
+  /** Work the filters did (values read from the payload). */
+  cost: number
 }
 
-/** Throws a message fit for a 400 when the filter is not a valid RFC 9535 query. */
-export function checkFilter(filter: string): void {
-  if (filter.trim() === '') return
-  jsonPathQuery([], filter)
-}
-
-export function routeEvent(routing: TenantRouting | undefined, event: { type: string; payload: unknown }): Route[] {
-  if (!routing || !routing.subscriptions.get(event.type.toLowerCase())?.subscribed) return []
+export function routeEvent(routing: TenantRouting | undefined, event: { type: string; payload: unknown }): Routed {
+  if (!routing || !routing.subscriptions.get(event.type.toLowerCase())?.subscribed) return { routes: [], cost: 0 }
   const routes: Route[] = []
+  let cost = 0
   for (const config of routing.configs) {
     if (!config.active) continue
     const entries = config.configuration.eventsConfiguration.filter((entry) => sameEventType(entry.eventType, event.type))
@@ -80,10 +72,13 @@ export function routeEvent(routing: TenantRouting | undefined, event: { type: st
     for (const entry of entries) {
       if (!entry.active) continue
       if ((entry.destinationUrl ?? config.configuration.destinationUrl) === undefined) continue
-      if (filterMatches(entry.filter, event.payload)) routes.push({ configCode: config.code, targetId: entry.id })
+      const filtered = filterMatches(entry.filter, event.payload)
+      cost += filtered.cost
+      if (filtered.error !== undefined) routes.push({ configCode: config.code, targetId: entry.id, filterError: filtered.error })
+      else if (filtered.matched) routes.push({ configCode: config.code, targetId: entry.id })
     }
   }
-  return routes
+  return { routes, cost }
 }
 
 function withPrevious(target: ResolvedTarget, previousSecrets: PreviousSecret[] | undefined): ResolvedTarget {
