@@ -7,6 +7,15 @@ import { Type, type Static } from 'typebox'
 import { StartupError } from './process/startup-error.js'
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+const MiB = 1_048_576
+
+/** The limits when no setting changes them (tests build apps with these). */
+export const DEFAULT_LIMITS: Limits = Object.freeze({
+  bodyBytes: MiB,
+  documentBytes: 64 * 1_024,
+  patchOperations: 100,
+  pageBytes: 8 * MiB,
+})
 
 const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
@@ -29,6 +38,10 @@ const EnvSchema = Type.Object({
   DELIVERY_TARGET_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 8 }),
   WEBHOOK_MONTHLY_LIMIT: Type.Optional(Type.Integer({ minimum: 0 })),
   WEBHOOK_SECRET_GRACE_HOURS: Type.Number({ minimum: 0, maximum: 8_760, default: 24 }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1_024, maximum: 100 * MiB, default: DEFAULT_LIMITS.bodyBytes }),
+  DOCUMENT_LIMIT_BYTES: Type.Integer({ minimum: 1_024, maximum: 16 * MiB, default: DEFAULT_LIMITS.documentBytes }),
+  PATCH_OPERATIONS_LIMIT: Type.Integer({ minimum: 1, maximum: 1_000, default: DEFAULT_LIMITS.patchOperations }),
+  PAGE_LIMIT_BYTES: Type.Integer({ minimum: 64 * 1_024, maximum: 1_024 * MiB, default: DEFAULT_LIMITS.pageBytes }),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -57,7 +70,21 @@ export interface Config {
   readonly delivery: DeliveryConfig
   /** Successful deliveries a tenant may receive per calendar month (UTC); absent means no limit. */
   readonly webhooksMonthlyLimit?: number
+  readonly limits: Limits
 }
+
+/** What one request may ask of the service. */
+export interface Limits {
+  /** Bytes of a request body. */
+  readonly bodyBytes: number
+  /** Bytes of a stored segment or assignment, mixins included, as JSON. */
+  readonly documentBytes: number
+  /** Operations in one JSON Patch. */
+  readonly patchOperations: number
+  /** Bytes of the documents on one page of a list or of the event log. */
+  readonly pageBytes: number
+}
+
 
 export interface DeliveryConfig {
   /** `segments serve` runs a delivery worker in its own process. */
@@ -120,5 +147,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       secretGraceMs: Math.round(parsed.WEBHOOK_SECRET_GRACE_HOURS * 3_600_000),
     }),
     webhooksMonthlyLimit: parsed.WEBHOOK_MONTHLY_LIMIT,
+    limits: Object.freeze({
+      bodyBytes: parsed.BODY_LIMIT_BYTES,
+      documentBytes: parsed.DOCUMENT_LIMIT_BYTES,
+      patchOperations: parsed.PATCH_OPERATIONS_LIMIT,
+      pageBytes: parsed.PAGE_LIMIT_BYTES,
+    }),
   })
 }

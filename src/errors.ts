@@ -75,7 +75,18 @@ export const errors = {
     new ApiError(409, `The target ${target} takes no deliveries: its config or entry is inactive, or it has no destination URL.`, { type: 'target_inactive' }, target),
   deliveryInFlight: (id: number) =>
     new ApiError(409, `Delivery ${id} is being sent right now; try again once this attempt has finished.`, { type: 'delivery_in_flight' }, String(id)),
-  payloadTooLarge: () => new ApiError(413, 'The request body is too large.'),
+  payloadTooLarge: (limit?: number) =>
+    new ApiError(413, limit === undefined ? 'The request body is too large.' : `The request body is too large: at most ${limit.toLocaleString('en-US')} bytes are accepted.`, {
+      type: 'too_large',
+    }),
+  documentTooLarge: (what: string, bytes: number, limit: number) =>
+    new ApiError(
+      413,
+      `The ${what} would take ${bytes.toLocaleString('en-US')} bytes as stored; at most ${limit.toLocaleString('en-US')} are allowed (mixins included).`,
+      { type: 'too_large' },
+    ),
+  tooManyPatchOperations: (count: number, limit: number) =>
+    new ApiError(400, `A patch takes at most ${limit} operations; this one has ${count}.`, { type: 'invalid_patch', message: 'too many operations' }),
   unsupportedMediaType: (type: string) => new ApiError(415, `Unsupported content type '${type}'; send application/json.`),
   unavailable: (message: string) => new ApiError(503, message),
   databaseUnavailable: () => new ApiError(503, 'The database is not reachable right now; try again shortly.', { type: 'database_unavailable' }),

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { DEFAULT_LIMITS } from '../src/config.js'
 import { ENGINES, startTestApp, type TestApp } from './support/harness.js'
 import { assertError, freshTenant, type CallOptions, snapshot, type TenantClient, tenantClient } from './support/segment-helpers.js'
 
@@ -77,20 +78,24 @@ for (const engine of ENGINES) {
         await unchanged(before)
       })
 
-      it('refuses a body over 10 MB with 413', async () => {
+      it('refuses a body over the body limit (1 MiB) with 413, naming the limit', async () => {
         const before = await prepared('toolarge')
-        const huge = JSON.stringify({ ...valid, description: { en: 'x'.repeat(10 * 1024 * 1024) } })
-        assertError(await c.call({ method: 'POST', url: c.url(), payload: huge, headers: json }), 413)
-        const hugeBulk = JSON.stringify(Array.from({ length: 100 }, () => ({ ...valid, description: { en: 'y'.repeat(110_000) } })))
+        const huge = JSON.stringify({ ...valid, description: { en: 'x'.repeat(DEFAULT_LIMITS.bodyBytes) } })
+        const body = assertError(await c.call({ method: 'POST', url: c.url(), payload: huge, headers: json }), 413)
+        assert.match(body.message, /at most 1,048,576 bytes/)
+        const hugeBulk = JSON.stringify(Array.from({ length: 100 }, () => ({ ...valid, description: { en: 'y'.repeat(11_000) } })))
         assertError(await c.call({ method: 'POST', url: c.url('/bulk'), payload: hugeBulk, headers: json }), 413)
         await unchanged(before)
       })
 
-      it('takes a body just under the limit', async () => {
-        await prepared('nearlimit')
-        const big = { ...valid, description: { en: 'x'.repeat(9 * 1024 * 1024) } }
-        const res = await c.call({ method: 'POST', url: c.url(), payload: big })
-        assert.equal(res.statusCode, 201)
+      it('stores a segment up to the document limit (64 KiB) and refuses a larger one with 413', async () => {
+        const before = await prepared('nearlimit')
+        const sized = (bytes: number) => ({ ...valid, mixins: { notes: { text: 'x'.repeat(bytes) } } })
+        assert.equal((await c.call({ method: 'POST', url: c.url(), payload: sized(60_000) })).statusCode, 201)
+        const body = assertError(await c.call({ method: 'POST', url: c.url(), payload: sized(DEFAULT_LIMITS.documentBytes) }), 413)
+        assert.match(body.message, /^The segment would take 65,\d{3} bytes as stored; at most 65,536 are allowed/)
+        const after = await snapshot(t, c.tenant)
+        assert.equal(after.events.length, before.events.length + 1, 'an event for the stored one, none for the refused one')
       })
     })
 
@@ -208,7 +213,7 @@ for (const engine of ENGINES) {
         await prepared('sortnul')
         for (const query of ['sort=name.a%00', 'sort=mixins.a%00', `sort=mixins.${Array(40).fill('k').join('.')}`, `q=mixins.${Array(200).fill('k').join('.')}:1`, 'q=name.en:%00']) {
           const body = assertError(await c.call({ method: 'GET', url: `${c.url()}?${query}` }), 400)
-          assert.match(body.message, /^Invalid (sort|q): /)
+          assert.match(body.message, /^Invalid (sort|q|value of 'sort'|value of 'q')(: |': must not contain U\+0000)/)
         }
       })
     })

@@ -7,6 +7,7 @@ import { configure } from 'safe-stable-stringify'
 import { type Static, Type } from 'typebox'
 import { type Metadata, MixinSchemas, Mixins } from '../domain.js'
 import { type ApiError, errors } from '../errors.js'
+import { checkDocumentSize } from '../limits/document-size.js'
 
 const canonical = configure({ deterministic: true })
 
@@ -42,11 +43,13 @@ function nonEmpty<T extends object>(value: T | undefined): T | undefined {
 
 /**
  * Applies a body to the current state (undefined: none yet). Throws the 409 when the body's version is
- * stale; returns the next state and whether it is a creation, a change or nothing.
+ * stale, the 413 when its mixins would make the stored assignment larger than `documentBytes`; returns the
+ * next state and whether it is a creation, a change or nothing.
  */
-export function nextState(current: AssignmentState | undefined, body: AssignmentBody, now: string, key: string) {
+export function nextState(current: AssignmentState | undefined, body: AssignmentBody, now: string, key: string, documentBytes: number) {
   const mixins = nonEmpty(body.mixins)
   const metadataMixins = nonEmpty(body.metadata?.mixins)
+  checkDocumentSize({ mixins, metadataMixins, key }, documentBytes, 'assignment')
   if (!current) {
     return { outcome: 'created' as Outcome, state: { mixins, metadataMixins, version: 1, createdAt: now, modifiedAt: now } }
   }

@@ -4,6 +4,7 @@
  * (stored as '').
  */
 import { type Kysely, type RawBuilder, type Selectable, type SqlBool, sql, type Transaction } from 'kysely'
+import type { Limits } from '../config.js'
 import type { CustomerAssignmentTable, DB } from '../db/schema.js'
 import { customers as customerKind, legalEntities as legalEntityKind } from '../directory/directory-kinds.js'
 import type { DirectoryCustomer, DirectoryLegalEntity } from '../directory/directory-schemas.js'
@@ -19,6 +20,7 @@ export interface AssignmentContext {
   tenant: string
   /** Refuse ids the directory does not know (DIRECTORY_STRICT). */
   strict: boolean
+  limits: Pick<Limits, 'documentBytes'>
 }
 
 export interface CustomerAssignmentInput extends AssignmentBody {
@@ -113,7 +115,7 @@ export async function upsertCustomerAssignments(
           : undefined
         if (ctx.strict && !customer) throw errors.unknownReference('customer', input.customerId)
         if (ctx.strict && legalEntityId && !legalEntity) throw errors.unknownReference('legal entity', legalEntityId)
-        const { outcome, state } = nextState(states.get(key), input, now, key.replace('\u0000', '/'))
+        const { outcome, state } = nextState(states.get(key), input, now, key.replace('\u0000', '/'), ctx.limits.documentBytes)
         results.push({ outcome })
         if (input.customer && customer) customerDetails.set(input.customerId, customer)
         if (input.legalEntity && legalEntity) legalEntityDetails.set(legalEntityId, legalEntity)

@@ -97,7 +97,7 @@ export async function upsertItemAssignments(
         const stored = inline.get(input.itemId) ?? known.get(input.itemId)
         const details = input.item ? pick({ ...stored, ...input.item, id: input.itemId }) : stored
         if (ctx.strict && !details) throw errors.unknownReference(type.toLowerCase(), input.itemId)
-        const { outcome, state } = nextState(states.get(input.itemId), input, now, input.itemId)
+        const { outcome, state } = nextState(states.get(input.itemId), input, now, input.itemId, ctx.limits.documentBytes)
         results.push({ outcome })
         if (input.item && details) inline.set(input.itemId, details)
         if (outcome === 'unchanged') continue

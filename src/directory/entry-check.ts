@@ -4,7 +4,7 @@
  * written without a database error, so one bad entry never fails the statement that carries good ones.
  */
 import { ApiError } from '../errors.js'
-import { checkJsonLimits } from '../json-limits.js'
+import { checkJsonLimits } from '../limits/json-limits.js'
 import { storableInstant } from '../query/iso-date.js'
 import { type Checker, schemaChecker } from '../schema-check.js'
 import type { DirectoryKind } from './directory-kinds.js'

@@ -7,11 +7,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import ajvFormats from 'ajv-formats'
 import type { Plugin } from 'ajv'
 import type { TokenVerifier } from '../auth/verify-token.js'
+import { DEFAULT_LIMITS, type Limits } from '../config.js'
 import type { Database } from '../db/database.js'
-import { checkJsonLimits } from '../json-limits.js'
+import { checkJsonLimits } from '../limits/json-limits.js'
 import { registerAuthentication } from './plugins/authenticate.js'
 import { registerErrorHandler, renderFrameworkError } from './plugins/error-handler.js'
 import { registerOpenApi } from './plugins/openapi.js'
+import { registerTextBoundary } from './plugins/text-boundary.js'
 import { directoryRoutes } from './routes/directory.js'
 import { customerAssignmentRoutes } from './routes/customer-assignments.js'
 import { deliveryRoutes } from './routes/deliveries.js'
@@ -31,6 +33,8 @@ export interface AppOptions {
   directoryStrict?: boolean
   /** Successful deliveries a tenant may receive per month, as the statistics report it (WEBHOOK_MONTHLY_LIMIT). */
   webhooksMonthlyLimit?: number
+  /** What one request may ask (default: the defaults of the settings). */
+  limits?: Limits
 }
 
 export async function buildApp({
@@ -39,10 +43,11 @@ export async function buildApp({
   loggerInstance,
   directoryStrict = false,
   webhooksMonthlyLimit,
+  limits = DEFAULT_LIMITS,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
-    bodyLimit: 10 * 1024 * 1024,
+    bodyLimit: limits.bodyBytes,
     requestIdHeader: 'x-request-id',
     // Ids may be 255 characters, percent-encoded up to 12 each; the default (100) would strand long ids.
     routerOptions: { maxParamLength: 4096 },
@@ -76,12 +81,13 @@ export async function buildApp({
     })
   })
   registerErrorHandler(app, database.availability)
+  registerTextBoundary(app)
   registerAuthentication(app, verifyToken)
   await registerOpenApi(app)
   healthRoutes(app, database)
-  segmentRoutes(app, database)
-  customerAssignmentRoutes(app, database, { strict: directoryStrict })
-  itemAssignmentRoutes(app, database, { strict: directoryStrict })
+  segmentRoutes(app, database, limits)
+  customerAssignmentRoutes(app, database, { strict: directoryStrict, limits })
+  itemAssignmentRoutes(app, database, { strict: directoryStrict, limits })
   directoryRoutes(app, database)
   eventRoutes(app, database)
   webhookConfigRoutes(app, database)

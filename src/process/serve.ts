@@ -77,6 +77,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       loggerInstance: log,
       directoryStrict: config.directoryStrict,
       webhooksMonthlyLimit: config.webhooksMonthlyLimit,
+      limits: config.limits,
     })
     const where = describeEngine(config)
     const worker = config.delivery.inProcess ? 'delivery worker in this process' : 'no delivery worker (DELIVERY_WORKER=false)'

@@ -14,14 +14,16 @@
  *   contains the value. `>`/`<` with a number compare only JSON numbers; otherwise they compare JSON
  *   strings bytewise (collation "C", which orders ISO dates correctly). jsonb_typeof guards come
  *   before any cast, so no stored document can make the query fail.
- * - Regex is PostgreSQL `~` (case-sensitive). Patterns JavaScript rejects are refused here; the few
- *   that only PostgreSQL rejects raise SQLSTATE 2201B, which the caller maps to 400.
+ * - Regex is PostgreSQL `~` (case-sensitive). Patterns JavaScript rejects, and patterns beyond the
+ *   bounds of regex-bounds.ts, are refused here; the few that only PostgreSQL rejects raise SQLSTATE
+ *   2201B, which the caller maps to 400.
  */
 import { sql, type RawBuilder, type SqlBool } from 'kysely'
 import { resolveField, type FieldMap, type FieldSpec, type ResolvedField } from './field-map.js'
 import { normalizeTimestamp } from './iso-date.js'
 import { parseQ, type Comparator, type QueryAst, type QueryCondition, type QueryValue } from './q-parser.js'
 import { QueryError } from './query-error.js'
+import { checkRegex } from './regex-bounds.js'
 
 /** Parses and compiles `q`; an absent or blank q matches everything. */
 export function compileQ(q: string | undefined, fields: FieldMap): RawBuilder<SqlBool> {
@@ -159,15 +161,6 @@ function isDecimal(text: string): boolean {
     i = end
   }
   return i === text.length && Number.isFinite(Number(text))
-}
-
-function checkRegex(name: string, pattern: string, position: number): void {
-  try {
-    new RegExp(pattern)
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    throw new QueryError(`Invalid regex for '${name}' at position ${position}: ${reason}`, position)
-  }
 }
 
 function invalidValue(name: string, spec: ScalarSpec, value: QueryValue, hint: string): QueryError {

@@ -1,11 +1,15 @@
 /**
  * JSON Patch (RFC 6902) on a segment: guards the read-only paths, applies the operations atomically to a
  * copy (fast-json-patch), turns plain localized strings into map entries, and re-validates the result
- * against the same schema a PUT body must satisfy.
+ * against the same schema a PUT body must satisfy. The number of operations is limited, and the document
+ * may not outgrow the stored-document limit after any operation: `copy` can double a document, so a
+ * short patch could otherwise build a huge one before anything is checked.
  */
 import jsonpatch from 'fast-json-patch'
+import type { Limits } from '../config.js'
 import { errors } from '../errors.js'
-import { checkJsonLimits } from '../json-limits.js'
+import { jsonBytes } from '../limits/document-size.js'
+import { checkJsonLimits } from '../limits/json-limits.js'
 import { schemaChecker } from '../schema-check.js'
 import { type PatchBody, type Segment, type SegmentUpdate, SegmentUpdate as SegmentUpdateSchema } from './segment-schemas.js'
 
@@ -49,20 +53,34 @@ function localize(operations: PatchBody, stored: Segment, language: string | und
   })
 }
 
-/** Returns the patched segment as a PUT-shaped body (throws 400/409 ApiErrors). */
-export function applySegmentPatch(stored: Segment, operations: PatchBody, language: string | undefined): SegmentUpdate {
-  guard(operations, stored)
-  let patched: Record<string, unknown>
-  try {
-    const ops = localize(operations, stored, language) as jsonpatch.Operation[]
-    patched = jsonpatch.applyPatch(structuredClone(stored), ops, true, false).newDocument as unknown as Record<string, unknown>
-  } catch (error) {
-    if (error instanceof jsonpatch.JsonPatchError) {
-      const op = error.index !== undefined ? operations[error.index] : undefined
-      throw errors.invalidPatch(`operation ${error.index ?? '?'} (${op?.op} ${op?.path}): ${error.message.split('\n')[0]}`, op?.path)
+/** Applies the operations one by one to a copy of `document`, checking its size after each. */
+function applyBounded(document: Segment, operations: jsonpatch.Operation[], documentBytes: number): Record<string, unknown> {
+  let patched = structuredClone(document) as unknown as Record<string, unknown>
+  operations.forEach((operation, index) => {
+    try {
+      patched = jsonpatch.applyOperation(patched, operation, true, true, true, index).newDocument
+    } catch (error) {
+      if (error instanceof jsonpatch.JsonPatchError) {
+        throw errors.invalidPatch(`operation ${index} (${operation.op} ${operation.path}): ${error.message.split('\n')[0]}`, operation.path)
+      }
+      throw error
     }
-    throw error
-  }
+    const bytes = jsonBytes(patched)
+    if (bytes > documentBytes) throw errors.documentTooLarge(`segment after operation ${index} (${operation.op} ${operation.path})`, bytes, documentBytes)
+  })
+  return patched
+}
+
+/** Returns the patched segment as a PUT-shaped body (throws 400/409/413 ApiErrors). */
+export function applySegmentPatch(
+  stored: Segment,
+  operations: PatchBody,
+  language: string | undefined,
+  limits: Pick<Limits, 'documentBytes' | 'patchOperations'>,
+): SegmentUpdate {
+  if (operations.length > limits.patchOperations) throw errors.tooManyPatchOperations(operations.length, limits.patchOperations)
+  guard(operations, stored)
+  const patched = applyBounded(stored, localize(operations, stored, language) as jsonpatch.Operation[], limits.documentBytes)
   checkJsonLimits(patched)
   const { id: _id, metadata, ...content } = patched as Record<string, unknown> & { metadata?: Record<string, unknown> }
   const body = { ...content, ...(metadata?.mixins !== undefined ? { metadata: { mixins: metadata.mixins } } : {}) }

@@ -6,10 +6,12 @@
 import { randomBytes } from 'node:crypto'
 import type { Kysely, Transaction } from 'kysely'
 import { configure } from 'safe-stable-stringify'
+import type { Limits } from '../config.js'
 import type { DB } from '../db/schema.js'
 import { errors } from '../errors.js'
 import { appendEvent } from '../events/outbox.js'
 import { toLanguageMap } from '../i18n/languages.js'
+import { checkDocumentSize } from '../limits/document-size.js'
 import { storableInstant } from '../query/iso-date.js'
 import type { SegmentStatus } from '../domain.js'
 import { deleteAssignmentsOf, hasAssignments } from './assignment-cascade.js'
@@ -24,6 +26,7 @@ export interface SegmentContext {
   tenant: string
   /** The language named by Content-Language, if one. */
   language?: string
+  limits: Pick<Limits, 'documentBytes' | 'patchOperations'>
 }
 
 export type UpsertOutcome = { outcome: 'created'; id: string } | { outcome: 'updated' | 'unchanged'; id: string }
@@ -117,21 +120,23 @@ async function recordUpdated(tx: Transaction<DB>, tenant: string, segment: Segme
   })
 }
 
-async function create(tx: Transaction<DB>, tenant: string, id: string, content: Content): Promise<boolean> {
+async function create(tx: Transaction<DB>, ctx: SegmentContext, id: string, content: Content): Promise<boolean> {
   const now = new Date().toISOString()
   const segment = build(id, content, 1, now, now)
-  if (!(await insertSegment(tx, tenant, segment))) return false
-  await recordCreated(tx, tenant, segment)
+  checkDocumentSize(segment, ctx.limits.documentBytes, 'segment')
+  if (!(await insertSegment(tx, ctx.tenant, segment))) return false
+  await recordCreated(tx, ctx.tenant, segment)
   return true
 }
 
 /** Writes new content over a stored segment, unless nothing changed. */
-async function update(tx: Transaction<DB>, tenant: string, stored: Segment, content: Content, version?: number) {
+async function update(tx: Transaction<DB>, ctx: SegmentContext, stored: Segment, content: Content, version?: number) {
   if (version !== undefined && version !== stored.metadata.version) throw errors.versionConflict(stored.id)
   if (sameContent(contentOf(stored), content)) return false
   const segment = build(stored.id, content, stored.metadata.version + 1, stored.metadata.createdAt, new Date().toISOString())
-  await updateSegment(tx, tenant, segment)
-  await recordUpdated(tx, tenant, segment, stored.status)
+  checkDocumentSize(segment, ctx.limits.documentBytes, 'segment')
+  await updateSegment(tx, ctx.tenant, segment)
+  await recordUpdated(tx, ctx.tenant, segment, stored.status)
   return true
 }
 
@@ -139,7 +144,7 @@ export async function createSegment(ctx: SegmentContext, input: SegmentCreation)
   const content = toContent(input, ctx.language)
   const id = input.id ?? generateId()
   checkId(id)
-  const created = await ctx.db.transaction().execute((tx) => create(tx, ctx.tenant, id, content))
+  const created = await ctx.db.transaction().execute((tx) => create(tx, ctx, id, content))
   if (!created) throw errors.alreadyExists(id)
   return id
 }
@@ -155,10 +160,10 @@ export async function upsertSegment(ctx: SegmentContext, id: string, input: Segm
       const row = await selectSegment(tx, ctx.tenant, id, true)
       if (row) {
         const stored = rowToSegment(row)
-        const changed = await update(tx, ctx.tenant, stored, toContent(input, ctx.language, stored), input.metadata?.version)
+        const changed = await update(tx, ctx, stored, toContent(input, ctx.language, stored), input.metadata?.version)
         return { outcome: changed ? 'updated' : 'unchanged', id }
       }
-      if (await create(tx, ctx.tenant, id, toContent(input, ctx.language))) return { outcome: 'created', id }
+      if (await create(tx, ctx, id, toContent(input, ctx.language))) return { outcome: 'created', id }
     }
     throw errors.versionConflict(id)
   })
@@ -169,8 +174,8 @@ export async function patchSegment(ctx: SegmentContext, id: string, operations: 
     const row = await selectSegment(tx, ctx.tenant, id, true)
     if (!row) throw errors.notFound(id)
     const stored = rowToSegment(row)
-    const patched = applySegmentPatch(stored, operations, ctx.language)
-    return update(tx, ctx.tenant, stored, toContent(patched, undefined, stored))
+    const patched = applySegmentPatch(stored, operations, ctx.language, ctx.limits)
+    return update(tx, ctx, stored, toContent(patched, undefined, stored))
   })
 }
 

@@ -27,13 +27,14 @@ function fromValidation(error: FastifyError): ApiError {
   return errors.invalidParameter(field || context, message)
 }
 
-function fromFastify(error: FastifyError, contentType: string | undefined): ApiError | undefined {
+function fromFastify(error: FastifyError, request: FastifyRequest): ApiError | undefined {
+  const contentType = request.headers['content-type']
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return errors.malformedJson(error.message)
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return errors.payloadTooLarge()
+      return errors.payloadTooLarge(request.routeOptions.bodyLimit)
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       // Fastify's message is only "Unsupported Media Type"; the client needs to see what it sent.
       return errors.unsupportedMediaType(contentType ?? '(none)')
@@ -43,14 +44,15 @@ function fromFastify(error: FastifyError, contentType: string | undefined): ApiE
   return undefined
 }
 
-function toApiError(error: FastifyError, contentType: string | undefined): ApiError | undefined {
+function toApiError(error: FastifyError, request: FastifyRequest): ApiError | undefined {
   if (error instanceof ApiError) return error
   if (error instanceof QueryError) {
     return errors.invalidQuery(error.message, error.parameter)
   }
   if (error.validation) return fromValidation(error)
-  if ((error as { code?: unknown }).code === INVALID_REGULAR_EXPRESSION) return errors.invalidQuery(`invalid regular expression: ${error.message}`)
-  return fromFastify(error, contentType)
+  // PostgreSQL's message reads "invalid regular expression: …" already.
+  if ((error as { code?: unknown }).code === INVALID_REGULAR_EXPRESSION) return errors.invalidQuery(error.message)
+  return fromFastify(error, request)
 }
 
 /**
@@ -70,7 +72,7 @@ function fromDatabase(error: FastifyError, availability: DatabaseAvailability): 
 
 export function registerErrorHandler(app: FastifyInstance, availability: DatabaseAvailability): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const apiError = toApiError(error, request.headers['content-type']) ?? fromDatabase(error, availability)
+    const apiError = toApiError(error, request) ?? fromDatabase(error, availability)
     if (apiError?.statusCode === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS))
     if (!apiError) {
       request.log.error({ err: error }, 'unhandled error')

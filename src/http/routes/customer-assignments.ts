@@ -16,6 +16,7 @@ import {
 } from '../../assignments/customer-assignments.js'
 import { requireVisibleSegment } from '../../assignments/visible-segment.js'
 import { SCOPES } from '../../auth/principal.js'
+import type { Limits } from '../../config.js'
 import type { Database } from '../../db/database.js'
 import { projectFields } from '../../query/fields.js'
 import { schemaChecker } from '../../schema-check.js'
@@ -37,9 +38,9 @@ const FieldsQuery = Type.Object({ fields: ListQuery.fields })
 type Params = { tenant: string; segmentId: string; customerId: string; legalEntityId?: string }
 type ListRequest = FastifyRequest<{ Params: { tenant: string; segmentId: string }; Querystring: Record<string, string | undefined> }>
 
-export function customerAssignmentRoutes(app: FastifyInstance, database: Database, options: { strict: boolean }): void {
+export function customerAssignmentRoutes(app: FastifyInstance, database: Database, options: { strict: boolean; limits: Limits }): void {
   const base = '/customer-segment/:tenant/segments/:segmentId/customers'
-  const context = (tenant: string): AssignmentContext => ({ db: database.db, tenant, strict: options.strict })
+  const context = (tenant: string): AssignmentContext => ({ db: database.db, tenant, strict: options.strict, limits: options.limits })
 
   const list = async (request: ListRequest, reply: FastifyReply, q: string | undefined) => {
     const { tenant, segmentId } = request.params

@@ -19,6 +19,7 @@ import {
 import { matchProducts } from '../../assignments/match-products.js'
 import { requireVisibleSegment } from '../../assignments/visible-segment.js'
 import { SCOPES } from '../../auth/principal.js'
+import type { Limits } from '../../config.js'
 import type { Database } from '../../db/database.js'
 import { LanguageMap } from '../../domain.js'
 import { parseAcceptLanguage, pickLanguage } from '../../i18n/languages.js'
@@ -101,10 +102,10 @@ function localizeTree(nodes: CategoryNode[], languages: string[] | undefined): u
   })
 }
 
-export function itemAssignmentRoutes(app: FastifyInstance, database: Database, options: { strict: boolean }): void {
+export function itemAssignmentRoutes(app: FastifyInstance, database: Database, options: { strict: boolean; limits: Limits }): void {
   const segments = '/customer-segment/:tenant/segments'
   const base = `${segments}/:segmentId/items`
-  const context = (tenant: string): AssignmentContext => ({ db: database.db, tenant, strict: options.strict })
+  const context = (tenant: string): AssignmentContext => ({ db: database.db, tenant, strict: options.strict, limits: options.limits })
 
   const list = async (request: FastifyRequest, reply: FastifyReply, q: string | undefined, segmentId?: string) => {
     const query = request.query as Query

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { SCOPES } from '../../auth/principal.js'
+import type { Limits } from '../../config.js'
 import { parseAcceptLanguage, parseContentLanguage } from '../../i18n/languages.js'
 import { schemaChecker } from '../../schema-check.js'
 import { presentSegment } from '../../segments/present-segment.js'
@@ -46,11 +47,13 @@ const ForceDeleteQuery = Type.Object({ forceDelete: Type.Optional(BooleanParam) 
 
 type Params = { tenant: string; segmentId: string }
 
-function context(database: Database, request: FastifyRequest<{ Params: { tenant: string } }>): SegmentContext {
-  return { db: database.db, tenant: request.params.tenant, language: parseContentLanguage(header(request, 'content-language')) }
-}
-
-export function segmentRoutes(app: FastifyInstance, database: Database): void {
+export function segmentRoutes(app: FastifyInstance, database: Database, limits: Limits): void {
+  const context = (request: FastifyRequest<{ Params: { tenant: string } }>): SegmentContext => ({
+    db: database.db,
+    tenant: request.params.tenant,
+    language: parseContentLanguage(header(request, 'content-language')),
+    limits,
+  })
   const base = '/customer-segment/:tenant/segments'
   const checkCreation = itemChecker(schemaChecker<SegmentCreation>(SegmentCreation))
   const checkUpdate = itemChecker(schemaChecker<SegmentUpdate & { id?: string }>(SegmentUpdate))
@@ -62,7 +65,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database): void {
       schema: { tags, summary: 'Create a segment', params: TenantParams, headers: LanguageHeaders, body: SegmentCreation, response: { 201: CreatedResponse, ...errorResponses } },
     },
     async (request, reply) => {
-      const id = await createSegment(context(database, request), request.body)
+      const id = await createSegment(context(request), request.body)
       return reply.code(201).send({ id })
     },
   )
@@ -147,7 +150,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database): void {
       schema: { tags, summary: 'Upsert a segment', params: SegmentParams, headers: LanguageHeaders, body: SegmentUpdate, response: { 201: CreatedResponse, 204: Type.Null(), ...errorResponses } },
     },
     async (request, reply) => {
-      const result = await upsertSegment(context(database, request), request.params.segmentId, request.body)
+      const result = await upsertSegment(context(request), request.params.segmentId, request.body)
       return result.outcome === 'created' ? reply.code(201).send({ id: result.id }) : reply.code(204).send()
     },
   )
@@ -159,7 +162,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database): void {
       schema: { tags, summary: 'Patch a segment (RFC 6902)', params: SegmentParams, headers: LanguageHeaders, body: PatchBody, response: { 204: Type.Null(), ...errorResponses } },
     },
     async (request, reply) => {
-      await patchSegment(context(database, request), request.params.segmentId, request.body)
+      await patchSegment(context(request), request.params.segmentId, request.body)
       return reply.code(204).send()
     },
   )
@@ -171,7 +174,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database): void {
       schema: { tags, summary: 'Delete a segment', params: SegmentParams, querystring: ForceDeleteQuery, response: { 204: Type.Null(), ...errorResponses } },
     },
     async (request, reply) => {
-      await deleteSegment(context(database, request), request.params.segmentId, request.query.forceDelete === 'true')
+      await deleteSegment(context(request), request.params.segmentId, request.query.forceDelete === 'true')
       return reply.code(204).send()
     },
   )
@@ -185,7 +188,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database): void {
       schema: { tags, summary: 'Create segments in bulk', params: TenantParams, headers: LanguageHeaders, body: Type.Array(Type.Unknown()), response: bulkResponse },
     },
     async (request, reply) => {
-      const ctx = context(database, request)
+      const ctx = context(request)
       const results = await runBulk<SegmentCreation>(
         request.body,
         MAX_BULK,
@@ -203,7 +206,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database): void {
       schema: { tags, summary: 'Upsert segments in bulk', params: TenantParams, headers: LanguageHeaders, body: Type.Array(Type.Unknown()), response: bulkResponse },
     },
     async (request, reply) => {
-      const ctx = context(database, request)
+      const ctx = context(request)
       const results = await runBulk<SegmentUpdate>(
         request.body,
         MAX_BULK,
@@ -224,7 +227,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database): void {
       schema: { tags, summary: 'Delete segments in bulk', params: TenantParams, querystring: ForceDeleteQuery, body: Type.Array(Type.Unknown()), response: bulkResponse },
     },
     async (request, reply) => {
-      const ctx = context(database, request)
+      const ctx = context(request)
       const force = request.query.forceDelete === 'true'
       const results = await runBulk<string>(
         request.body,

@@ -4,7 +4,7 @@
  * serializers. Such bodies are refused with a 400 before any handler sees them, never a 500 later; a
  * patched document is checked again, since patches can nest values deeper than any one body does.
  */
-import { errors } from './errors.js'
+import { errors } from '../errors.js'
 
 export const MAX_JSON_DEPTH = 64
 
