@@ -9,6 +9,9 @@ import { StartupError } from './process/startup-error.js'
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 const MiB = 1_048_576
 
+/** HTTP timeouts when no setting changes them. */
+export const DEFAULT_HTTP: HttpSettings = Object.freeze({ requestTimeoutMs: 30_000, keepAliveTimeoutMs: 10_000 })
+
 /** The limits when no setting changes them (tests build apps with these). */
 export const DEFAULT_LIMITS: Limits = Object.freeze({
   bodyBytes: MiB,
@@ -42,6 +45,8 @@ const EnvSchema = Type.Object({
   DOCUMENT_LIMIT_BYTES: Type.Integer({ minimum: 1_024, maximum: 16 * MiB, default: DEFAULT_LIMITS.documentBytes }),
   PATCH_OPERATIONS_LIMIT: Type.Integer({ minimum: 1, maximum: 1_000, default: DEFAULT_LIMITS.patchOperations }),
   PAGE_LIMIT_BYTES: Type.Integer({ minimum: 64 * 1_024, maximum: 1_024 * MiB, default: DEFAULT_LIMITS.pageBytes }),
+  HTTP_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: DEFAULT_HTTP.requestTimeoutMs }),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: DEFAULT_HTTP.keepAliveTimeoutMs }),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -71,6 +76,14 @@ export interface Config {
   /** Successful deliveries a tenant may receive per calendar month (UTC); absent means no limit. */
   readonly webhooksMonthlyLimit?: number
   readonly limits: Limits
+  readonly http: HttpSettings
+}
+
+export interface HttpSettings {
+  /** Longest a request may take to arrive, headers and body (408 after). */
+  readonly requestTimeoutMs: number
+  /** An idle keep-alive connection is closed after this long. */
+  readonly keepAliveTimeoutMs: number
 }
 
 /** What one request may ask of the service. */
@@ -153,5 +166,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       patchOperations: parsed.PATCH_OPERATIONS_LIMIT,
       pageBytes: parsed.PAGE_LIMIT_BYTES,
     }),
+    http: Object.freeze({ requestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: parsed.HTTP_KEEP_ALIVE_TIMEOUT_MS }),
   })
 }

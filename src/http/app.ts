@@ -3,15 +3,16 @@
  * OpenAPI, and the routes. Building it opens nothing; the caller owns the database and the listener.
  */
 import { randomUUID } from 'node:crypto'
+import { maxHeaderSize } from 'node:http'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import ajvFormats from 'ajv-formats'
 import type { Plugin } from 'ajv'
 import type { TokenVerifier } from '../auth/verify-token.js'
-import { DEFAULT_LIMITS, type Limits } from '../config.js'
+import { DEFAULT_HTTP, DEFAULT_LIMITS, type HttpSettings, type Limits } from '../config.js'
 import type { Database } from '../db/database.js'
 import { checkJsonLimits } from '../limits/json-limits.js'
 import { registerAuthentication } from './plugins/authenticate.js'
-import { registerErrorHandler, renderFrameworkError } from './plugins/error-handler.js'
+import { registerErrorHandler, renderClientError, renderFrameworkError } from './plugins/error-handler.js'
 import { registerOpenApi } from './plugins/openapi.js'
 import { registerTextBoundary } from './plugins/text-boundary.js'
 import { directoryRoutes } from './routes/directory.js'
@@ -35,6 +36,8 @@ export interface AppOptions {
   webhooksMonthlyLimit?: number
   /** What one request may ask (default: the defaults of the settings). */
   limits?: Limits
+  /** Timeouts of the HTTP server (default: the defaults of the settings). */
+  http?: HttpSettings
 }
 
 export async function buildApp({
@@ -44,10 +47,18 @@ export async function buildApp({
   directoryStrict = false,
   webhooksMonthlyLimit,
   limits = DEFAULT_LIMITS,
+  http = DEFAULT_HTTP,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
     bodyLimit: limits.bodyBytes,
+    // A request must arrive whole within the timeout (a slow body would hold its socket forever);
+    // idle keep-alive connections are closed.
+    requestTimeout: http.requestTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    // Node looks for overdue requests every 30 s by default: far too coarse for the timeout to mean much.
+    http: { connectionsCheckingInterval: Math.min(1_000, http.requestTimeoutMs), headersTimeout: http.requestTimeoutMs },
+    clientErrorHandler: (error, socket) => renderClientError(error, socket, maxHeaderSize),
     requestIdHeader: 'x-request-id',
     // Ids may be 255 characters, percent-encoded up to 12 each; the default (100) would strand long ids.
     routerOptions: { maxParamLength: 4096 },

@@ -78,6 +78,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       directoryStrict: config.directoryStrict,
       webhooksMonthlyLimit: config.webhooksMonthlyLimit,
       limits: config.limits,
+      http: config.http,
     })
     const where = describeEngine(config)
     const worker = config.delivery.inProcess ? 'delivery worker in this process' : 'no delivery worker (DELIVERY_WORKER=false)'

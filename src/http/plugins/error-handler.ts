@@ -5,6 +5,8 @@
  * tracker (which logs an outage once) rather than logged per request. Anything else is logged with its
  * stack and answered as an opaque 500.
  */
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { DatabaseAvailability } from '../../db/availability.js'
 import { ApiError, errors } from '../../errors.js'
@@ -68,6 +70,39 @@ function fromDatabase(error: FastifyError, availability: DatabaseAvailability): 
   if (availability.report(error)) return errors.databaseUnavailable()
   if ((error as { code?: unknown }).code === QUERY_CANCELED) return errors.databaseTooSlow()
   return undefined
+}
+
+/** What the HTTP parser's failures mean to a client: status and message. */
+function clientFailure(code: string | undefined, headerLimit: number): [number, string] {
+  switch (code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return [408, 'The request did not arrive in time: send the headers and body without pausing.']
+    case 'HPE_HEADER_OVERFLOW':
+      return [431, `The request line and headers are too large: at most ${headerLimit.toLocaleString('en-US')} bytes are accepted.`]
+    case 'HPE_UNEXPECTED_CONTENT_LENGTH':
+      return [400, 'The request is not valid HTTP/1.1: it has both Content-Length and Transfer-Encoding, or Content-Length twice.']
+    case 'HPE_INVALID_URL':
+      return [400, 'The request is not valid HTTP/1.1: its target contains a character that is not allowed; percent-encode it.']
+  }
+  return [400, `The request is not valid HTTP/1.1${code ? ` (${code})` : ''}; it could not be parsed.`]
+}
+
+/**
+ * For failures of the HTTP parser itself (malformed requests, headers too large, a request that does not
+ * arrive in time), which happen before Fastify sees a request: answered in the error format, and the
+ * connection closed, as Node does.
+ */
+export function renderClientError(error: Error & { code?: string }, socket: Socket, headerLimit: number): void {
+  // A reset connection is gone; there is no one to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  if (socket.writable) {
+    const [status, message] = clientFailure(error.code, headerLimit)
+    const body = JSON.stringify(new ApiError(status, message).toBody())
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy(error)
 }
 
 export function registerErrorHandler(app: FastifyInstance, availability: DatabaseAvailability): void {
