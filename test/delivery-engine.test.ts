@@ -334,12 +334,16 @@ for (const engine of ENGINES) {
       }
     })
 
-    it('refuses loopback targets unless private addresses are allowed (SSRF guard)', async () => {
+    it('refuses loopback targets unless private addresses are allowed (SSRF guard), and warns in the log', async () => {
       const c = await tenantClient(t, freshTenant('ssrf'))
       await configureWebhook(t.database.db, c.tenant, { destinationUrl: `${receiver.url}/ssrf` })
       await subscribe(t.database.db, c.tenant, [SEGMENT_CREATED])
-      const delivery = await startTestDelivery(t.database, { allowPrivate: false })
+      const warnings: { details: Record<string, unknown>; message: string }[] = []
+      const quiet = () => {}
+      const log = { debug: quiet, info: quiet, error: quiet, warn: (details: Record<string, unknown>, message: string) => warnings.push({ details, message }) }
+      const delivery = await startTestDelivery(t.database, { allowPrivate: false, log: log as never })
       try {
+        await c.create(minimal())
         await c.create(minimal())
         const [row] = await waitFor('a refused attempt', async () => {
           const rows = await deliveriesOf(t.database.db, c.tenant)
@@ -347,6 +351,11 @@ for (const engine of ENGINES) {
         })
         assert.match(row.last_error ?? '', /refused to connect to 127\.0\.0\.1: loopback addresses are not allowed/)
         assert.equal(receiver.to('/ssrf').length, 0)
+        await waitFor('the second refusal', async () => (await deliveriesOf(t.database.db, c.tenant)).every((r) => r.last_error))
+        const refused = warnings.filter((w) => w.message.startsWith('delivery refused'))
+        assert.equal(refused.length, 1, 'one warning per target, not one per delivery')
+        assert.equal(refused[0].details.tenant, c.tenant)
+        assert.match(String(refused[0].details.reason), /loopback addresses are not allowed/)
       } finally {
         await delivery.stop()
       }

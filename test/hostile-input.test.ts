@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { DEFAULT_LIMITS } from '../src/config.js'
-import { ENGINES, startTestApp, type TestApp } from './support/harness.js'
+import { ENGINES, siblingApp, startTestApp, type TestApp } from './support/harness.js'
 import { assertError, freshTenant, snapshot, type TenantClient, tenantClient } from './support/segment-helpers.js'
-import { assertWebhookError } from './support/webhook-helpers.js'
+import { assertWebhookError, webhookClient } from './support/webhook-helpers.js'
 
 const valid = { name: { en: 'Golden' }, siteCode: 'main' }
 
@@ -92,6 +92,34 @@ for (const engine of ENGINES) {
         assertError(res, 400)
       }
       await unchanged(before)
+    })
+
+    it('refuses a webhook destination on an internal address when the config is written', async () => {
+      const strict = await siblingApp(t, { allowPrivateDestinations: false })
+      try {
+        const w = await webhookClient(strict, freshTenant('ssrfcfg'))
+        const config = (destinationUrl: string, entryUrl?: string) => ({
+          code: 'http',
+          provider: 'HTTP',
+          active: true,
+          configuration: { destinationUrl, eventsConfiguration: entryUrl ? [{ eventType: 'customer-segment.segment-created', destinationUrl: entryUrl }] : [] },
+        })
+        const post = (body: unknown) => w.call({ method: 'POST', url: w.url('/config'), payload: body as never })
+        for (const url of ['http://127.0.0.1:4000/x', 'http://[::127.0.0.1]:4000/', 'http://[::ffff:10.0.0.1]/', 'http://localhost:4000/', 'http://192.168.1.1/', 'http://u:pw@10.1.2.3/']) {
+          const body = assertWebhookError(await post(config(url)), 400, /DELIVERY_ALLOW_PRIVATE=true/)
+          assert.match(body.details?.[0] ?? '', /^configuration\.destinationUrl: /)
+          assert.ok(!body.message.includes(':pw@'), 'a password is not echoed')
+        }
+        assertWebhookError(await post(config('http://169.254.169.254/latest')), 400, /cloud metadata address; the service does not deliver there \(never\)/)
+        const entry = assertWebhookError(await post(config('https://hooks.example.com/in', 'http://10.0.0.5/in')), 400)
+        assert.match(entry.details?.[0] ?? '', /^configuration\.eventsConfiguration\.0\.destinationUrl: /)
+        await w.create(config('https://hooks.example.com/in'))
+        const patched = await w.patch([{ op: 'UPSERT', path: '/configuration/http/destinationUrl', value: 'http://127.0.0.1/' }])
+        assertWebhookError(patched, 400, /loopback address/)
+        assert.equal((await w.read()).configuration.destinationUrl, 'https://hooks.example.com/in', 'the refused patch changed nothing')
+      } finally {
+        await strict.close()
+      }
     })
 
     it('refuses a q regular expression that would not run in bounded time, on either engine', async () => {

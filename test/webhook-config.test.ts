@@ -286,6 +286,52 @@ for (const engine of ENGINES) {
       })
     })
 
+    describe('credentials in URLs and headers', () => {
+      it('masks URL passwords and credential headers on every read, and keeps the stored ones when the mask is sent back', async () => {
+        await client('creds')
+        const headers = { Authorization: { value: 'Bearer abc' }, 'X-Api-Key': { value: 'k-1' }, 'X-Trace': { value: 'plain' } }
+        await c.create(
+          http({
+            destinationUrl: 'https://hooks:pw-1@hooks.example.com/in',
+            headers,
+            eventsConfiguration: [{ eventType: CREATED, destinationUrl: 'https://u:pw-2@other.example.com/in', headers: { Cookie: { value: 'session=s' } } }],
+          }),
+        )
+        const read = await c.read()
+        assert.equal(read.configuration.destinationUrl, 'https://hooks:****@hooks.example.com/in')
+        assert.deepEqual(read.configuration.headers, { Authorization: { value: '****' }, 'X-Api-Key': { value: '****' }, 'X-Trace': { value: 'plain' } })
+        const [entryRead] = read.configuration.eventsConfiguration
+        assert.equal(entryRead.destinationUrl, 'https://u:****@other.example.com/in')
+        assert.deepEqual(entryRead.headers, { Cookie: { value: '****' } })
+        const readOnly = await webhookClient(t, c.tenant, [SCOPES.webhookRead])
+        const listed = await readOnly.call({ method: 'GET', url: readOnly.url('/config') })
+        for (const secret of ['pw-1', 'pw-2', 'Bearer abc', 'k-1', 'session=s']) assert.ok(!listed.body.includes(secret), `${secret} not shown`)
+        const targets = await c.call({ method: 'GET', url: c.url('/targets') })
+        for (const secret of ['pw-1', 'pw-2']) assert.ok(!targets.body.includes(secret), `${secret} not shown in targets`)
+
+        // Read, change one field, write back: the masked credentials stand for the stored ones.
+        const { code: _code, ...roundTrip } = read
+        await unchanged(async () => assert.equal((await c.put(roundTrip)).statusCode, 204))
+        roundTrip.configuration.headers['X-Trace'] = { value: 'changed' }
+        assert.equal((await c.put(roundTrip)).statusCode, 204)
+        const stored = (await c.row())?.configuration
+        assert.equal(stored.destinationUrl, 'https://hooks:pw-1@hooks.example.com/in')
+        assert.deepEqual(stored.headers, { ...headers, 'X-Trace': { value: 'changed' } })
+        assert.equal(stored.eventsConfiguration[0].destinationUrl, 'https://u:pw-2@other.example.com/in')
+        assert.deepEqual(stored.eventsConfiguration[0].headers, { Cookie: { value: 'session=s' } })
+        const patched = await c.patch([{ op: 'UPSERT', path: '/configuration/http/headers', value: { Authorization: { value: '****' }, 'X-New-Token': { value: 't' } } }])
+        assert.equal(patched.statusCode, 204, patched.body)
+        assert.deepEqual((await c.row())?.configuration.headers, { Authorization: { value: 'Bearer abc' }, 'X-New-Token': { value: 't' } })
+
+        await unchanged(async () => {
+          const masked = await c.patch([{ op: 'UPSERT', path: '/configuration/http/headers', value: { 'X-Other-Secret': { value: '****' } } }])
+          assertWebhookError(masked, 400, /stands for a stored value, and there is none to keep/)
+          const url = await c.patch([{ op: 'UPSERT', path: '/configuration/http/destinationUrl', value: 'https://x:****@new.example.com/' }])
+          assertWebhookError(url, 400, /stands for a stored password/)
+        })
+      })
+    })
+
     describe('validation', () => {
       const entry = (fields: Record<string, unknown>) => http({ eventsConfiguration: [{ eventType: CREATED, ...fields }] })
       const cases: [string, unknown, RegExp?][] = [

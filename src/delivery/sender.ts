@@ -5,7 +5,7 @@
  */
 import { Agent } from 'undici'
 import type { AttemptResult } from './retry-policy.js'
-import { guardedConnector } from './ssrf-guard.js'
+import { BlockedAddressError, guardedConnector } from './ssrf-guard.js'
 
 /** Longest an attempt may take, connect to last byte (DESIGN §5). */
 export const ATTEMPT_TIMEOUT_MS = 15_000
@@ -25,6 +25,8 @@ export interface SentAttempt extends AttemptResult {
   excerpt?: string
   /** The sender was closed while the request was under way: nothing is known of its outcome. */
   abandoned?: boolean
+  /** The SSRF guard refused the address the URL led to: no request was made. */
+  blocked?: boolean
 }
 
 export interface Sender {
@@ -62,6 +64,10 @@ function describeError(error: unknown, timeoutMs: number): string {
   const cause = (error as { cause?: unknown }).cause
   const text = typeof code === 'string' && !error.message.includes(code) ? `${code}: ${error.message}` : error.message
   return cause instanceof Error && cause.message !== error.message ? `${text} (${cause.message})` : text
+}
+
+function isBlocked(error: unknown): boolean {
+  return error instanceof BlockedAddressError || (error as { cause?: unknown })?.cause instanceof BlockedAddressError
 }
 
 function header(value: string | string[] | undefined): string | undefined {
@@ -106,7 +112,9 @@ export function createSender({ allowPrivate, timeoutMs = ATTEMPT_TIMEOUT_MS }: S
         return result
       } catch (error) {
         if (shutdown.signal.aborted) return { startedAt, durationMs: elapsed(), error: 'abandoned at shutdown', abandoned: true }
-        return { startedAt, durationMs: elapsed(), error: describeError(error, timeoutMs) }
+        const result: SentAttempt = { startedAt, durationMs: elapsed(), error: describeError(error, timeoutMs) }
+        if (isBlocked(error)) result.blocked = true
+        return result
       }
     },
     close: () => agent.close(),

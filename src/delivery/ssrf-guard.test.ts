@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { createServer, type Socket } from 'node:net'
 import { describe, it } from 'node:test'
-import { BlockedAddressError, forbiddenRange, guardedConnector } from './ssrf-guard.js'
+import { BlockedAddressError, forbiddenDestination, forbiddenRange, guardedConnector } from './ssrf-guard.js'
 
 /** Runs the connector the way undici does and returns the error, or closes the socket and returns undefined. */
 function connectVia(allowPrivate: boolean, hostname: string, port = '9'): Promise<Error | undefined> {
@@ -40,12 +40,36 @@ describe('SSRF guard', () => {
       '::ffff:10.0.0.1': 'private',
       '64:ff9b::a00:1': 'private',
       '2002:7f00:1::1': 'loopback',
+      '::127.0.0.1': 'loopback',
+      '::a00:1': 'private',
+      '::169.254.169.254': 'cloud metadata',
+      // Teredo: the client's IPv4 address, inverted, in the last 32 bits (here 127.0.0.1 and 10.0.0.1).
+      '2001:0:4136:e378:8000:63bf:80ff:fffe': 'loopback',
+      '2001:0:4136:e378:8000:63bf:f5ff:fffe': 'private',
     }
     for (const [address, range] of Object.entries(refused)) assert.equal(forbiddenRange(address, false), range, address)
-    for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8']) {
+    for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8', '::8.8.8.8', '2001:0:4136:e378:8000:63bf:f7f7:f7f7']) {
       assert.equal(forbiddenRange(address, false), undefined, address)
     }
     assert.equal(forbiddenRange('localhost', false), 'not an IP address')
+  })
+
+  it('judges a URL by its host where the host alone decides: literals and localhost', () => {
+    const judged: Record<string, string | undefined> = {
+      'http://127.0.0.1:4000/x': 'loopback',
+      'http://[::1]/': 'loopback',
+      'http://[::127.0.0.1]:8080/': 'loopback',
+      'http://localhost:4000/': 'loopback',
+      'http://api.localhost./': 'loopback',
+      'http://10.0.0.1/': 'private',
+      'http://169.254.169.254/latest': 'cloud metadata',
+      'https://hooks.example.com/in': undefined,
+      'https://8.8.8.8/': undefined,
+    }
+    for (const [url, range] of Object.entries(judged)) assert.equal(forbiddenDestination(url, false), range, url)
+    assert.equal(forbiddenDestination('http://localhost:4000/', true), undefined)
+    assert.equal(forbiddenDestination('http://127.0.0.1/', true), undefined)
+    assert.equal(forbiddenDestination('http://169.254.169.254/', true), 'cloud metadata')
   })
 
   it('allowPrivate lets internal addresses through but never cloud metadata', () => {

@@ -22,8 +22,6 @@ const PRIVATE_RANGES = new Set([
   'uniqueLocal',
   'deprecatedSiteLocal',
   'discard',
-  // Teredo hides its IPv4 end point; nothing legitimate sends webhooks through it.
-  'teredo',
 ])
 
 /**
@@ -37,14 +35,21 @@ export class BlockedAddressError extends Error {
   readonly code = 'ERR_SSRF_BLOCKED'
 }
 
-/** An IPv6 address that carries an IPv4 one (mapped, translated, NAT64, 6to4) stands for that IPv4 address. */
+/**
+ * An IPv6 address that carries an IPv4 one stands for that IPv4 address: IPv4-mapped, IPv4-compatible
+ * (`::a.b.c.d`, deprecated but still routed by some stacks), translated, NAT64, 6to4, and Teredo (whose
+ * client address is stored inverted).
+ */
 function embeddedIpv4(address: ipaddr.IPv6): ipaddr.IPv4 | undefined {
   const range = address.range()
   const bytes = address.toByteArray()
   if (range === 'ipv4Mapped' || range === 'rfc6145') return new ipaddr.IPv4(bytes.slice(12))
+  // ::/96 but not :: and ::1 themselves (unspecified and loopback, judged as they are).
+  if (range === 'unicast' && bytes.slice(0, 12).every((byte) => byte === 0)) return new ipaddr.IPv4(bytes.slice(12))
   // 64:ff9b::/96 is the well-known NAT64 prefix; 64:ff9b:1::/48 is for local use and refused as private.
   if (range === 'rfc6052') return address.parts[2] === 0 ? new ipaddr.IPv4(bytes.slice(12)) : new ipaddr.IPv4([127, 0, 0, 1])
   if (range === '6to4') return new ipaddr.IPv4(bytes.slice(2, 6))
+  if (range === 'teredo') return new ipaddr.IPv4(bytes.slice(12).map((byte) => byte ^ 0xff))
   return undefined
 }
 
@@ -60,6 +65,23 @@ export function forbiddenRange(address: string, allowPrivate: boolean): string |
   if (METADATA_ADDRESSES.has(parsed.toNormalizedString()) || METADATA_ADDRESSES.has(parsed.toString())) return 'cloud metadata'
   const range = parsed.range()
   return !allowPrivate && PRIVATE_RANGES.has(range) ? range : undefined
+}
+
+/** Host names that name this machine whatever DNS says (RFC 6761). */
+function isLocalhost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, '')
+  return host === 'localhost' || host.endsWith('.localhost')
+}
+
+/**
+ * Why deliveries to `url` would be refused for its host alone (a literal address in a forbidden range,
+ * or localhost), or undefined when only the connection can tell. Checked when a webhook URL is written.
+ */
+export function forbiddenDestination(url: string, allowPrivate: boolean): string | undefined {
+  const hostname = new URL(url).hostname
+  if (isLocalhost(hostname)) return allowPrivate ? undefined : 'loopback'
+  const literal = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname
+  return isIP(literal) !== 0 ? forbiddenRange(literal, allowPrivate) : undefined
 }
 
 function blocked(host: string, address: string, range: string): BlockedAddressError {

@@ -110,6 +110,8 @@ const RETRY_LANE_IDLE_MS = 250
 const SUCCESS_REPORT_MS = 1_000
 /** Tenants whose routing a worker keeps; the least recently loaded go first. */
 const ROUTING_CACHE_SIZE = 10_000
+/** A target whose address the SSRF guard refuses is warned about at most this often. */
+const BLOCKED_WARNING_MS = 60_000
 
 const noCounts = (): WorkerCounts => ({ claimed: 0, delivered: 0, retrying: 0, failed: 0, stale: 0 })
 const refOf = ({ tenant, configCode, targetId }: TargetRef): TargetRef => ({ tenant, configCode, targetId })
@@ -157,6 +159,7 @@ export function startWorker(options: WorkerOptions): Worker {
   let flushTimer: NodeJS.Timeout | undefined
   const failing = new Set<string>()
   const successReportedAt = new Map<string, number>()
+  const blockedWarnedAt = new Map<string, number>()
 
   // ---- claiming -------------------------------------------------------------------------------
 
@@ -348,8 +351,18 @@ export function startWorker(options: WorkerOptions): Worker {
         sent = { startedAt: new Date(), durationMs: 0, error: `could not prepare the request: ${(error as Error).message}` }
       }
       if (sent.abandoned) return
+      if (sent.blocked) warnBlocked(delivery, sent.error as string)
     }
     finish(delivery, sent, target === undefined)
+  }
+
+  /** A refused address is the operator's to fix (a URL, DNS, DELIVERY_ALLOW_PRIVATE): said in the log too. */
+  function warnBlocked(delivery: ClaimedDelivery, reason: string): void {
+    const key = targetKey(delivery)
+    const now = Date.now()
+    if (now - (blockedWarnedAt.get(key) ?? 0) < BLOCKED_WARNING_MS) return
+    blockedWarnedAt.set(key, now)
+    log.warn({ ...refOf(delivery), reason }, 'delivery refused: the target resolves to an address deliveries may not go to')
   }
 
   // ---- recording ------------------------------------------------------------------------------

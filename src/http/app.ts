@@ -38,6 +38,8 @@ export interface AppOptions {
   limits?: Limits
   /** Timeouts of the HTTP server (default: the defaults of the settings). */
   http?: HttpSettings
+  /** Webhook destinations may be loopback, private or link-local addresses (DELIVERY_ALLOW_PRIVATE). */
+  allowPrivateDestinations?: boolean
 }
 
 export async function buildApp({
@@ -48,6 +50,7 @@ export async function buildApp({
   webhooksMonthlyLimit,
   limits = DEFAULT_LIMITS,
   http = DEFAULT_HTTP,
+  allowPrivateDestinations = false,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
@@ -101,7 +104,7 @@ export async function buildApp({
   itemAssignmentRoutes(app, database, { strict: directoryStrict, limits })
   directoryRoutes(app, database)
   eventRoutes(app, database)
-  webhookConfigRoutes(app, database)
+  webhookConfigRoutes(app, database, { allowPrivate: allowPrivateDestinations })
   eventSubscriptionRoutes(app, database)
   deliveryRoutes(app, database, { webhooksMonthlyLimit })
   return app

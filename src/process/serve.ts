@@ -79,6 +79,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       webhooksMonthlyLimit: config.webhooksMonthlyLimit,
       limits: config.limits,
       http: config.http,
+      allowPrivateDestinations: config.delivery.allowPrivate,
     })
     const where = describeEngine(config)
     const worker = config.delivery.inProcess ? 'delivery worker in this process' : 'no delivery worker (DELIVERY_WORKER=false)'

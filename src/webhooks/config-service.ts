@@ -9,8 +9,11 @@ import type { DB } from '../db/schema.js'
 import { errors } from '../errors.js'
 import { webhookErrors } from './webhook-errors.js'
 import { applyConfigPatch } from './config-patch.js'
+import { forbiddenDestination } from '../delivery/ssrf-guard.js'
 import { toStoredConfiguration } from './config-input.js'
+import { maskUrl, restoreMaskedCredentials } from './credentials.js'
 import { withSecretHistory } from './secret-rotation.js'
+import type { StoredHttpConfiguration } from './stored-config.js'
 import { type ConfigContent, type ConfigRow, deleteConfigRow, insertConfig, selectConfig, selectConfigs, updateConfig } from './config-rows.js'
 import type { ConfigCreation, ConfigUpdate, PatchOperation } from './config-schemas.js'
 
@@ -25,17 +28,35 @@ export interface WebhookContext {
   tenant: string
 }
 
+export interface ConfigContext extends WebhookContext {
+  /** Loopback, private and link-local destinations are allowed (DELIVERY_ALLOW_PRIVATE). */
+  allowPrivate: boolean
+}
+
+/**
+ * Refuses a destination the delivery engine would refuse for its host alone (a literal internal address,
+ * localhost), so the mistake shows when the config is written instead of in the delivery log later.
+ */
+function checkDestinations(configuration: StoredHttpConfiguration, allowPrivate: boolean): void {
+  const check = (url: string | undefined, field: string) => {
+    const range = url === undefined ? undefined : forbiddenDestination(url, allowPrivate)
+    if (range === undefined || url === undefined) return
+    const setting = range === 'cloud metadata' ? 'never' : 'unless the service runs with DELIVERY_ALLOW_PRIVATE=true'
+    throw errors.invalidParameter(field, `'${maskUrl(url)}' is a ${range} address; the service does not deliver there (${setting})`)
+  }
+  check(configuration.destinationUrl, 'configuration.destinationUrl')
+  configuration.eventsConfiguration.forEach((entry, index) => check(entry.destinationUrl, `configuration.eventsConfiguration.${index}.destinationUrl`))
+}
+
 function checkCode(code: string): void {
   if (code !== HTTP_CODE) throw webhookErrors.codeMismatch(code)
 }
 
-export async function createConfig(ctx: WebhookContext, input: ConfigCreation): Promise<string> {
+export async function createConfig(ctx: ConfigContext, input: ConfigCreation): Promise<string> {
   checkCode(input.code)
-  const content: ConfigContent = {
-    provider: HTTP_PROVIDER,
-    active: input.active ?? true,
-    configuration: toStoredConfiguration(input.configuration, undefined, 'create'),
-  }
+  const configuration = restoreMaskedCredentials(undefined, toStoredConfiguration(input.configuration, undefined, 'create'))
+  checkDestinations(configuration, ctx.allowPrivate)
+  const content: ConfigContent = { provider: HTTP_PROVIDER, active: input.active ?? true, configuration }
   if (!(await insertConfig(ctx.db, ctx.tenant, input.code, content))) throw webhookErrors.configExists(input.code)
   return input.code
 }
@@ -52,21 +73,24 @@ export async function getConfig(ctx: WebhookContext, code: string): Promise<Conf
 
 /**
  * Reads the config for update, lets `change` compute its new content, and writes it when it differs.
- * Replaced secrets are remembered (for signing during the grace period), so they count as no change.
+ * Masked credentials sent back stand for the stored ones; replaced secrets are remembered (for signing
+ * during the grace period), so neither counts as a change.
  */
-async function rewrite(ctx: WebhookContext, code: string, change: (row: ConfigRow) => ConfigContent): Promise<void> {
+async function rewrite(ctx: ConfigContext, code: string, change: (row: ConfigRow) => ConfigContent): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
     const row = await selectConfig(tx, ctx.tenant, code, true)
     if (!row) throw webhookErrors.configNotFound(code)
     const changed = change(row)
-    const next: ConfigContent = { ...changed, configuration: withSecretHistory(row.configuration, changed.configuration, new Date()) }
+    const configuration = restoreMaskedCredentials(row.configuration, changed.configuration)
+    checkDestinations(configuration, ctx.allowPrivate)
+    const next: ConfigContent = { ...changed, configuration: withSecretHistory(row.configuration, configuration, new Date()) }
     const current: ConfigContent = { provider: row.provider, active: row.active, configuration: row.configuration }
     if (canonical(next) !== canonical(current)) await updateConfig(tx, ctx.tenant, code, next)
   })
 }
 
 /** PUT: the body is the whole config; `active` defaults to true as on create, secrets stay unless replaced or removed. */
-export async function replaceConfig(ctx: WebhookContext, code: string, input: ConfigUpdate): Promise<void> {
+export async function replaceConfig(ctx: ConfigContext, code: string, input: ConfigUpdate): Promise<void> {
   if (input.code !== undefined && input.code !== code) {
     throw errors.invalidParameter('code', `the body code '${input.code}' differs from the path code '${code}'`)
   }
@@ -78,7 +102,7 @@ export async function replaceConfig(ctx: WebhookContext, code: string, input: Co
   }))
 }
 
-export async function patchConfig(ctx: WebhookContext, code: string, operations: PatchOperation[]): Promise<void> {
+export async function patchConfig(ctx: ConfigContext, code: string, operations: PatchOperation[]): Promise<void> {
   await rewrite(ctx, code, (row) => ({ provider: row.provider, ...applyConfigPatch({ active: row.active, configuration: row.configuration }, operations) }))
 }
 

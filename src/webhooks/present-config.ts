@@ -1,6 +1,10 @@
-/** A stored webhook config as reads answer it: secrets replaced by `secretKeyExists`, entry flags explicit. */
+/**
+ * A stored webhook config as reads answer it: secrets replaced by `secretKeyExists`, passwords in URLs
+ * and credential headers masked, entry flags explicit.
+ */
 import type { ConfigResponse } from './config-schemas.js'
 import type { ConfigRow } from './config-rows.js'
+import { maskHeaders, maskUrl } from './credentials.js'
 import type { StoredEntry } from './stored-config.js'
 
 type EntryResponse = ConfigResponse['configuration']['eventsConfiguration'][number]
@@ -14,8 +18,8 @@ function presentEntry(entry: StoredEntry): EntryResponse {
     active: entry.active !== false,
   }
   if (entry.name !== undefined) out.name = entry.name
-  if (entry.destinationUrl !== undefined) out.destinationUrl = entry.destinationUrl
-  if (entry.headers !== undefined) out.headers = entry.headers
+  if (entry.destinationUrl !== undefined) out.destinationUrl = maskUrl(entry.destinationUrl)
+  if (entry.headers !== undefined) out.headers = maskHeaders(entry.headers)
   if (entry.filter !== undefined) out.filter = entry.filter
   return out
 }
@@ -26,7 +30,7 @@ export function presentConfig(row: ConfigRow): ConfigResponse {
     secretKeyExists: Boolean(stored.secretKey),
     eventsConfiguration: (stored.eventsConfiguration ?? []).map(presentEntry),
   }
-  if (stored.destinationUrl !== undefined) configuration.destinationUrl = stored.destinationUrl
-  if (stored.headers !== undefined) configuration.headers = stored.headers
+  if (stored.destinationUrl !== undefined) configuration.destinationUrl = maskUrl(stored.destinationUrl)
+  if (stored.headers !== undefined) configuration.headers = maskHeaders(stored.headers)
   return { code: row.code, provider: row.provider, active: row.active, configuration }
 }

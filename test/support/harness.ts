@@ -81,6 +81,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Refuse assignments of ids the directory does not know (`buildApp({ directoryStrict })`). */
   directoryStrict?: boolean
+  /** Webhook destinations on loopback and private addresses may be configured (default true: receivers run on loopback). */
+  allowPrivateDestinations?: boolean
   /** Run a delivery engine (dispatcher + worker) beside the app; stopped by `close()`. */
   delivery?: TestDeliveryOptions
 }
@@ -97,6 +99,8 @@ export interface TestDeliveryOptions {
   leaseMs?: number
   pollMs?: number
   secretGraceMs?: number
+  /** Where the engine logs (default: pino at TEST_LOG_LEVEL, silent unless set). */
+  log?: DeliveryEngineOptions['log']
 }
 
 /** 8 attempts within about 6 s. */
@@ -114,7 +118,7 @@ export function startTestDelivery(database: Database, options: TestDeliveryOptio
       secretGraceMs: options.secretGraceMs ?? 24 * 3_600_000,
     },
     monthlyLimit: options.monthlyLimit,
-    log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    log: options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     retryDelaysMs: options.retryDelaysMs ?? TEST_RETRY_DELAYS_MS,
     attemptTimeoutMs: options.attemptTimeoutMs,
     leaseMs: options.leaseMs,
@@ -138,7 +142,12 @@ export async function siblingApp(t: TestApp, options: TestAppOptions): Promise<T
 
 async function appOn(database: Database, engine: Engine, options: TestAppOptions, dispose: () => Promise<void>): Promise<TestApp> {
   const config = loadConfig({ AUTH_SECRET: TEST_SECRET })
-  const app = await buildApp({ database, verifyToken: createTokenVerifier(config, secret), directoryStrict: options.directoryStrict })
+  const app = await buildApp({
+    database,
+    verifyToken: createTokenVerifier(config, secret),
+    directoryStrict: options.directoryStrict,
+    allowPrivateDestinations: options.allowPrivateDestinations ?? true,
+  })
   await app.ready()
   const token = (request: Partial<TokenRequest> = {}) => mintToken(secret, { tenant: 'acme', scopes: ALL_SCOPES, ...request })
   const defaultToken = await token()

@@ -8,6 +8,7 @@ import type { DB } from '../../db/schema.js'
 import type { TargetRef } from '../target-health.js'
 import { errors } from '../../errors.js'
 import type { TargetOverview } from './log-schemas.js'
+import { maskUrl } from '../../webhooks/credentials.js'
 import { DEFAULT_TARGET, sameEventType, type StoredHttpConfiguration } from '../../webhooks/stored-config.js'
 
 export interface ConfiguredTarget {
@@ -23,15 +24,7 @@ export interface ConfiguredTarget {
 
 /** A URL as shown to operators: a password in it is masked. */
 function shownUrl(url: string | undefined): string | null {
-  if (!url) return null
-  try {
-    const parsed = new URL(url)
-    if (!parsed.password) return url
-    parsed.password = '****'
-    return parsed.toString()
-  } catch {
-    return url
-  }
+  return url ? maskUrl(url) : null
 }
 
 function targetsOf(code: string, active: boolean, configuration: StoredHttpConfiguration): ConfiguredTarget[] {

@@ -8,7 +8,7 @@ import { Type } from 'typebox'
 import { SCOPES } from '../../auth/principal.js'
 import type { Database } from '../../db/database.js'
 import { ConfigCode, ConfigCreation, ConfigPatch, ConfigResponse, ConfigUpdate, CreatedConfig, type PatchOperation } from '../../webhooks/config-schemas.js'
-import { createConfig, deleteConfig, getConfig, listConfigs, patchConfig, replaceConfig, type WebhookContext } from '../../webhooks/config-service.js'
+import { type ConfigContext, createConfig, deleteConfig, getConfig, listConfigs, patchConfig, replaceConfig } from '../../webhooks/config-service.js'
 import { useWebhookErrorFormat, webhookErrorResponses } from '../../webhooks/error-format.js'
 import { presentConfig } from '../../webhooks/present-config.js'
 import { webhookErrors } from '../../webhooks/webhook-errors.js'
@@ -32,11 +32,17 @@ async function httpProviderOnly(request: FastifyRequest): Promise<void> {
   if (typeof provider === 'string' && NOT_OFFERED.has(provider)) throw webhookErrors.httpOnly(provider)
 }
 
-function context(database: Database, request: FastifyRequest<{ Params: { tenant: string } }>): WebhookContext {
-  return { db: database.db, tenant: request.params.tenant }
+export interface WebhookConfigRouteOptions {
+  /** Loopback, private and link-local destinations may be configured (DELIVERY_ALLOW_PRIVATE). */
+  allowPrivate: boolean
 }
 
-export function webhookConfigRoutes(app: FastifyInstance, database: Database): void {
+export function webhookConfigRoutes(app: FastifyInstance, database: Database, { allowPrivate }: WebhookConfigRouteOptions): void {
+  const context = (request: FastifyRequest<{ Params: { tenant: string } }>): ConfigContext => ({
+    db: database.db,
+    tenant: request.params.tenant,
+    allowPrivate,
+  })
   app.register(async (scope) => {
     useWebhookErrorFormat(scope)
     const base = '/webhook/:tenant/config'
@@ -48,19 +54,19 @@ export function webhookConfigRoutes(app: FastifyInstance, database: Database): v
         preValidation: httpProviderOnly,
         schema: { tags, summary: 'Create the webhook config', params: TenantParams, body: ConfigCreation, response: { 201: CreatedConfig, ...webhookErrorResponses } },
       },
-      async (request, reply) => reply.code(201).send({ code: await createConfig(context(database, request), request.body) }),
+      async (request, reply) => reply.code(201).send({ code: await createConfig(context(request), request.body) }),
     )
 
     scope.get<{ Params: { tenant: string } }>(
       base,
       { config: read, schema: { tags, summary: 'List webhook configs', params: TenantParams, response: { 200: Type.Array(ConfigResponse), ...webhookErrorResponses } } },
-      async (request) => (await listConfigs(context(database, request))).map(presentConfig),
+      async (request) => (await listConfigs(context(request))).map(presentConfig),
     )
 
     scope.get<{ Params: Params }>(
       `${base}/:code`,
       { config: read, schema: { tags, summary: 'Read a webhook config', params: ConfigParams, response: { 200: ConfigResponse, ...webhookErrorResponses } } },
-      async (request) => presentConfig(await getConfig(context(database, request), request.params.code)),
+      async (request) => presentConfig(await getConfig(context(request), request.params.code)),
     )
 
     scope.put<{ Params: Params; Body: ConfigUpdate }>(
@@ -71,7 +77,7 @@ export function webhookConfigRoutes(app: FastifyInstance, database: Database): v
         schema: { tags, summary: 'Replace a webhook config', params: ConfigParams, body: ConfigUpdate, response: { 204: Type.Null(), ...webhookErrorResponses } },
       },
       async (request, reply) => {
-        await replaceConfig(context(database, request), request.params.code, request.body)
+        await replaceConfig(context(request), request.params.code, request.body)
         return reply.code(204).send()
       },
     )
@@ -83,7 +89,7 @@ export function webhookConfigRoutes(app: FastifyInstance, database: Database): v
         schema: { tags, summary: 'Patch a webhook config (UPSERT / REMOVE by path)', params: ConfigParams, body: ConfigPatch, response: { 204: Type.Null(), ...webhookErrorResponses } },
       },
       async (request, reply) => {
-        await patchConfig(context(database, request), request.params.code, request.body)
+        await patchConfig(context(request), request.params.code, request.body)
         return reply.code(204).send()
       },
     )
@@ -95,7 +101,7 @@ export function webhookConfigRoutes(app: FastifyInstance, database: Database): v
         schema: { tags, summary: 'Delete a webhook config (an active one needs force=true)', params: ConfigParams, querystring: ForceQuery, response: { 204: Type.Null(), ...webhookErrorResponses } },
       },
       async (request, reply) => {
-        await deleteConfig(context(database, request), request.params.code, request.query.force === 'true')
+        await deleteConfig(context(request), request.params.code, request.query.force === 'true')
         return reply.code(204).send()
       },
     )
