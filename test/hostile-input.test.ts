@@ -94,6 +94,25 @@ for (const engine of ENGINES) {
       await unchanged(before)
     })
 
+    it('bounds list and event log pages in bytes, naming a page size that fits', async () => {
+      await prepared('pagebytes')
+      const small = await siblingApp(t, { limits: { ...DEFAULT_LIMITS, pageBytes: 256 * 1024 } })
+      try {
+        const client = await tenantClient(small, c.tenant)
+        for (let i = 0; i < 10; i++) await client.create({ ...valid, id: `big${i}`, description: { en: 'd'.repeat(40_000) } })
+        const list = assertError(await client.call({ method: 'GET', url: `${client.url()}?pageSize=11` }), 400)
+        assert.match(list.message, /^Invalid pageSize: this page would take [\d,]+ bytes, more than the 262,144 a page may; ask for at most about \d per page$/)
+        const fits = await client.call({ method: 'GET', url: `${client.url()}?pageSize=5` })
+        assert.equal(fits.statusCode, 200, fits.body)
+        assert.equal(fits.json().length, 5)
+        const log = assertError(await client.call({ method: 'GET', url: `/webhook/${c.tenant}/events?pageSize=20` }), 400)
+        assert.match(log.message, /^Invalid pageSize: this page would take/)
+        assert.equal((await client.call({ method: 'GET', url: `/webhook/${c.tenant}/events?pageSize=4` })).statusCode, 200)
+      } finally {
+        await small.close()
+      }
+    })
+
     it('refuses a webhook destination on an internal address when the config is written', async () => {
       const strict = await siblingApp(t, { allowPrivateDestinations: false })
       try {

@@ -1,5 +1,5 @@
 /** Listing and searching a segment's customer assignments: q (over assignment and directory fields), sort, paging. */
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { actsIn, type Membership } from './membership.js'
 import type { FieldMap } from '../query/field-map.js'
@@ -41,6 +41,13 @@ export async function listCustomerAssignments(
     .where('ca.segment_id', '=', segmentId)
     .where(compileQ(query.q, customerAssignmentFields))
   if (query.member) matching = matching.where('ca.customer_id', '=', query.member.customerId).where(actsIn('ca', query.member))
-  const { rows, total } = await fetchPage(matching, (q) => q.selectAll('ca'), customerAssignmentFields, ['ca.customer_id', 'ca.legal_entity_id'], query)
+  const { rows, total } = await fetchPage(
+    matching,
+    (q) => q.selectAll('ca'),
+    customerAssignmentFields,
+    ['ca.customer_id', 'ca.legal_entity_id'],
+    query,
+    sql<number>`octet_length(ca::text)`,
+  )
   return { items: await enrichCustomerAssignments(db, tenant, rows), total }
 }

@@ -2,7 +2,7 @@
  * Listing item assignments: of one segment, or across all segments (`/segments/items`) filtered by
  * site, by effective segments, and by membership for a customer's view.
  */
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { FieldMap } from '../query/field-map.js'
 import { fetchPage, type PageRequest } from '../query/list-page.js'
@@ -41,6 +41,13 @@ export async function listItemAssignments(db: Kysely<DB>, tenant: string, query:
   if (query.siteCode !== undefined) matching = matching.where('s.site_code', '=', query.siteCode)
   if (query.onlyActive) matching = matching.where(isEffective('s'))
   if (query.member) matching = matching.where(isMemberOf('ia.tenant', 'ia.segment_id', query.member))
-  const { rows, total } = await fetchPage(matching, (q) => q.selectAll('ia'), itemAssignmentFields, ['ia.segment_id', 'ia.type', 'ia.item_id'], query)
+  const { rows, total } = await fetchPage(
+    matching,
+    (q) => q.selectAll('ia'),
+    itemAssignmentFields,
+    ['ia.segment_id', 'ia.type', 'ia.item_id'],
+    query,
+    sql<number>`octet_length(ia::text)`,
+  )
   return { items: await enrichItemAssignments(db, tenant, rows), total }
 }

@@ -1,8 +1,13 @@
-/** Reading the event log: a tenant's committed events, oldest first, each with its deliveries. */
-import type { Kysely } from 'kysely'
+/**
+ * Reading the event log: a tenant's committed events, oldest first, each with its deliveries. A page is
+ * bounded in bytes as lists are (query/list-page.ts).
+ */
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
 import type { DB, DeliveryState } from '../db/schema.js'
 import { eventDeliveries } from '../delivery/log/delivery-summary.js'
 import type { DeliverySummary } from '../delivery/log/log-schemas.js'
+import type { PageBudget } from '../query/list-page.js'
+import { pageBytesError } from '../query/paging.js'
 
 export interface EventLogQuery {
   tenant: string
@@ -15,6 +20,7 @@ export interface EventLogQuery {
   deliveryState?: DeliveryState
   limit: number
   offset: number
+  budget?: PageBudget
 }
 
 export interface LoggedEvent {
@@ -36,6 +42,7 @@ function selectEvents(db: Kysely<DB>, tenant: string) {
 }
 
 type EventRow = Awaited<ReturnType<ReturnType<typeof selectEvents>['executeTakeFirstOrThrow']>>
+type SelectOnEvents = SelectQueryBuilder<DB, 'outbox_event', object>
 
 function toLoggedEvent(row: EventRow): LoggedEvent {
   return {
@@ -50,10 +57,26 @@ function toLoggedEvent(row: EventRow): LoggedEvent {
 }
 
 export async function listEvents(db: Kysely<DB>, query: EventLogQuery): Promise<LoggedEvent[]> {
-  let select = selectEvents(db, query.tenant)
-  if (query.type) select = select.where('type', '=', query.type)
-  if (query.sinceTime) select = select.where('published_at', '>=', query.sinceTime)
-  if (query.afterSequence !== undefined) select = select.where('sequence', '>', query.afterSequence)
+  const { budget } = query
+  if (budget && query.limit * budget.documentBytes > budget.pageBytes) {
+    const sizes = await filtered(db.selectFrom('outbox_event').where('tenant', '=', query.tenant), query)
+      .select(sql<number>`octet_length(payload::text)`.as('bytes'))
+      .orderBy('sequence')
+      .limit(query.limit)
+      .offset(query.offset)
+      .execute()
+    const bytes = sizes.reduce((sum, row) => sum + Number(row.bytes), 0)
+    if (bytes > budget.pageBytes) throw pageBytesError(bytes, sizes.length, budget.pageBytes)
+  }
+  const rows = await filtered(selectEvents(db, query.tenant), query).orderBy('sequence').limit(query.limit).offset(query.offset).execute()
+  return rows.map(toLoggedEvent)
+}
+
+/** `select` narrowed to the events the query asks for. */
+function filtered<Q extends SelectOnEvents>(select: Q, query: EventLogQuery): Q {
+  if (query.type) select = select.where('type', '=', query.type) as Q
+  if (query.sinceTime) select = select.where('published_at', '>=', query.sinceTime) as Q
+  if (query.afterSequence !== undefined) select = select.where('sequence', '>', query.afterSequence) as Q
   const state = query.deliveryState
   if (state) {
     select = select.where(({ exists, selectFrom }) =>
@@ -63,10 +86,9 @@ export async function listEvents(db: Kysely<DB>, query: EventLogQuery): Promise<
           .whereRef('delivery.event_sequence', '=', 'outbox_event.sequence')
           .where('delivery.state', '=', state),
       ),
-    )
+    ) as Q
   }
-  const rows = await select.orderBy('sequence').limit(query.limit).offset(query.offset).execute()
-  return rows.map(toLoggedEvent)
+  return select
 }
 
 export async function getEvent(db: Kysely<DB>, tenant: string, id: string): Promise<LoggedEvent | undefined> {

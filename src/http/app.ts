@@ -103,7 +103,7 @@ export async function buildApp({
   customerAssignmentRoutes(app, database, { strict: directoryStrict, limits })
   itemAssignmentRoutes(app, database, { strict: directoryStrict, limits })
   directoryRoutes(app, database)
-  eventRoutes(app, database)
+  eventRoutes(app, database, limits)
   webhookConfigRoutes(app, database, { allowPrivate: allowPrivateDestinations })
   eventSubscriptionRoutes(app, database)
   deliveryRoutes(app, database, { webhooksMonthlyLimit })

@@ -1,10 +1,14 @@
 /**
  * One page of a list: the client's sort keys, then tie-breakers that make the order total (so pages
  * neither repeat nor skip rows), offset paging, and the total count when the client asked for it.
+ *
+ * A page is bounded in bytes as well as in rows: when the rows asked for could together exceed the page
+ * budget, their sizes are summed first (one cheap query) and a page over budget is refused with the
+ * pageSize that would fit, rather than built and serialized.
  */
-import { type SelectQueryBuilder, sql } from 'kysely'
+import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
 import type { FieldMap } from './field-map.js'
-import { parsePaging } from './paging.js'
+import { pageBytesError, parsePaging } from './paging.js'
 import { compileSort, sortBy } from './sort.js'
 
 export interface PageRequest {
@@ -15,19 +19,40 @@ export interface PageRequest {
   withTotal: boolean
   /** Language for a localized sort key written without one. */
   language?: string
+  /** The page's byte budget; none when absent. */
+  budget?: PageBudget
 }
 
+export interface PageBudget {
+  /** Bytes the rows of one page may take together. */
+  pageBytes: number
+  /** The most one row can take: a page of at most pageBytes / documentBytes rows needs no check. */
+  documentBytes: number
+}
+
+/**
+ * `rowBytes` is an SQL expression for a row's size (e.g. `octet_length(t::text)`), read only when the
+ * page could be over its byte budget.
+ */
 export async function fetchPage<DB, TB extends keyof DB, O>(
   matching: SelectQueryBuilder<DB, TB, object>,
   select: (query: SelectQueryBuilder<DB, TB, object>) => SelectQueryBuilder<DB, TB, O>,
   fields: FieldMap,
   tieBreakers: string[],
   request: PageRequest,
+  rowBytes: RawBuilder<number>,
 ): Promise<{ rows: O[]; total?: number }> {
   const order = compileSort(request.sort, fields, { defaultLanguage: request.language })
   const paging = parsePaging(request)
-  const page = tieBreakers.reduce((query, column) => query.orderBy(sql.ref(column)), select(matching).$call(sortBy(order)))
-  const rows = await page.limit(paging.limit).offset(paging.offset).execute()
+  const ordered = <T>(query: SelectQueryBuilder<DB, TB, T>) =>
+    tieBreakers.reduce((sorted, column) => sorted.orderBy(sql.ref(column)), query.$call(sortBy(order))).limit(paging.limit).offset(paging.offset)
+  const { budget } = request
+  if (budget && paging.limit * budget.documentBytes > budget.pageBytes) {
+    const sizes = await ordered(matching.select(rowBytes.as('bytes'))).execute()
+    const bytes = sizes.reduce((sum, row) => sum + Number((row as { bytes: number }).bytes), 0)
+    if (bytes > budget.pageBytes) throw pageBytesError(bytes, sizes.length, budget.pageBytes)
+  }
+  const rows = await ordered(select(matching)).execute()
   if (!request.withTotal) return { rows: rows as O[] }
   const counted = await matching.select(sql<string>`count(*)`.as('count')).executeTakeFirstOrThrow()
   return { rows: rows as O[], total: Number((counted as { count: string }).count) }

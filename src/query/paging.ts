@@ -23,6 +23,16 @@ export interface Paging {
   readonly offset: number
 }
 
+/** The 400 for a page whose `rows` would take `bytes`, more than `pageBytes`: it names a pageSize that fits. */
+export function pageBytesError(bytes: number, rows: number, pageBytes: number): QueryError {
+  const fitting = Math.max(1, Math.floor(pageBytes / Math.max(1, bytes / rows)))
+  return new QueryError(
+    `this page would take ${bytes.toLocaleString('en-US')} bytes, more than the ${pageBytes.toLocaleString('en-US')} a page may; ask for at most about ${fitting} per page`,
+    0,
+    'pageSize',
+  )
+}
+
 export function parsePaging(params: PagingParams): Paging {
   const pageNumber = parseBounded('pageNumber', params.pageNumber, 1, 1, MAX_PAGE_NUMBER)
   const pageSize = parseBounded('pageSize', params.pageSize, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)

@@ -1,5 +1,5 @@
 /** Listing and searching segments: `q`, sort and paging compiled to one parameterized query (+ count). */
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { isMemberOf, type Membership } from '../assignments/membership.js'
 import type { DB } from '../db/schema.js'
 import type { FieldMap } from '../query/field-map.js'
@@ -36,6 +36,6 @@ export async function listSegments(db: Kysely<DB>, tenant: string, query: Segmen
   let matching = db.selectFrom('segment').where('tenant', '=', tenant).where(compileQ(query.q, segmentFields))
   if (query.member) matching = matching.where(isMemberOf('segment.tenant', 'segment.id', query.member))
   if (query.onlyEffective) matching = matching.where(isEffective('segment'))
-  const { rows, total } = await fetchPage(matching, (q) => q.selectAll(), segmentFields, ['segment.id'], query)
+  const { rows, total } = await fetchPage(matching, (q) => q.selectAll(), segmentFields, ['segment.id'], query, sql<number>`octet_length(segment::text)`)
   return { items: rows.map(rowToSegment), total }
 }

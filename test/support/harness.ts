@@ -9,7 +9,7 @@ import { pino } from 'pino'
 import { mintToken, type TokenRequest } from '../../src/auth/mint-token.js'
 import { SCOPES } from '../../src/auth/principal.js'
 import { createTokenVerifier } from '../../src/auth/verify-token.js'
-import { loadConfig } from '../../src/config.js'
+import { type Limits, loadConfig } from '../../src/config.js'
 import { type Database, type Engine, openDatabase } from '../../src/db/database.js'
 import { migrate } from '../../src/db/migrate.js'
 import { type DeliveryEngine, type DeliveryEngineOptions, startDeliveryEngine } from '../../src/delivery/delivery-engine.js'
@@ -83,6 +83,8 @@ export interface TestAppOptions {
   directoryStrict?: boolean
   /** Webhook destinations on loopback and private addresses may be configured (default true: receivers run on loopback). */
   allowPrivateDestinations?: boolean
+  /** What one request may ask (default: the settings' defaults). */
+  limits?: Limits
   /** Run a delivery engine (dispatcher + worker) beside the app; stopped by `close()`. */
   delivery?: TestDeliveryOptions
 }
@@ -147,6 +149,7 @@ async function appOn(database: Database, engine: Engine, options: TestAppOptions
     verifyToken: createTokenVerifier(config, secret),
     directoryStrict: options.directoryStrict,
     allowPrivateDestinations: options.allowPrivateDestinations ?? true,
+    limits: options.limits,
   })
   await app.ready()
   const token = (request: Partial<TokenRequest> = {}) => mintToken(secret, { tenant: 'acme', scopes: ALL_SCOPES, ...request })

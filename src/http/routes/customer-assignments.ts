@@ -55,6 +55,7 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
       pageSize: request.query.pageSize,
       withTotal: wantsTotalCount(request),
       member: reader.member,
+      budget: options.limits,
     })
     sendTotalCount(reply, total)
     return items.map((item) => projectFields(item, request.query.fields))

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { SCOPES } from '../../auth/principal.js'
+import type { Limits } from '../../config.js'
 import type { Database } from '../../db/database.js'
 import type { DeliveryState } from '../../db/schema.js'
 import { DeliveryStateSchema, DeliverySummary } from '../../delivery/log/log-schemas.js'
@@ -42,7 +43,7 @@ function parseSince(since: string | undefined): { sinceTime?: Date; afterSequenc
   return { sinceTime: new Date(since) }
 }
 
-export function eventRoutes(app: FastifyInstance, database: Database): void {
+export function eventRoutes(app: FastifyInstance, database: Database, limits: Limits): void {
   app.get<{ Params: { tenant: string }; Querystring: { type?: string; since?: string; deliveryState?: DeliveryState; pageNumber?: string; pageSize?: string } }>(
     '/webhook/:tenant/events',
     {
@@ -64,6 +65,7 @@ export function eventRoutes(app: FastifyInstance, database: Database): void {
         deliveryState: request.query.deliveryState,
         limit,
         offset,
+        budget: limits,
       })
     },
   )

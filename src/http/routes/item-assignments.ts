@@ -122,6 +122,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
       siteCode: query.siteCode,
       onlyActive: reader.onlyEffective || query.onlyActive === 'true',
       member: reader.member,
+      budget: options.limits,
     })
     sendTotalCount(reply, total)
     const languages = parseAcceptLanguage(header(request, 'accept-language'))

@@ -83,6 +83,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
       withTotal: wantsTotalCount(request),
       // `sort=name` sorts by the preferred Accept-Language language (conventions §1.3).
       language: languages?.[0],
+      budget: limits,
     })
     return { ...result, items: result.items.map((segment) => presentSegment(segment, languages, request.query.fields)) }
   }
