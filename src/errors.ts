@@ -4,6 +4,7 @@
  * anything else is logged with its stack and answered as an opaque 500.
  */
 import { STATUS_CODES } from 'node:http'
+import { problemList } from './validation/problems.js'
 
 export interface ErrorDetails {
   field?: string
@@ -41,7 +42,12 @@ export class ApiError extends Error {
 
 /** The catalogue. Each entry builds an ApiError; messages follow the platform's wording where it has one. */
 export const errors = {
-  validation: (details?: ErrorDetails) => new ApiError(400, 'Validation problem with request body.', details),
+  /** Every problem of a body in the message; the first in `details`. */
+  validation: (problems: readonly { field: string; type: string; message: string }[]) => {
+    const [first] = problems
+    const listed = problems.length > 0 ? `: ${problemList(problems)}` : ''
+    return new ApiError(400, `Validation problem with request body${listed}.`, first && { field: first.field || undefined, type: first.type, message: first.message })
+  },
   invalidParameter: (field: string, message: string) =>
     new ApiError(400, `Invalid value of '${field}': ${message}`, { field, type: 'invalid_parameter', message }),
   invalidQuery: (message: string, parameter = 'q') =>

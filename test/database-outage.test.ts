@@ -112,6 +112,9 @@ async function assertAllDelivered(database: Database, receiver: Receiver): Promi
   return { events: ids.length, duplicates: received.length - new Set(received.map((r) => r.headers['webhook-id'])).size }
 }
 
+/** The process logged as many returns of the database as outages. */
+const pastOutage = (process: ServiceProcess) => process.logged('database reachable again').length === process.logged('database unreachable').length
+
 /** During an outage: 503s in the error format with Retry-After; never a 500 or another 5xx. */
 function assertOutageAnswers(answers: Answer[], from: number, to: number, { require503 }: { require503: boolean }): void {
   const during = answers.filter((a) => a.at >= from && a.at <= to)
@@ -184,6 +187,8 @@ describe('an outage behind a proxy that cuts every connection (PostgreSQL)', { s
       t.diagnostic(`${events} events, ${duplicates} duplicates, 201 again ${recovered} ms after the cut ended, all delivered ${Date.now() - drainFrom} ms after the load stopped`)
       assert.ok(events > 100, `a real load (${events} events)`)
       assert.ok(duplicates <= Math.max(3, events / 100), `${duplicates} duplicates for ${events} events`)
+      // A process with nothing to do learns of the return at its next probe, within a couple of seconds.
+      await waitFor('both processes past the outage', () => [stack.serve, stack.worker].every(pastOutage), 10_000)
       assertLoggedOnce([stack.serve, stack.worker], 1, { exact: true })
     } finally {
       await load.stop()
@@ -266,8 +271,7 @@ describe('a PostgreSQL cluster of its own, restarted under load', { skip: cluste
         assert.ok(recovered < 10_000, `${mode}: answered 201 again ${recovered} ms after the restart`)
         t.diagnostic(`${mode} restart took ${restartedAt - from} ms; 201 again ${recovered} ms after it`)
         assertOutageAnswers(load.answers, from, restartedAt, { require503: false })
-        const settled = (p: ServiceProcess) => p.logged('database reachable again').length === p.logged('database unreachable').length
-        await waitFor(`${mode}: both processes past the outage`, () => [stack.serve, stack.worker].every(settled), 20_000)
+        await waitFor(`${mode}: both processes past the outage`, () => [stack.serve, stack.worker].every(pastOutage), 20_000)
         assert.ok(stack.serve.logged('database unreachable').length >= round + 1, `${mode}: the API process noticed the restart`)
         await sleep(1_000)
       }

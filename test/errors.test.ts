@@ -137,8 +137,22 @@ for (const engine of ENGINES) {
       it('names unknown fields in the message', async () => {
         await prepared('unknown')
         const body = assertError(await c.call({ method: 'POST', url: c.url(), payload: { ...valid, colour: 'red' } }), 400)
-        assert.match(JSON.stringify(body), /colour/)
-        assert.equal(body.message, 'Validation problem with request body.')
+        assert.equal(body.message, "Validation problem with request body: unknown field 'colour'.")
+        assert.deepEqual(body.details, { field: 'colour', type: 'unknown_field', message: "unknown field 'colour'" })
+      })
+
+      it('names every problem of a body once, with the values an enumeration allows', async () => {
+        const before = await prepared('problems')
+        const body = assertError(await c.call({ method: 'POST', url: c.url(), payload: { status: 'GONE', siteCode: 1, name: { en: 7 }, colour: 'red' } }), 400)
+        assert.equal(
+          body.message,
+          "Validation problem with request body: unknown field 'colour'; 'name.en' must be string; 'status' must be ACTIVE or INACTIVE; 'siteCode' must be string.",
+        )
+        const missing = assertError(await c.call({ method: 'POST', url: c.url(), payload: { name: { en: 'x' } } }), 400)
+        assert.equal(missing.message, "Validation problem with request body: 'siteCode' is required.")
+        const bulk = await c.call({ method: 'POST', url: c.url('/bulk'), payload: [{ ...valid, status: 'GONE' }] })
+        assert.equal(bulk.json()[0].message, "Validation problem with request body: 'status' must be ACTIVE or INACTIVE.")
+        await unchanged(before)
       })
 
       it('refuses prototype-polluting keys', async () => {

@@ -532,7 +532,7 @@ for (const engine of ENGINES) {
         await client('shape')
         assertWebhookError(await c.call({ method: 'POST', url: c.url('/config'), payload: '{', headers: { 'content-type': 'application/json' } }), 400, /^Malformed JSON body/)
         assertWebhookError(await c.call({ method: 'POST', url: c.url('/config'), payload: 'code=http', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415)
-        const body = assertWebhookError(await post(http({}, { active: 'yes' })), 400, 'Validation problem with request body.')
+        const body = assertWebhookError(await post(http({}, { active: 'yes' })), 400, "Validation problem with request body: 'active' must be boolean.")
         assert.deepEqual(body.details, ["active: 'active' must be boolean"])
       })
     })

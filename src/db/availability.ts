@@ -81,7 +81,7 @@ export const alwaysReachable: DatabaseAvailability = {
 
 type State = 'up' | 'checking' | 'down'
 
-export function trackAvailability({ probe, log, minDelayMs = 200, maxDelayMs = 5_000, random = Math.random }: AvailabilityOptions): DatabaseAvailability {
+export function trackAvailability({ probe, log, minDelayMs = 200, maxDelayMs = 2_000, random = Math.random }: AvailabilityOptions): DatabaseAvailability {
   let state: State = 'up'
   let downSince = 0
   let probing = false

@@ -161,6 +161,7 @@ function postgresListener(url: string, connectTimeoutMs: number, availability: D
         throw new Error('listener closed')
       }
       client = next
+      availability.reached()
       if (failures > 0) listeners.notifyAll()
       failures = 0
       return next

@@ -6,7 +6,7 @@
 import { ApiError } from '../errors.js'
 import { checkJsonLimits } from '../limits/json-limits.js'
 import { storableInstant } from '../query/iso-date.js'
-import { type Checker, schemaChecker } from '../schema-check.js'
+import { type Checker, schemaChecker } from '../validation/schema-check.js'
 import type { DirectoryKind } from './directory-kinds.js'
 
 export function entryChecker<E extends { id: string }>(kind: DirectoryKind<E>): Checker<E> {

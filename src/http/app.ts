@@ -69,7 +69,8 @@ export async function buildApp({
     genReqId: () => randomUUID(),
     ajv: {
       // Unknown fields are errors, not silently dropped; query strings are strings, parsed by their owners.
-      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false },
+      // Every problem of a body is reported, not only the first; bodies are bounded, so is the work.
+      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: true },
       plugins: [ajvFormats.default as Plugin<unknown>],
     },
   })

@@ -29,7 +29,8 @@ export function checkJsonLimits(value: unknown): void {
       if (UNSTORABLE.test(current)) throw unstorable(node)
     } else if (typeof current === 'object' && current !== null) {
       if (node.depth >= MAX_JSON_DEPTH) {
-        throw errors.validation({ field: pathOf(node), type: 'too_deep', message: `nested deeper than ${MAX_JSON_DEPTH} levels` })
+        const field = pathOf(node) ?? ''
+        throw errors.validation([{ field, type: 'too_deep', message: `${field ? `'${field}' is ` : ''}nested deeper than ${MAX_JSON_DEPTH} levels` }])
       }
       for (const [key, child] of Object.entries(current)) {
         if (UNSTORABLE.test(key)) throw unstorable({ value: child, key: key.replace(UNSTORABLE, '?'), depth: node.depth + 1, parent: node })
@@ -46,5 +47,6 @@ function pathOf(node: Node): string | undefined {
 }
 
 function unstorable(node: Node) {
-  return errors.validation({ field: pathOf(node), type: 'invalid_text', message: 'text must not contain U+0000 or an unpaired surrogate' })
+  const field = pathOf(node) ?? ''
+  return errors.validation([{ field, type: 'invalid_text', message: `${field ? `'${field}' ` : ''}must not contain U+0000 or an unpaired surrogate` }])
 }

@@ -10,7 +10,7 @@ import type { Limits } from '../config.js'
 import { errors } from '../errors.js'
 import { jsonBytes } from '../limits/document-size.js'
 import { checkJsonLimits } from '../limits/json-limits.js'
-import { schemaChecker } from '../schema-check.js'
+import { schemaChecker } from '../validation/schema-check.js'
 import { type PatchBody, type Segment, type SegmentUpdate, SegmentUpdate as SegmentUpdateSchema } from './segment-schemas.js'
 
 const READ_ONLY = ['/id', '/metadata/createdAt', '/metadata/modifiedAt', '/metadata/version']

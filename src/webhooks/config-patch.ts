@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto'
 import type { TSchema } from 'typebox'
 import { Type } from 'typebox'
 import { errors } from '../errors.js'
-import { schemaChecker } from '../schema-check.js'
+import { schemaChecker } from '../validation/schema-check.js'
 import { webhookErrors } from './webhook-errors.js'
 import {
   EntriesInput,

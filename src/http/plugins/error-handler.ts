@@ -11,6 +11,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { DatabaseAvailability } from '../../db/availability.js'
 import { ApiError, errors } from '../../errors.js'
 import { QueryError } from '../../query/query-error.js'
+import { problemsOf, reasonOf, type SchemaError } from '../../validation/problems.js'
 
 const INVALID_REGULAR_EXPRESSION = '2201B'
 const QUERY_CANCELED = '57014'
@@ -18,15 +19,11 @@ const QUERY_CANCELED = '57014'
 const RETRY_AFTER_SECONDS = 5
 
 function fromValidation(error: FastifyError): ApiError {
-  const [first] = error.validation ?? []
+  const problems = problemsOf((error.validation ?? []) as unknown as SchemaError[])
   const context = error.validationContext ?? 'body'
-  const params = (first?.params ?? {}) as Record<string, unknown>
-  const pointer = first?.instancePath?.replace(/^\//, '').replaceAll('/', '.') ?? ''
-  const extra = typeof params.additionalProperty === 'string' ? params.additionalProperty : undefined
-  const field = [pointer, extra].filter(Boolean).join('.') || (typeof params.missingProperty === 'string' ? params.missingProperty : '')
-  const message = extra ? `unknown field '${field}'` : `${field ? `'${field}' ` : ''}${first?.message ?? 'is invalid'}`
-  if (context === 'body') return errors.validation({ field: field || undefined, type: first?.keyword, message })
-  return errors.invalidParameter(field || context, message)
+  if (context === 'body') return errors.validation(problems)
+  const [first] = problems
+  return errors.invalidParameter(first?.field || context, first ? reasonOf(first) : 'is invalid')
 }
 
 function fromFastify(error: FastifyError, request: FastifyRequest): ApiError | undefined {

@@ -4,7 +4,7 @@
  */
 import type { ItemResult } from '../../assignments/assignment-state.js'
 import { errors } from '../../errors.js'
-import type { Checker } from '../../schema-check.js'
+import type { Checker } from '../../validation/schema-check.js'
 import { bulkEntry } from './bulk.js'
 
 const MAX_ASSIGNMENT_BULK = 200

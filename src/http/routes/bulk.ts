@@ -4,7 +4,7 @@
  */
 import { STATUS_CODES } from 'node:http'
 import { ApiError, errors } from '../../errors.js'
-import type { Checker } from '../../schema-check.js'
+import type { Checker } from '../../validation/schema-check.js'
 import type { BulkResult } from '../../segments/segment-schemas.js'
 
 export function bulkEntry(index: number, code: number, id?: string, message?: string): BulkResult {

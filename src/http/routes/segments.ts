@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { SCOPES } from '../../auth/principal.js'
 import type { Limits } from '../../config.js'
 import { parseAcceptLanguage, parseContentLanguage } from '../../i18n/languages.js'
-import { schemaChecker } from '../../schema-check.js'
+import { schemaChecker } from '../../validation/schema-check.js'
 import { presentSegment } from '../../segments/present-segment.js'
 import { listSegments } from '../../segments/segment-query.js'
 import {
