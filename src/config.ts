@@ -47,6 +47,7 @@ const EnvSchema = Type.Object({
   PAGE_LIMIT_BYTES: Type.Integer({ minimum: 64 * 1_024, maximum: 1_024 * MiB, default: DEFAULT_LIMITS.pageBytes }),
   HTTP_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: DEFAULT_HTTP.requestTimeoutMs }),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: DEFAULT_HTTP.keepAliveTimeoutMs }),
+  TENANT_RATE_LIMIT: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -84,6 +85,8 @@ export interface HttpSettings {
   readonly requestTimeoutMs: number
   /** An idle keep-alive connection is closed after this long. */
   readonly keepAliveTimeoutMs: number
+  /** Requests one tenant may make per second to one process (429 beyond); absent means no limit. */
+  readonly tenantRateLimit?: number
 }
 
 /** What one request may ask of the service. */
@@ -166,6 +169,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       patchOperations: parsed.PATCH_OPERATIONS_LIMIT,
       pageBytes: parsed.PAGE_LIMIT_BYTES,
     }),
-    http: Object.freeze({ requestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_MS, keepAliveTimeoutMs: parsed.HTTP_KEEP_ALIVE_TIMEOUT_MS }),
+    http: Object.freeze({
+      requestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: parsed.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      tenantRateLimit: parsed.TENANT_RATE_LIMIT,
+    }),
   })
 }

@@ -94,6 +94,8 @@ export const errors = {
   tooManyPatchOperations: (count: number, limit: number) =>
     new ApiError(400, `A patch takes at most ${limit} operations; this one has ${count}.`, { type: 'invalid_patch', message: 'too many operations' }),
   unsupportedMediaType: (type: string) => new ApiError(415, `Unsupported content type '${type}'; send application/json.`),
+  rateLimited: (limit: number, retryAfterSeconds: number) =>
+    new ApiError(429, `Too many requests for this tenant: at most ${limit} per second; try again in ${retryAfterSeconds} s.`, { type: 'rate_limited' }),
   unavailable: (message: string) => new ApiError(503, message),
   databaseUnavailable: () => new ApiError(503, 'The database is not reachable right now; try again shortly.', { type: 'database_unavailable' }),
   databaseTooSlow: () => new ApiError(503, 'The database took too long to answer; try again shortly.', { type: 'database_timeout' }),

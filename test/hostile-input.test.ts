@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { DEFAULT_LIMITS } from '../src/config.js'
+import { DEFAULT_HTTP, DEFAULT_LIMITS } from '../src/config.js'
 import { ENGINES, siblingApp, startTestApp, type TestApp } from './support/harness.js'
 import { assertError, freshTenant, snapshot, type TenantClient, tenantClient } from './support/segment-helpers.js'
 import { assertWebhookError, webhookClient } from './support/webhook-helpers.js'
@@ -138,6 +138,25 @@ for (const engine of ENGINES) {
         assert.equal((await w.read()).configuration.destinationUrl, 'https://hooks.example.com/in', 'the refused patch changed nothing')
       } finally {
         await strict.close()
+      }
+    })
+
+    it('limits the requests of one tenant per second when told to, leaving the others and the health checks alone', async () => {
+      const limited = await siblingApp(t, { http: { ...DEFAULT_HTTP, tenantRateLimit: 5 } })
+      try {
+        const busy = await tenantClient(limited, freshTenant('busy'))
+        const calm = await tenantClient(limited, freshTenant('calm'))
+        const answers = await Promise.all(Array.from({ length: 12 }, () => busy.call({ method: 'GET', url: busy.url() })))
+        const refused = answers.filter((res) => res.statusCode === 429)
+        assert.ok(refused.length >= 5, `${refused.length} of 12 refused`)
+        assert.equal(answers.length - refused.length, 5, 'the limit, and no more')
+        const body = assertError(refused[0], 429, /^Too many requests for this tenant: at most 5 per second; try again in 1 s\.$/)
+        assert.equal(body.code, 429)
+        assert.equal(refused[0].headers['retry-after'], '1')
+        assert.equal((await calm.call({ method: 'GET', url: calm.url() })).statusCode, 200, 'another tenant is not held up')
+        for (let i = 0; i < 10; i++) assert.equal((await limited.call({ method: 'GET', url: '/health', token: null })).statusCode, 200)
+      } finally {
+        await limited.close()
       }
     })
 

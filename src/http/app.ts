@@ -14,6 +14,7 @@ import { checkJsonLimits } from '../limits/json-limits.js'
 import { registerAuthentication } from './plugins/authenticate.js'
 import { registerErrorHandler, renderClientError, renderFrameworkError } from './plugins/error-handler.js'
 import { registerOpenApi } from './plugins/openapi.js'
+import { registerTenantRateLimit } from './plugins/tenant-rate-limit.js'
 import { registerTextBoundary } from './plugins/text-boundary.js'
 import { directoryRoutes } from './routes/directory.js'
 import { customerAssignmentRoutes } from './routes/customer-assignments.js'
@@ -97,6 +98,7 @@ export async function buildApp({
   })
   registerErrorHandler(app, database.availability)
   registerTextBoundary(app)
+  if (http.tenantRateLimit !== undefined) await registerTenantRateLimit(app, http.tenantRateLimit)
   registerAuthentication(app, verifyToken)
   await registerOpenApi(app)
   healthRoutes(app, database)

@@ -9,7 +9,7 @@ import { pino } from 'pino'
 import { mintToken, type TokenRequest } from '../../src/auth/mint-token.js'
 import { SCOPES } from '../../src/auth/principal.js'
 import { createTokenVerifier } from '../../src/auth/verify-token.js'
-import { type Limits, loadConfig } from '../../src/config.js'
+import { type HttpSettings, type Limits, loadConfig } from '../../src/config.js'
 import { type Database, type Engine, openDatabase } from '../../src/db/database.js'
 import { migrate } from '../../src/db/migrate.js'
 import { type DeliveryEngine, type DeliveryEngineOptions, startDeliveryEngine } from '../../src/delivery/delivery-engine.js'
@@ -85,6 +85,8 @@ export interface TestAppOptions {
   allowPrivateDestinations?: boolean
   /** What one request may ask (default: the settings' defaults). */
   limits?: Limits
+  /** HTTP settings (timeouts, the tenant rate limit); default: the settings' defaults. */
+  http?: HttpSettings
   /** Run a delivery engine (dispatcher + worker) beside the app; stopped by `close()`. */
   delivery?: TestDeliveryOptions
 }
@@ -150,6 +152,7 @@ async function appOn(database: Database, engine: Engine, options: TestAppOptions
     directoryStrict: options.directoryStrict,
     allowPrivateDestinations: options.allowPrivateDestinations ?? true,
     limits: options.limits,
+    http: options.http,
   })
   await app.ready()
   const token = (request: Partial<TokenRequest> = {}) => mintToken(secret, { tenant: 'acme', scopes: ALL_SCOPES, ...request })

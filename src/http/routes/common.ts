@@ -16,7 +16,7 @@ const ErrorBody = Type.Object({
 
 /** The documented error responses with `body` as their schema, for OpenAPI (the error handler renders them). */
 export function errorResponsesFor(body: object): Record<string, object> {
-  return Object.fromEntries([400, 401, 403, 404, 409, 503].map((status) => [status, { ...body, description: 'Error' }]))
+  return Object.fromEntries([400, 401, 403, 404, 409, 413, 429, 503].map((status) => [status, { ...body, description: 'Error' }]))
 }
 
 export const errorResponses = errorResponsesFor(ErrorBody)
