@@ -48,6 +48,7 @@ const EnvSchema = Type.Object({
   HTTP_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: DEFAULT_HTTP.requestTimeoutMs }),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: DEFAULT_HTTP.keepAliveTimeoutMs }),
   TENANT_RATE_LIMIT: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+  EMBEDDED_SHARED_BUFFERS_MB: Type.Integer({ minimum: 1, maximum: 4_096, default: 32 }),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -69,6 +70,8 @@ export interface Config {
   readonly databaseAcquireTimeoutMs: number
   /** Longest a statement may run on PostgreSQL before it is cancelled. */
   readonly databaseStatementTimeoutMs: number
+  /** The embedded engine's PostgreSQL buffer cache, held in the process's memory for its whole life. */
+  readonly embeddedSharedBuffersMb: number
   readonly logLevel: string
   readonly auth: Auth
   /** Refuse assignments of customers, legal entities and items the directory does not know. */
@@ -152,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseStartTimeoutMs: parsed.DATABASE_START_TIMEOUT_MS,
     databaseAcquireTimeoutMs: parsed.DATABASE_ACQUIRE_TIMEOUT_MS,
     databaseStatementTimeoutMs: parsed.DATABASE_STATEMENT_TIMEOUT_MS,
+    embeddedSharedBuffersMb: parsed.EMBEDDED_SHARED_BUFFERS_MB,
     logLevel: parsed.LOG_LEVEL,
     auth: Object.freeze(auth),
     directoryStrict: parsed.DIRECTORY_STRICT,

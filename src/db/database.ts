@@ -45,12 +45,16 @@ export type DatabaseOptions =
       availability?: DatabaseAvailability
       log?: AvailabilityLog
     }
-  /** `dataDir` undefined means an in-memory database (tests). */
-  | { engine: 'pglite'; dataDir?: string }
+  /**
+   * `dataDir` undefined means an in-memory database (tests). `sharedBuffersMb` is PostgreSQL's buffer
+   * cache inside the process (default 32; PostgreSQL's own default, 128, would hold 100 MB more for good).
+   */
+  | { engine: 'pglite'; dataDir?: string; sharedBuffersMb?: number }
 
 const INT8_OID = 20
 const TIMESTAMPTZ_OID = 1184
 const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000
+const DEFAULT_SHARED_BUFFERS_MB = 32
 const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000
 
 /**
@@ -265,6 +269,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     if (pgdata) await initDataDir(pgdata)
     const pglite = await PGlite.create(pgdata, {
       parsers: { [INT8_OID]: Number, [TIMESTAMPTZ_OID]: parseTimestamptz },
+      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.sharedBuffersMb ?? DEFAULT_SHARED_BUFFERS_MB}MB`],
     })
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) })
     const listeners = new Listeners()

@@ -100,7 +100,7 @@ export async function openStore(config: Config, log: StoreLog, options: OpenStor
   const url = config.databaseUrl
   if (!url) {
     try {
-      return await openDatabase({ engine: 'pglite', dataDir: config.dataDir })
+      return await openDatabase({ engine: 'pglite', dataDir: config.dataDir, sharedBuffersMb: config.embeddedSharedBuffersMb })
     } catch (error) {
       if (error instanceof StartupError) throw error
       const code = codeOf(error)
