@@ -78,7 +78,7 @@ const key = (configCode: string, targetId: string) => JSON.stringify([configCode
 export async function listTargets(db: Kysely<DB>, tenant: string): Promise<TargetOverview[]> {
   const [configured, states, backlog] = await Promise.all([
     configuredTargets(db, tenant),
-    db.selectFrom('delivery_target').selectAll().where('tenant', '=', tenant).orderBy(['config_code', 'target_id']).execute(),
+    db.selectFrom('delivery_target').selectAll().where('tenant', '=', tenant).orderBy('config_code').orderBy('target_id').execute(),
     db
       .selectFrom('delivery')
       .select(({ fn }) => [
