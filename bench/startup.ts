@@ -13,7 +13,8 @@
  * - Memory is the process's resident set (VmRSS, sampled every 200 ms under load) from /proc, Linux
  *   only. The mixed load is BENCH_CLIENTS (8) clients creating segments, assigning customers, reading
  *   segments, listing with a q filter and reading the event log, for BENCH_LOAD (20) seconds.
- * - Settings (env): BENCH_RUNS (3 runs of each start), BENCH_CLIENTS, BENCH_LOAD.
+ * - Settings (env): BENCH_RUNS (3 runs of each start), BENCH_CLIENTS, BENCH_LOAD; EMBEDDED_SHARED_BUFFERS_MB is
+ *   passed to the service, to compare buffer cache sizes.
  *
  * Always exits 0 once it has measured: it is a measurement, not a test. It prints whether targets are met.
  */
@@ -59,6 +60,12 @@ async function timed(args: string[], env: Record<string, string> = {}): Promise<
   return performance.now() - started
 }
 
+/** Settings of the service under test that the benchmark's own environment may set (for an A/B run). */
+function passedThrough(): Record<string, string> {
+  const value = process.env.EMBEDDED_SHARED_BUFFERS_MB
+  return value === undefined ? {} : { EMBEDDED_SHARED_BUFFERS_MB: value }
+}
+
 interface Server {
   child: ChildProcess
   url: string
@@ -71,7 +78,7 @@ async function startServe(env: Record<string, string>): Promise<Server> {
   const port = await freePort()
   const started = performance.now()
   const child = spawn(process.execPath, [CLI, 'serve'], {
-    env: { PATH: process.env.PATH, PORT: String(port), AUTH_SECRET, LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH, PORT: String(port), AUTH_SECRET, LOG_LEVEL: 'warn', ...passedThrough(), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   onCleanup('serve', async () => {
