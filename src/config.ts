@@ -48,6 +48,7 @@ const EnvSchema = Type.Object({
   HTTP_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: DEFAULT_HTTP.requestTimeoutMs }),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: DEFAULT_HTTP.keepAliveTimeoutMs }),
   TENANT_RATE_LIMIT: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+  CORS_ORIGINS: Type.Optional(Type.String({ maxLength: 10_000 })),
   EMBEDDED_SHARED_BUFFERS_MB: Type.Integer({ minimum: 1, maximum: 4_096, default: 32 }),
 })
 type Env = Static<typeof EnvSchema>
@@ -90,6 +91,8 @@ export interface HttpSettings {
   readonly keepAliveTimeoutMs: number
   /** Requests one tenant may make per second to one process (429 beyond); absent means no limit. */
   readonly tenantRateLimit?: number
+  /** Origins whose pages may call the API from a browser (`*`: any); absent means none. */
+  readonly corsOrigins?: readonly string[]
 }
 
 /** What one request may ask of the service. */
@@ -120,6 +123,27 @@ export interface DeliveryConfig {
 
 export class ConfigError extends StartupError {
   override name = 'ConfigError'
+}
+
+/**
+ * CORS_ORIGINS: `*`, or origins separated by commas or spaces, each a scheme, a host and an optional port
+ * exactly as a browser sends it in `Origin` (`https://shop.example.com`, `http://localhost:3000`).
+ */
+function parseOrigins(value: string | undefined): readonly string[] | undefined {
+  if (value === undefined) return undefined
+  const origins = value.split(/[\s,]+/).filter(Boolean)
+  if (origins.length === 1 && origins[0] === '*') return Object.freeze(origins)
+  for (const origin of origins) {
+    let parsed: URL | undefined
+    try {
+      parsed = new URL(origin)
+    } catch {}
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      const hint = parsed && /^https?:$/.test(parsed.protocol) ? ` (did you mean '${parsed.origin}'?)` : ''
+      throw new ConfigError(`Invalid configuration: CORS_ORIGINS has '${origin}', which is not an origin such as https://shop.example.com${hint}`)
+    }
+  }
+  return origins.length === 0 ? undefined : Object.freeze(origins)
 }
 
 /** Reads and validates configuration; throws a ConfigError naming the offending variable. */
@@ -177,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       requestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: parsed.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       tenantRateLimit: parsed.TENANT_RATE_LIMIT,
+      corsOrigins: parseOrigins(parsed.CORS_ORIGINS),
     }),
   })
 }

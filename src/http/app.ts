@@ -12,6 +12,7 @@ import { DEFAULT_HTTP, DEFAULT_LIMITS, type HttpSettings, type Limits } from '..
 import type { Database } from '../db/database.js'
 import { checkJsonLimits } from '../limits/json-limits.js'
 import { registerAuthentication } from './plugins/authenticate.js'
+import { registerCors } from './plugins/cors.js'
 import { registerErrorHandler, renderClientError, renderFrameworkError } from './plugins/error-handler.js'
 import { registerOpenApi } from './plugins/openapi.js'
 import { registerTenantRateLimit } from './plugins/tenant-rate-limit.js'
@@ -97,6 +98,7 @@ export async function buildApp({
     })
   })
   registerErrorHandler(app, database.availability)
+  if (http.corsOrigins) await registerCors(app, http.corsOrigins)
   registerTextBoundary(app)
   if (http.tenantRateLimit !== undefined) await registerTenantRateLimit(app, http.tenantRateLimit)
   registerAuthentication(app, verifyToken)
