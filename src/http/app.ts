@@ -13,6 +13,7 @@ import type { Database } from '../db/database.js'
 import { checkJsonLimits } from '../limits/json-limits.js'
 import { registerAuthentication } from './plugins/authenticate.js'
 import { registerCors } from './plugins/cors.js'
+import { registerDocumentedErrors } from './plugins/documented-errors.js'
 import { registerErrorHandler, renderClientError, renderFrameworkError } from './plugins/error-handler.js'
 import { registerOpenApi } from './plugins/openapi.js'
 import { registerTenantRateLimit } from './plugins/tenant-rate-limit.js'
@@ -102,6 +103,7 @@ export async function buildApp({
   registerTextBoundary(app)
   if (http.tenantRateLimit !== undefined) await registerTenantRateLimit(app, http.tenantRateLimit)
   registerAuthentication(app, verifyToken)
+  registerDocumentedErrors(app, { rateLimited: http.tenantRateLimit !== undefined })
   await registerOpenApi(app)
   healthRoutes(app, database)
   segmentRoutes(app, database, limits)

@@ -2,6 +2,7 @@
  * The engine matrix and a running app for behaviour suites. Every suite runs on PGlite (in memory);
  * when DATABASE_URL is set it runs on PostgreSQL too, each suite in a fresh database of its own.
  */
+import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
@@ -131,6 +132,24 @@ export function startTestDelivery(database: Database, options: TestDeliveryOptio
   return startDeliveryEngine(settings)
 }
 
+/**
+ * Watches every answer of `app` for a status its route does not document (answers of no route, such as
+ * an unknown path's 404, are the server's own and documented as such). Every suite thereby checks the
+ * OpenAPI document against what the routes really answer; `close()` asserts nothing was found.
+ */
+function recordUndocumentedStatuses(app: FastifyInstance): Set<string> {
+  const found = new Set<string>()
+  app.addHook('onResponse', async (request, reply) => {
+    const responses = request.routeOptions.schema?.response as Record<string, unknown> | undefined
+    if (!responses || request.routeOptions.url === undefined) return
+    const status = String(reply.statusCode)
+    if (!(status in responses) && !(`${status[0]}xx` in responses) && !('default' in responses)) {
+      found.add(`${request.method} ${request.routeOptions.url} answered ${status}`)
+    }
+  })
+  return found
+}
+
 export async function startTestApp(engine: Engine, options: TestAppOptions = {}): Promise<TestApp> {
   const { database, dispose, url } = await openTestDatabase(engine)
   return Object.assign(await appOn(database, engine, options, dispose), { databaseUrl: url })
@@ -154,6 +173,7 @@ async function appOn(database: Database, engine: Engine, options: TestAppOptions
     limits: options.limits,
     http: options.http,
   })
+  const undocumented = recordUndocumentedStatuses(app)
   await app.ready()
   const token = (request: Partial<TokenRequest> = {}) => mintToken(secret, { tenant: 'acme', scopes: ALL_SCOPES, ...request })
   const defaultToken = await token()
@@ -172,6 +192,7 @@ async function appOn(database: Database, engine: Engine, options: TestAppOptions
       await delivery?.stop(1_000)
       await app.close()
       await dispose()
+      assert.deepEqual([...undocumented], [], 'every status a route answers is in its OpenAPI responses')
     },
   }
 }

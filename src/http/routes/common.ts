@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { ResourceId } from '../../segments/segment-schemas.js'
+import { SHAPE_STATUSES } from '../plugins/documented-errors.js'
 
 export const TenantParam = Type.String({ pattern: '^[a-z][a-z0-9]+$', minLength: 3, maxLength: 16 })
 
@@ -14,12 +15,19 @@ const ErrorBody = Type.Object({
   fault: Type.Optional(Type.Object({}, { additionalProperties: true })),
 })
 
-/** The documented error responses with `body` as their schema, for OpenAPI (the error handler renders them). */
-export function errorResponsesFor(body: object): Record<string, object> {
-  return Object.fromEntries([400, 401, 403, 404, 409, 413, 429, 503].map((status) => [status, { ...body, description: 'Error' }]))
+/**
+ * The documented error responses with `body` as their schema, for OpenAPI (the error handler renders
+ * them): the statuses every route may answer by its shape, of which the documented-errors plugin keeps
+ * those that apply, and `specific`, the ones the route's own logic answers.
+ */
+export function errorResponsesFor(body: object, specific: readonly number[] = [404, 409]): Record<string, object> {
+  return Object.fromEntries([...SHAPE_STATUSES, ...specific].map((status) => [status, { ...body, description: 'Error' }]))
 }
 
 export const errorResponses = errorResponsesFor(ErrorBody)
+
+/** The documented error responses of a route whose own logic answers `specific` (besides its shape's). */
+export const routeErrors = (...specific: number[]) => errorResponsesFor(ErrorBody, specific)
 
 export const ListQuery = {
   q: Type.Optional(Type.String({ maxLength: 10_000 })),

@@ -7,12 +7,13 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { Database } from '../../db/database.js'
 import { errors } from '../../errors.js'
+import { routeErrors } from './common.js'
 
 const Status = Type.Object({ status: Type.String() })
 
 export function healthRoutes(app: FastifyInstance, database: Database): void {
   app.get('/health', { schema: { hide: true, response: { 200: Status } }, logLevel: 'warn' }, async () => ({ status: 'ok' }))
-  app.get('/ready', { schema: { hide: true, response: { 200: Status } }, logLevel: 'warn' }, async () => {
+  app.get('/ready', { schema: { hide: true, response: { 200: Status, ...routeErrors() } }, config: { readsDatabase: true }, logLevel: 'warn' }, async () => {
     if (!database.availability.reachable) throw errors.databaseUnavailable()
     // A failed ping goes to the error handler, which reports it and answers 503.
     await database.ping()
