@@ -10,7 +10,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** A public route that still needs the database (documented with 503). */
+    /** The route needs the database (documented with 503); by default, routes that need a token do. */
     readsDatabase?: boolean
   }
 }
@@ -34,7 +34,7 @@ function shapeStatuses(route: RouteOptions, { rateLimited }: DocumentedErrorOpti
   const methods = Array.isArray(route.method) ? route.method : [route.method]
   if (schema.body && methods.some((method) => BODY_METHODS.has(method))) statuses.add(413).add(415)
   if (rateLimited && /(^|\/):tenant(\/|$)/.test(route.url)) statuses.add(429)
-  if (route.config?.scopes || route.config?.readsDatabase) statuses.add(503)
+  if (route.config?.readsDatabase ?? route.config?.scopes !== undefined) statuses.add(503)
   return statuses
 }
 

@@ -6,7 +6,7 @@ import { SHAPE_STATUSES } from '../plugins/documented-errors.js'
 
 export const TenantParam = Type.String({ pattern: '^[a-z][a-z0-9]+$', minLength: 3, maxLength: 16 })
 
-const ErrorBody = Type.Object({
+export const ErrorBody = Type.Object({
   code: Type.Integer(),
   status: Type.String(),
   message: Type.String(),
@@ -20,14 +20,12 @@ const ErrorBody = Type.Object({
  * them): the statuses every route may answer by its shape, of which the documented-errors plugin keeps
  * those that apply, and `specific`, the ones the route's own logic answers.
  */
-export function errorResponsesFor(body: object, specific: readonly number[] = [404, 409]): Record<string, object> {
-  return Object.fromEntries([...SHAPE_STATUSES, ...specific].map((status) => [status, { ...body, description: 'Error' }]))
+export function errorResponsesFor(body: object): (...specific: number[]) => Record<string, object> {
+  return (...specific) => Object.fromEntries([...SHAPE_STATUSES, ...specific].map((status) => [status, { ...body, description: 'Error' }]))
 }
 
-export const errorResponses = errorResponsesFor(ErrorBody)
-
 /** The documented error responses of a route whose own logic answers `specific` (besides its shape's). */
-export const routeErrors = (...specific: number[]) => errorResponsesFor(ErrorBody, specific)
+export const errorResponses = errorResponsesFor(ErrorBody)
 
 export const ListQuery = {
   q: Type.Optional(Type.String({ maxLength: 10_000 })),

@@ -61,7 +61,7 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
     return items.map((item) => projectFields(item, request.query.fields))
   }
 
-  const listResponse = { 200: Type.Array(CustomerAssignmentResponse), ...errorResponses }
+  const listResponse = { 200: Type.Array(CustomerAssignmentResponse), ...errorResponses(404) }
   app.get(base, { config: readOrOwn, schema: { tags, summary: 'List a segment’s customer assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery }), response: listResponse } }, (request, reply) =>
     list(request as ListRequest, reply, (request as ListRequest).query.q),
   )
@@ -77,7 +77,7 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
   ] as const) {
     app.get<{ Params: Params; Querystring: { fields?: string } }>(
       path,
-      { config: read, schema: { tags, summary: `[${label}] Read a customer assignment`, params, querystring: FieldsQuery, response: { 200: CustomerAssignmentResponse, ...errorResponses } } },
+      { config: read, schema: { tags, summary: `[${label}] Read a customer assignment`, params, querystring: FieldsQuery, response: { 200: CustomerAssignmentResponse, ...errorResponses(404) } } },
       async (request) => {
         const { tenant, segmentId, customerId, legalEntityId = '' } = request.params
         await requireVisibleSegment(database.db, tenant, segmentId)
@@ -89,7 +89,7 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
       {
         config: manage,
         preValidation: missingBodyIsEmpty,
-        schema: { tags, summary: `[${label}] Upsert a customer assignment`, params, body: CustomerAssignmentUpsert, response: { 201: Type.Null(), 204: Type.Null(), ...errorResponses } },
+        schema: { tags, summary: `[${label}] Upsert a customer assignment`, params, body: CustomerAssignmentUpsert, response: { 201: Type.Null(), 204: Type.Null(), ...errorResponses(404, 409) } },
       },
       async (request, reply) => {
         const { tenant, segmentId, customerId, legalEntityId } = request.params
@@ -99,7 +99,7 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
     )
     app.delete<{ Params: Params }>(
       path,
-      { config: manage, schema: { tags, summary: `[${label}] Remove a customer from a segment`, params, response: { 204: Type.Null(), ...errorResponses } } },
+      { config: manage, schema: { tags, summary: `[${label}] Remove a customer from a segment`, params, response: { 204: Type.Null(), ...errorResponses(404) } } },
       async (request, reply) => {
         const { tenant, segmentId, customerId, legalEntityId } = request.params
         await deleteCustomerAssignments(context(tenant), segmentId, [{ customerId, legalEntityId }])
@@ -108,7 +108,7 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
     )
   }
 
-  const bulkResponse = { 207: Type.Array(BulkResult), ...errorResponses }
+  const bulkResponse = { 207: Type.Array(BulkResult), ...errorResponses(404) }
   const checkUpsert = schemaChecker<CustomerAssignmentUpsertBulk>(CustomerAssignmentUpsertBulk)
   const checkKey = schemaChecker<CustomerKey>(CustomerKey)
   app.put<{ Params: { tenant: string; segmentId: string }; Body: unknown[] }>(

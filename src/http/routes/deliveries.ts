@@ -100,7 +100,7 @@ export function deliveryRoutes(app: FastifyInstance, database: Database, options
         tags,
         summary: "Read a delivery's attempts, oldest first",
         params: Type.Object({ tenant: TenantParam, deliveryId: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) }),
-        response: { 200: Type.Array(LoggedAttempt), ...errorResponses },
+        response: { 200: Type.Array(LoggedAttempt), ...errorResponses(404) },
       },
     },
     async (request) => {
@@ -118,7 +118,7 @@ export function deliveryRoutes(app: FastifyInstance, database: Database, options
         tags,
         summary: 'List the delivery targets with their state and backlog',
         params: Type.Object({ tenant: TenantParam }),
-        response: { 200: Type.Array(TargetOverview), ...errorResponses },
+        response: { 200: Type.Array(TargetOverview), ...errorResponses() },
       },
     },
     async (request) => listTargets(db, request.params.tenant),
@@ -138,7 +138,7 @@ export function deliveryRoutes(app: FastifyInstance, database: Database, options
           { configCode: Type.Optional({ ...Code, description: `Defaults to \`${HTTP_CODE}\`.` }), targetId: Code },
           { additionalProperties: false },
         ),
-        response: { 202: DeliverySummary, ...errorResponses },
+        response: { 202: DeliverySummary, ...errorResponses(404, 409) },
       },
     },
     async (request, reply) => {
@@ -159,7 +159,7 @@ export function deliveryRoutes(app: FastifyInstance, database: Database, options
           'Every delivery of the target created at or after `since` that has not arrived (failed, or waiting for a retry) becomes pending and due now, with a fresh retry schedule. Delivered ones and ones being sent are left alone.',
         params: TargetParams,
         body: Type.Object({ since: Since }, { additionalProperties: false }),
-        response: { 202: Type.Object({ recovered: Type.Integer() }), ...errorResponses },
+        response: { 202: Type.Object({ recovered: Type.Integer() }), ...errorResponses(404, 409) },
       },
     },
     async (request, reply) => {
@@ -179,7 +179,7 @@ export function deliveryRoutes(app: FastifyInstance, database: Database, options
           'Every delivery of the tenant matching all the given filters becomes pending and due now, with a fresh retry schedule, in one statement. Deliveries being sent right now and deliveries to a disabled target are left alone. Answers how many were resent.',
         params: Type.Object({ tenant: TenantParam }),
         body: ResendBody,
-        response: { 202: Type.Object({ resent: Type.Integer() }), ...errorResponses },
+        response: { 202: Type.Object({ resent: Type.Integer() }), ...errorResponses() },
       },
     },
     async (request, reply) => {
@@ -201,7 +201,7 @@ export function deliveryRoutes(app: FastifyInstance, database: Database, options
         summary: 'Re-enable a disabled target',
         description: 'Clears the disabled state and the failure clock. Failed deliveries stay failed; recover them to retry.',
         params: TargetParams,
-        response: { 204: Type.Null(), ...errorResponses },
+        response: { 204: Type.Null(), ...errorResponses(404) },
       },
     },
     async (request, reply) => {
@@ -227,7 +227,7 @@ export function deliveryRoutes(app: FastifyInstance, database: Database, options
             fromYearMonth: Type.Optional(Type.String({ description: 'First month, YYYY-MM.' })),
             toYearMonth: Type.Optional(Type.String({ description: 'Last month, YYYY-MM.' })),
           }),
-          response: { 200: WebhookStatistics, ...webhookErrorResponses },
+          response: { 200: WebhookStatistics, ...webhookErrorResponses() },
         },
       },
       async (request) => {

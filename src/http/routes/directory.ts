@@ -38,7 +38,7 @@ export function directoryRoutes(app: FastifyInstance, database: Database): void 
           summary: `Upsert ${kind.name} (each entry replaces the stored one)`,
           params: TenantParams,
           body: Type.Array(Type.Unknown(), { description: `Up to ${MAX_ENTRIES} entries, each as in GET ${kind.name}/{id}` }),
-          response: { 207: Type.Array(BulkResult), ...errorResponses },
+          response: { 207: Type.Array(BulkResult), ...errorResponses() },
         },
       },
       async (request, reply) => {
@@ -62,7 +62,7 @@ export function directoryRoutes(app: FastifyInstance, database: Database): void 
       `${base}/:id`,
       {
         config: manage,
-        schema: { tags, summary: `Read one of the ${kind.name}`, params: EntryParams, response: { 200: kind.schema, ...errorResponses } },
+        schema: { tags, summary: `Read one of the ${kind.name}`, params: EntryParams, response: { 200: kind.schema, ...errorResponses(404) } },
       },
       async (request) => {
         const entry = await getEntry(database.db, request.params.tenant, kind, request.params.id)
@@ -75,7 +75,7 @@ export function directoryRoutes(app: FastifyInstance, database: Database): void 
       `${base}/:id`,
       {
         config: manage,
-        schema: { tags, summary: `Delete one of the ${kind.name} (204 also when absent)`, params: EntryParams, response: { 204: Type.Null(), ...errorResponses } },
+        schema: { tags, summary: `Delete one of the ${kind.name} (204 also when absent)`, params: EntryParams, response: { 204: Type.Null(), ...errorResponses() } },
       },
       async (request, reply) => {
         await deleteEntry(database.db, request.params.tenant, kind, request.params.id)

@@ -31,7 +31,7 @@ export function eventSubscriptionRoutes(app: FastifyInstance, database: Database
           description: 'With Accept-Language, each text is a map holding only the best available language (English when none matches).',
           params: TenantParams,
           headers: Type.Object({ 'accept-language': Type.Optional(Type.String()) }),
-          response: { 200: Type.Array(WebhookSubscription), ...webhookErrorResponses },
+          response: { 200: Type.Array(WebhookSubscription), ...webhookErrorResponses() },
         },
       },
       async (request) =>
@@ -49,7 +49,7 @@ export function eventSubscriptionRoutes(app: FastifyInstance, database: Database
             'One result per item, in order: 200, 400 (bad fields), 404 (unknown event type) or 409 (missing or stale metadata.version). Items are applied one by one.',
           params: TenantParams,
           body: SubscriptionUpdate,
-          response: { 207: Type.Array(SubscriptionResult), ...webhookErrorResponses },
+          response: { 207: Type.Array(SubscriptionResult), ...webhookErrorResponses() },
         },
       },
       async (request, reply) => reply.code(207).send(await updateSubscriptions({ db: database.db, tenant: request.params.tenant }, request.body)),

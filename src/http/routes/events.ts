@@ -53,7 +53,7 @@ export function eventRoutes(app: FastifyInstance, database: Database, limits: Li
         summary: 'Read the event log',
         params: Type.Object({ tenant: TenantParam }),
         querystring: EventQuery,
-        response: { 200: Type.Array(LoggedEvent), ...errorResponses },
+        response: { 200: Type.Array(LoggedEvent), ...errorResponses() },
       },
     },
     async (request) => {
@@ -78,7 +78,7 @@ export function eventRoutes(app: FastifyInstance, database: Database, limits: Li
         tags: ['Events'],
         summary: 'Read one event with its deliveries',
         params: Type.Object({ tenant: TenantParam, eventId: Type.String({ format: 'uuid' }) }),
-        response: { 200: LoggedEvent, ...errorResponses },
+        response: { 200: LoggedEvent, ...errorResponses(404) },
       },
     },
     async (request) => {

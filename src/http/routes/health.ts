@@ -7,13 +7,19 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { Database } from '../../db/database.js'
 import { errors } from '../../errors.js'
-import { routeErrors } from './common.js'
+import { errorResponses } from './common.js'
 
 const Status = Type.Object({ status: Type.String() })
+const tags = ['Operations']
 
 export function healthRoutes(app: FastifyInstance, database: Database): void {
-  app.get('/health', { schema: { hide: true, response: { 200: Status } }, logLevel: 'warn' }, async () => ({ status: 'ok' }))
-  app.get('/ready', { schema: { hide: true, response: { 200: Status, ...routeErrors() } }, config: { readsDatabase: true }, logLevel: 'warn' }, async () => {
+  app.get(
+    '/health',
+    { schema: { tags, summary: 'Liveness: the process answers', security: [], response: { 200: Status } }, logLevel: 'warn' },
+    async () => ({ status: 'ok' }),
+  )
+  const readiness = { tags, summary: 'Readiness: the database answers (503 while it does not)', security: [], response: { 200: Status, ...errorResponses() } }
+  app.get('/ready', { schema: readiness, config: { readsDatabase: true }, logLevel: 'warn' }, async () => {
     if (!database.availability.reachable) throw errors.databaseUnavailable()
     // A failed ping goes to the error handler, which reports it and answers 503.
     await database.ping()

@@ -128,7 +128,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     const languages = parseAcceptLanguage(header(request, 'accept-language'))
     return items.map((item) => projectFields(localizeItem(item, languages), query.fields))
   }
-  const listResponse = { 200: Type.Array(ItemAssignmentResponse), ...errorResponses }
+  const listResponse = { 200: Type.Array(ItemAssignmentResponse), ...errorResponses(404) }
 
   app.get(
     `${segments}/items`,
@@ -139,7 +139,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
         summary: 'List item assignments across segments',
         params: Type.Object({ tenant: TenantParam }),
         querystring: Type.Object({ ...ListQuery, ...ReaderQuery, siteCode: Type.Optional(Type.String()), onlyActive: Type.Optional(BooleanParam) }),
-        response: listResponse,
+        response: { 200: Type.Array(ItemAssignmentResponse), ...errorResponses() },
       },
     },
     (request, reply) => list(request, reply, (request.query as Query).q),
@@ -163,7 +163,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     `${base}/:type/:itemId`,
     {
       config: readOrOwn,
-      schema: { tags, summary: 'Read an item assignment', params: ItemParams, querystring: Type.Object({ fields: ListQuery.fields, ...ReaderQuery }), response: { 200: ItemAssignmentResponse, ...errorResponses } },
+      schema: { tags, summary: 'Read an item assignment', params: ItemParams, querystring: Type.Object({ fields: ListQuery.fields, ...ReaderQuery }), response: { 200: ItemAssignmentResponse, ...errorResponses(404) } },
     },
     async (request) => {
       const { tenant, segmentId, type, itemId } = request.params
@@ -177,7 +177,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     {
       config: manage,
       preValidation: missingBodyIsEmpty,
-      schema: { tags, summary: 'Upsert an item assignment', params: ItemParams, body: ItemAssignmentUpsert, response: { 201: Type.Null(), 204: Type.Null(), ...errorResponses } },
+      schema: { tags, summary: 'Upsert an item assignment', params: ItemParams, body: ItemAssignmentUpsert, response: { 201: Type.Null(), 204: Type.Null(), ...errorResponses(404, 409) } },
     },
     async (request, reply) => {
       const { tenant, segmentId, type, itemId } = request.params
@@ -187,7 +187,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
   )
   app.delete<{ Params: Params }>(
     `${base}/:type/:itemId`,
-    { config: manage, schema: { tags, summary: 'Remove an item assignment', params: ItemParams, response: { 204: Type.Null(), ...errorResponses } } },
+    { config: manage, schema: { tags, summary: 'Remove an item assignment', params: ItemParams, response: { 204: Type.Null(), ...errorResponses(404) } } },
     async (request, reply) => {
       const { tenant, segmentId, type, itemId } = request.params
       await deleteItemAssignments(context(tenant), segmentId, parseItemType(type), [itemId])
@@ -195,7 +195,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     },
   )
 
-  const bulkResponse = { 207: Type.Array(BulkResult), ...errorResponses }
+  const bulkResponse = { 207: Type.Array(BulkResult), ...errorResponses(404) }
   const checkUpsert = schemaChecker<ItemAssignmentUpsertBulk>(ItemAssignmentUpsertBulk)
   const checkId = schemaChecker<string>(ResourceId)
   app.put<{ Params: Omit<Params, 'itemId'>; Body: unknown[] }>(
@@ -231,7 +231,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
         params: Type.Object({ tenant: TenantParam }),
         querystring: Type.Object(ReaderQuery),
         body: MatchBody,
-        response: { 200: Type.Array(Type.Object({ id: Type.String() })), ...errorResponses },
+        response: { 200: Type.Array(Type.Object({ id: Type.String() })), ...errorResponses() },
       },
     },
     async (request) => {
@@ -255,7 +255,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
         summary: 'Category trees of the categories assigned to effective segments',
         params: Type.Object({ tenant: TenantParam }),
         querystring: Type.Object({ ...ReaderQuery, siteCode: Type.Optional(Type.String()) }),
-        response: { 200: Type.Array(CategoryTreeNode), ...errorResponses },
+        response: { 200: Type.Array(CategoryTreeNode), ...errorResponses() },
       },
     },
     async (request) => {

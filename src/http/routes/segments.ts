@@ -62,7 +62,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
     base,
     {
       config: manage,
-      schema: { tags, summary: 'Create a segment', params: TenantParams, headers: LanguageHeaders, body: SegmentCreation, response: { 201: CreatedResponse, ...errorResponses } },
+      schema: { tags, summary: 'Create a segment', params: TenantParams, headers: LanguageHeaders, body: SegmentCreation, response: { 201: CreatedResponse, ...errorResponses(409) } },
     },
     async (request, reply) => {
       const id = await createSegment(context(request), request.body)
@@ -92,7 +92,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
     base,
     {
       config: read,
-      schema: { tags, summary: 'List segments', params: TenantParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery }), headers: ReadHeaders, response: { 200: Type.Array(SegmentResponse), ...errorResponses } },
+      schema: { tags, summary: 'List segments', params: TenantParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery }), headers: ReadHeaders, response: { 200: Type.Array(SegmentResponse), ...errorResponses() } },
     },
     async (request, reply) => {
       const { items, total } = await list(request, request.query.q)
@@ -112,7 +112,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
         querystring: Type.Object({ ...ListQuery, ...ReaderQuery, q: Type.Optional(Type.Never()) }),
         headers: ReadHeaders,
         body: SearchBody,
-        response: { 200: Type.Array(SegmentResponse), ...errorResponses },
+        response: { 200: Type.Array(SegmentResponse), ...errorResponses() },
       },
     },
     async (request, reply) => {
@@ -132,7 +132,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
         params: SegmentParams,
         querystring: Type.Object({ fields: ListQuery.fields, legalEntityId: ReaderQuery.legalEntityId }),
         headers: ReadHeaders,
-        response: { 200: SegmentResponse, ...errorResponses },
+        response: { 200: SegmentResponse, ...errorResponses(404) },
       },
     },
     async (request) => {
@@ -148,7 +148,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
     `${base}/:segmentId`,
     {
       config: manage,
-      schema: { tags, summary: 'Upsert a segment', params: SegmentParams, headers: LanguageHeaders, body: SegmentUpdate, response: { 201: CreatedResponse, 204: Type.Null(), ...errorResponses } },
+      schema: { tags, summary: 'Upsert a segment', params: SegmentParams, headers: LanguageHeaders, body: SegmentUpdate, response: { 201: CreatedResponse, 204: Type.Null(), ...errorResponses(409) } },
     },
     async (request, reply) => {
       const result = await upsertSegment(context(request), request.params.segmentId, request.body)
@@ -160,7 +160,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
     `${base}/:segmentId`,
     {
       config: manage,
-      schema: { tags, summary: 'Patch a segment (RFC 6902)', params: SegmentParams, headers: LanguageHeaders, body: PatchBody, response: { 204: Type.Null(), ...errorResponses } },
+      schema: { tags, summary: 'Patch a segment (RFC 6902)', params: SegmentParams, headers: LanguageHeaders, body: PatchBody, response: { 204: Type.Null(), ...errorResponses(404, 409) } },
     },
     async (request, reply) => {
       await patchSegment(context(request), request.params.segmentId, request.body)
@@ -172,7 +172,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
     `${base}/:segmentId`,
     {
       config: manage,
-      schema: { tags, summary: 'Delete a segment', params: SegmentParams, querystring: ForceDeleteQuery, response: { 204: Type.Null(), ...errorResponses } },
+      schema: { tags, summary: 'Delete a segment', params: SegmentParams, querystring: ForceDeleteQuery, response: { 204: Type.Null(), ...errorResponses() } },
     },
     async (request, reply) => {
       await deleteSegment(context(request), request.params.segmentId, request.query.forceDelete === 'true')
@@ -180,7 +180,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
     },
   )
 
-  const bulkResponse = { 207: Type.Array(BulkResult), ...errorResponses }
+  const bulkResponse = { 207: Type.Array(BulkResult), ...errorResponses() }
 
   app.post<{ Params: { tenant: string }; Body: unknown[] }>(
     `${base}/bulk`,

@@ -52,20 +52,20 @@ export function webhookConfigRoutes(app: FastifyInstance, database: Database, { 
       {
         config: manage,
         preValidation: httpProviderOnly,
-        schema: { tags, summary: 'Create the webhook config', params: TenantParams, body: ConfigCreation, response: { 201: CreatedConfig, ...webhookErrorResponses } },
+        schema: { tags, summary: 'Create the webhook config', params: TenantParams, body: ConfigCreation, response: { 201: CreatedConfig, ...webhookErrorResponses(409) } },
       },
       async (request, reply) => reply.code(201).send({ code: await createConfig(context(request), request.body) }),
     )
 
     scope.get<{ Params: { tenant: string } }>(
       base,
-      { config: read, schema: { tags, summary: 'List webhook configs', params: TenantParams, response: { 200: Type.Array(ConfigResponse), ...webhookErrorResponses } } },
+      { config: read, schema: { tags, summary: 'List webhook configs', params: TenantParams, response: { 200: Type.Array(ConfigResponse), ...webhookErrorResponses() } } },
       async (request) => (await listConfigs(context(request))).map(presentConfig),
     )
 
     scope.get<{ Params: Params }>(
       `${base}/:code`,
-      { config: read, schema: { tags, summary: 'Read a webhook config', params: ConfigParams, response: { 200: ConfigResponse, ...webhookErrorResponses } } },
+      { config: read, schema: { tags, summary: 'Read a webhook config', params: ConfigParams, response: { 200: ConfigResponse, ...webhookErrorResponses(404) } } },
       async (request) => presentConfig(await getConfig(context(request), request.params.code)),
     )
 
@@ -74,7 +74,7 @@ export function webhookConfigRoutes(app: FastifyInstance, database: Database, { 
       {
         config: manage,
         preValidation: httpProviderOnly,
-        schema: { tags, summary: 'Replace a webhook config', params: ConfigParams, body: ConfigUpdate, response: { 204: Type.Null(), ...webhookErrorResponses } },
+        schema: { tags, summary: 'Replace a webhook config', params: ConfigParams, body: ConfigUpdate, response: { 204: Type.Null(), ...webhookErrorResponses(404) } },
       },
       async (request, reply) => {
         await replaceConfig(context(request), request.params.code, request.body)
@@ -86,7 +86,7 @@ export function webhookConfigRoutes(app: FastifyInstance, database: Database, { 
       `${base}/:code`,
       {
         config: manage,
-        schema: { tags, summary: 'Patch a webhook config (UPSERT / REMOVE by path)', params: ConfigParams, body: ConfigPatch, response: { 204: Type.Null(), ...webhookErrorResponses } },
+        schema: { tags, summary: 'Patch a webhook config (UPSERT / REMOVE by path)', params: ConfigParams, body: ConfigPatch, response: { 204: Type.Null(), ...webhookErrorResponses(404, 409) } },
       },
       async (request, reply) => {
         await patchConfig(context(request), request.params.code, request.body)
@@ -98,7 +98,7 @@ export function webhookConfigRoutes(app: FastifyInstance, database: Database, { 
       `${base}/:code`,
       {
         config: manage,
-        schema: { tags, summary: 'Delete a webhook config (an active one needs force=true)', params: ConfigParams, querystring: ForceQuery, response: { 204: Type.Null(), ...webhookErrorResponses } },
+        schema: { tags, summary: 'Delete a webhook config (an active one needs force=true)', params: ConfigParams, querystring: ForceQuery, response: { 204: Type.Null(), ...webhookErrorResponses() } },
       },
       async (request, reply) => {
         await deleteConfig(context(request), request.params.code, request.query.force === 'true')
@@ -109,12 +109,12 @@ export function webhookConfigRoutes(app: FastifyInstance, database: Database, { 
     scope.get(
       '/webhook/:tenant/dashboard-access',
       {
-        config: manage,
+        config: { ...manage, readsDatabase: false },
         schema: {
           tags,
           summary: 'Svix dashboard access: not offered (404), delivery is HTTP only',
           params: TenantParams,
-          response: webhookErrorResponses,
+          response: webhookErrorResponses(404),
         },
       },
       async () => {
