@@ -7,6 +7,18 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import { eventPayloadSchemas } from '../../events/catalogue.js'
 
+const DESCRIPTION = `Segments, their customer and item assignments, and the webhook events of every change.
+
+**Getting a token.** Every operation but the health checks needs a bearer token for the tenant in its
+path, holding a scope the operation names. On the machine running the service,
+\`npm run segments -- token --tenant acme\` prints one signed with the service's secret (\`--scopes\`,
+\`--customer\` for a storefront customer's token). Press **Authorize**, paste the token, and every
+**Try it out** here sends it.
+
+**Errors** have one format: \`{"code", "status", "message", "details"}\`; the webhook operations answer
+\`details\` as a list of strings, as their contract does. A request that arrives too slowly (408), a URL or
+headers too large (414, 431) are answered by the server before any operation, in the same format.`
+
 function webhooks() {
   return Object.fromEntries(
     Object.entries(eventPayloadSchemas).map(([type, schema]) => {
@@ -33,13 +45,21 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       info: {
         title: 'Customer Segment Service',
         version: '0.1.0',
-        description: 'Segments, their customer and item assignments, and the webhook events of every change.',
+        description: DESCRIPTION,
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
       webhooks: webhooks(),
     } as Record<string, unknown>,
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    theme: {
+      title: 'Customer Segment Service — API reference',
+      // The top bar is the UI's own branding and a box for loading other documents; neither belongs here.
+      css: [{ filename: 'theme.css', content: '.swagger-ui .topbar { display: none }' }],
+    },
+    uiConfig: { persistAuthorization: true, tryItOutEnabled: true, displayOperationId: true },
+  })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 }
