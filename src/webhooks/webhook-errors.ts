@@ -61,8 +61,8 @@ export const webhookErrors = {
     new ApiError(
       409,
       latest === undefined
-        ? `The subscription to ${eventType} has no version yet: send the first change without metadata.version.`
+        ? `The subscription to ${eventType} has no version yet: send the first change without metadata.version, or with version 1.`
         : `The subscription to ${eventType} is at version ${latest}: every change must carry the latest metadata.version. Read the event subscriptions and retry.`,
-      { field: 'metadata.version', type: 'stale_version', message: latest === undefined ? 'no version expected' : `expected version ${latest}` },
+      { field: 'metadata.version', type: 'stale_version', message: latest === undefined ? 'expected no version, or version 1' : `expected version ${latest}` },
     ),
 } as const
