@@ -196,6 +196,8 @@ describe('Jayway filters', () => {
     refused('$[?(@.id exists true)]', /'exists' is not supported: write @\.a/)
     refused('$[?(@.id type string)]', /'type' is not supported/)
     refused('$[?(@.tags.keys() size 2)]', /'keys\(\)' is not supported; the functions supported are length\(\)/)
+    refused('$[?(@.tags.constructor() size 2)]', /'constructor\(\)' is not supported/)
+    refused("$[?(@.tags constructor 'x')]", /unknown operator 'constructor'/)
     refused('$[?(@.id =~ /a b/x)]', /flag 'x' is not supported/)
     refused('$[?(@.id =~ /(?<=a)b/)]', /not a regular expression this service can run/)
     refused("$[?(@.items[?(@.sku == 'a')] size 1)]", /a filter inside a path of a condition/)

@@ -49,7 +49,7 @@ function replaceDots(pattern: string, dot: string): string {
 /** Refuses flags Java does not know or RE2 cannot honour, naming them. */
 function checkJavaFlags(flags: string): void {
   for (const flag of flags) {
-    if (!(flag in JAVA_FLAGS)) throw new FilterError(`the regular expression flag '${flag}' is not supported; use i, m, s, d or u`)
+    if (!Object.hasOwn(JAVA_FLAGS, flag)) throw new FilterError(`the regular expression flag '${flag}' is not supported; use i, m, s, d or u`)
   }
 }
 

@@ -186,7 +186,7 @@ class Parser {
     this.pos++
     if (this.blanks().peek() !== ')') this.unsupported(`arguments to path functions ('${name}(…)') are not supported; the functions supported are ${SUPPORTED_FUNCTIONS}`)
     this.pos++
-    if (!(name in FUNCTIONS)) this.unsupported(`the path function '${name}()' is not supported; the functions supported are ${SUPPORTED_FUNCTIONS}`)
+    if (!Object.hasOwn(FUNCTIONS, name)) this.unsupported(`the path function '${name}()' is not supported; the functions supported are ${SUPPORTED_FUNCTIONS}`)
     if (inCondition && !this.done && !PATH_END.test(this.peek())) this.fail(`a path function ends its path ('.${name}()')`)
     return name
   }
@@ -319,8 +319,10 @@ class Parser {
     if (!/[A-Za-z]/.test(this.peek())) return undefined
     while (/[A-Za-z]/.test(this.peek())) this.pos++
     const word = this.text.slice(start, this.pos).toLowerCase()
-    if (word in UNSUPPORTED_OPERATORS) this.unsupported(UNSUPPORTED_OPERATORS[word])
-    if (!WORD_OPERATORS.has(word)) this.fail(`unknown operator '${this.text.slice(start, this.pos)}'`)
+    if (Object.hasOwn(UNSUPPORTED_OPERATORS, word)) this.unsupported(UNSUPPORTED_OPERATORS[word])
+    if (!WORD_OPERATORS.has(word)) {
+      this.unsupported(`unknown operator '${this.text.slice(start, this.pos)}'; the operators are ${[...COMPARISONS, ...WORD_OPERATORS].join(', ')}`)
+    }
     this.jayway = true
     return word
   }
