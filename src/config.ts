@@ -12,6 +12,9 @@ const MiB = 1_048_576
 /** HTTP timeouts when no setting changes them. */
 export const DEFAULT_HTTP: HttpSettings = Object.freeze({ requestTimeoutMs: 30_000, keepAliveTimeoutMs: 10_000 })
 
+/** Destinations are not probed unless the settings say so (apps built in tests, embedders). */
+export const DEFAULT_DESTINATION_PROBE: DestinationProbeSettings = Object.freeze({ enabled: false, timeoutMs: 3_000 })
+
 /** The limits when no setting changes them (tests build apps with these). */
 export const DEFAULT_LIMITS: Limits = Object.freeze({
   bodyBytes: MiB,
@@ -50,6 +53,8 @@ const EnvSchema = Type.Object({
   TENANT_RATE_LIMIT: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
   CORS_ORIGINS: Type.Optional(Type.String({ maxLength: 10_000 })),
   EMBEDDED_SHARED_BUFFERS_MB: Type.Integer({ minimum: 1, maximum: 4_096, default: 32 }),
+  DESTINATION_PROBE: Type.Boolean({ default: true }),
+  DESTINATION_PROBE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: DEFAULT_DESTINATION_PROBE.timeoutMs }),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -82,6 +87,14 @@ export interface Config {
   readonly webhooksMonthlyLimit?: number
   readonly limits: Limits
   readonly http: HttpSettings
+  readonly destinationProbe: DestinationProbeSettings
+}
+
+/** Checking that something answers at a webhook destination when a config names it. */
+export interface DestinationProbeSettings {
+  readonly enabled: boolean
+  /** The deadline of one destination's check (HEAD, then OPTIONS). */
+  readonly timeoutMs: number
 }
 
 export interface HttpSettings {
@@ -203,5 +216,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       tenantRateLimit: parsed.TENANT_RATE_LIMIT,
       corsOrigins: parseOrigins(parsed.CORS_ORIGINS),
     }),
+    destinationProbe: Object.freeze({ enabled: parsed.DESTINATION_PROBE, timeoutMs: parsed.DESTINATION_PROBE_TIMEOUT_MS }),
   })
 }

@@ -1,8 +1,8 @@
 /**
  * The README's webhook walk-through, end to end: a config made through the webhook API points at a
- * `segments listen` process, all nine event types are subscribed, and each segment and assignment step
- * of the walk-through arrives there as its event type, both signatures verified by the listener, the
- * payload valid against its published schema.
+ * `segments listen` process (which answers the destination probe, as `serve` runs it), all nine event
+ * types are subscribed, and each segment and assignment step of the walk-through arrives there as its
+ * event type, both signatures verified by the listener, the payload valid against its published schema.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -27,7 +27,8 @@ for (const engine of ENGINES) {
     let t: TestApp
     let listener: Listener
     before(async () => {
-      t = await startTestApp(engine, { delivery: {} })
+      // As `segments serve` runs by default: the destination must answer when the config names it.
+      t = await startTestApp(engine, { delivery: {}, destinationProbe: { enabled: true, timeoutMs: 3_000 } })
       listener = await startListener(['--secret', SECRET, '--json'])
     })
     after(async () => {

@@ -46,12 +46,13 @@ for (const engine of ENGINES) {
     const rows = () => t.database.db.selectFrom('event_subscription').selectAll().where('tenant', '=', c.tenant).orderBy('event_type').execute()
 
     describe('the catalogue', () => {
-      it('lists the nine events in catalogue order, never subscribed: NONE, no exclusions, no metadata', async () => {
+      it('lists the nine events in catalogue order, never subscribed: NONE, no exclusions, empty metadata', async () => {
         await client('catalogue')
         const subscriptions = await list()
         assert.deepEqual(subscriptions.map((s) => s.event.type), eventTypes)
         for (const s of subscriptions) {
-          assert.deepEqual(Object.keys(s).sort(), ['event', 'excludedFields', 'subscription'])
+          assert.deepEqual(Object.keys(s).sort(), ['event', 'excludedFields', 'metadata', 'subscription'])
+          assert.deepEqual(s.metadata, {})
           assert.equal(s.subscription, 'NONE')
           assert.deepEqual(s.excludedFields, [])
           assert.deepEqual(Object.keys(s.event).sort(), ['description', 'eventSchema', 'group', 'name', 'type'])
@@ -120,12 +121,18 @@ for (const engine of ENGINES) {
         assert.equal((await update([{ eventType: CREATED, action: 'SUBSCRIBE', metadata: { version: 1 } }]))[0].code, 409, 'an old version is stale')
       })
 
-      it('answers 409 for a version sent with the first change of a never-subscribed type', async () => {
+      it('takes version 1 on the first change of a never-subscribed type, as the contract example sends; any other version is 409', async () => {
         await client('firstversion')
-        const [result] = await update([{ eventType: CREATED, action: 'SUBSCRIBE', metadata: { version: 1 } }])
-        assert.equal(result.code, 409)
-        assert.match(result.message ?? '', /has no version yet/)
+        const [stale] = await update([{ eventType: CREATED, action: 'SUBSCRIBE', metadata: { version: 2 } }])
+        assert.equal(stale.code, 409)
+        assert.match(stale.message ?? '', /has no version yet: send the first change without metadata.version, or with version 1/)
         assert.deepEqual(await rows(), [])
+        assert.deepEqual(await update([{ eventType: CREATED, action: 'SUBSCRIBE', metadata: { version: 1 } }]), [{ eventType: CREATED, code: 200, status: 'OK' }])
+        const s = await of(CREATED)
+        assert.equal(s.subscription, 'SUBSCRIBED')
+        assert.equal(s.metadata?.version, 1)
+        assert.equal((await update([{ eventType: CREATED, action: 'UNSUBSCRIBE', metadata: { version: 1 } }]))[0].code, 200, 'then version 1 is the latest')
+        assert.equal((await of(CREATED)).metadata?.version, 2)
       })
 
       it('keeps the version when a change changes nothing', async () => {
@@ -169,6 +176,20 @@ for (const engine of ENGINES) {
         assert.equal(updated.subscription, 'UNSUBSCRIBED')
         assert.deepEqual(updated.excludedFields, ['mixins'])
         assert.equal(updated.metadata?.version, 3)
+      })
+
+      it('answers the contract request example (types mapped) on a fresh tenant: the first subscription at version 1 is taken, version 2 of a type never subscribed is not', async () => {
+        await client('firstexample')
+        const results = await update(mapped(EXAMPLES.subscriptions, 'subscriptions'))
+        assert.deepEqual(results.map((r) => [r.eventType, r.code]), [
+          [CREATED, 200],
+          [UPDATED, 409],
+        ])
+        const created = await of(CREATED)
+        assert.equal(created.subscription, 'SUBSCRIBED')
+        assert.deepEqual(created.excludedFields, ['description'])
+        assert.equal(created.metadata?.version, 1)
+        assert.deepEqual((await of(UPDATED)).metadata, {})
       })
 
       it('answers the contract example as written with a 404 per item: product events are not in the catalogue', async () => {

@@ -57,7 +57,8 @@ async function readExcerpt(body: AsyncIterable<Buffer>): Promise<string> {
   return decoder.decode(Buffer.concat(chunks).subarray(0, EXCERPT_BYTES)).replaceAll('\u0000', '')
 }
 
-function describeError(error: unknown, timeoutMs: number): string {
+/** An attempt's failure as the attempt log and the destination probe word it. */
+export function describeError(error: unknown, timeoutMs: number): string {
   if (!(error instanceof Error)) return String(error)
   if (error.name === 'TimeoutError') return `timed out after ${timeoutMs / 1000} s`
   const code = (error as { code?: unknown }).code
@@ -66,7 +67,8 @@ function describeError(error: unknown, timeoutMs: number): string {
   return cause instanceof Error && cause.message !== error.message ? `${text} (${cause.message})` : text
 }
 
-function isBlocked(error: unknown): boolean {
+/** The SSRF guard refused the address: no request was made. */
+export function isBlocked(error: unknown): boolean {
   return error instanceof BlockedAddressError || (error as { cause?: unknown })?.cause instanceof BlockedAddressError
 }
 

@@ -8,8 +8,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import ajvFormats from 'ajv-formats'
 import type { Plugin } from 'ajv'
 import type { TokenVerifier } from '../auth/verify-token.js'
-import { DEFAULT_HTTP, DEFAULT_LIMITS, type HttpSettings, type Limits } from '../config.js'
+import { DEFAULT_DESTINATION_PROBE, DEFAULT_HTTP, DEFAULT_LIMITS, type DestinationProbeSettings, type HttpSettings, type Limits } from '../config.js'
 import type { Database } from '../db/database.js'
+import { createDestinationProbe } from '../delivery/destination-probe.js'
 import { checkJsonLimits } from '../limits/json-limits.js'
 import { registerAuthentication } from './plugins/authenticate.js'
 import { registerCors } from './plugins/cors.js'
@@ -43,6 +44,8 @@ export interface AppOptions {
   http?: HttpSettings
   /** Webhook destinations may be loopback, private or link-local addresses (DELIVERY_ALLOW_PRIVATE). */
   allowPrivateDestinations?: boolean
+  /** Whether new webhook destinations must answer when a config is written (default: off). */
+  destinationProbe?: DestinationProbeSettings
 }
 
 export async function buildApp({
@@ -54,6 +57,7 @@ export async function buildApp({
   limits = DEFAULT_LIMITS,
   http = DEFAULT_HTTP,
   allowPrivateDestinations = false,
+  destinationProbe = DEFAULT_DESTINATION_PROBE,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
@@ -111,7 +115,8 @@ export async function buildApp({
   itemAssignmentRoutes(app, database, { strict: directoryStrict, limits })
   directoryRoutes(app, database)
   eventRoutes(app, database, limits)
-  webhookConfigRoutes(app, database, { allowPrivate: allowPrivateDestinations })
+  const probe = destinationProbe.enabled ? createDestinationProbe({ allowPrivate: allowPrivateDestinations, timeoutMs: destinationProbe.timeoutMs }) : undefined
+  webhookConfigRoutes(app, database, { allowPrivate: allowPrivateDestinations, probe })
   eventSubscriptionRoutes(app, database)
   deliveryRoutes(app, database, { webhooksMonthlyLimit })
   return app

@@ -80,6 +80,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       limits: config.limits,
       http: config.http,
       allowPrivateDestinations: config.delivery.allowPrivate,
+      destinationProbe: config.destinationProbe,
     })
     const where = describeEngine(config)
     const worker = config.delivery.inProcess ? 'delivery worker in this process' : 'no delivery worker (DELIVERY_WORKER=false)'

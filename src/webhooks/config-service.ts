@@ -1,7 +1,8 @@
 /**
  * Webhook config rules: one config per code and tenant, HTTP only (code `http`), PUT and PATCH as
  * whole-config rewrites inside one transaction (so a refused request changes nothing), no write when
- * nothing changes, and deletion of an active config only when forced.
+ * nothing changes, and deletion of an active config only when forced. A destination the config did not
+ * name before must answer (when probing is on); it is probed before the transaction, never inside one.
  */
 import type { Kysely } from 'kysely'
 import { configure } from 'safe-stable-stringify'
@@ -9,6 +10,7 @@ import type { DB } from '../db/schema.js'
 import { errors } from '../errors.js'
 import { webhookErrors } from './webhook-errors.js'
 import { applyConfigPatch } from './config-patch.js'
+import type { DestinationProbe } from '../delivery/destination-probe.js'
 import { forbiddenDestination } from '../delivery/ssrf-guard.js'
 import { toStoredConfiguration } from './config-input.js'
 import { maskUrl, restoreMaskedCredentials } from './credentials.js'
@@ -31,6 +33,8 @@ export interface WebhookContext {
 export interface ConfigContext extends WebhookContext {
   /** Loopback, private and link-local destinations are allowed (DELIVERY_ALLOW_PRIVATE). */
   allowPrivate: boolean
+  /** Checks that something answers at a destination; absent when probing is off (DESTINATION_PROBE). */
+  probe?: DestinationProbe
 }
 
 /**
@@ -48,6 +52,32 @@ function checkDestinations(configuration: StoredHttpConfiguration, allowPrivate:
   configuration.eventsConfiguration.forEach((entry, index) => check(entry.destinationUrl, `configuration.eventsConfiguration.${index}.destinationUrl`))
 }
 
+/** Every destination of a configuration, with the field that names it. */
+function destinations(configuration: StoredHttpConfiguration): { url: string; field: string }[] {
+  const found = configuration.destinationUrl === undefined ? [] : [{ url: configuration.destinationUrl, field: 'configuration.destinationUrl' }]
+  configuration.eventsConfiguration.forEach((entry, index) => {
+    if (entry.destinationUrl !== undefined) found.push({ url: entry.destinationUrl, field: `configuration.eventsConfiguration.${index}.destinationUrl` })
+  })
+  return found
+}
+
+/**
+ * Probes, all at once, the destinations `next` names that `current` (undefined on create) does not; the
+ * first one in the config's order where nothing answers is the contract's 400.
+ */
+async function probeNewDestinations(ctx: ConfigContext, current: StoredHttpConfiguration | undefined, next: StoredHttpConfiguration): Promise<void> {
+  const { probe } = ctx
+  if (!probe) return
+  const known = new Set(current ? destinations(current).map(({ url }) => url) : [])
+  const fresh = destinations(next).filter(({ url }) => !known.has(url))
+  const urls = [...new Set(fresh.map(({ url }) => url))]
+  const reasons = new Map(await Promise.all(urls.map(async (url) => [url, await probe(url)] as const)))
+  for (const { url, field } of fresh) {
+    const reason = reasons.get(url)
+    if (reason !== undefined) throw webhookErrors.destinationUnreachable(field, reason)
+  }
+}
+
 function checkCode(code: string): void {
   if (code !== HTTP_CODE) throw webhookErrors.codeMismatch(code)
 }
@@ -56,6 +86,10 @@ export async function createConfig(ctx: ConfigContext, input: ConfigCreation): P
   checkCode(input.code)
   const configuration = restoreMaskedCredentials(undefined, toStoredConfiguration(input.configuration, undefined, 'create'))
   checkDestinations(configuration, ctx.allowPrivate)
+  if (ctx.probe) {
+    if (await selectConfig(ctx.db, ctx.tenant, input.code)) throw webhookErrors.configExists(input.code)
+    await probeNewDestinations(ctx, undefined, configuration)
+  }
   const content: ConfigContent = { provider: HTTP_PROVIDER, active: input.active ?? true, configuration }
   if (!(await insertConfig(ctx.db, ctx.tenant, input.code, content))) throw webhookErrors.configExists(input.code)
   return input.code
@@ -71,19 +105,31 @@ export async function getConfig(ctx: WebhookContext, code: string): Promise<Conf
   return row
 }
 
+/** The content `change` makes of `row`, checked; masked credentials sent back stand for the stored ones. */
+function changed(ctx: ConfigContext, row: ConfigRow, change: (row: ConfigRow) => ConfigContent): ConfigContent {
+  const content = change(row)
+  const configuration = restoreMaskedCredentials(row.configuration, content.configuration)
+  checkDestinations(configuration, ctx.allowPrivate)
+  return { ...content, configuration }
+}
+
 /**
  * Reads the config for update, lets `change` compute its new content, and writes it when it differs.
- * Masked credentials sent back stand for the stored ones; replaced secrets are remembered (for signing
- * during the grace period), so neither counts as a change.
+ * Replaced secrets are remembered (for signing during the grace period), so they do not count as a
+ * change. New destinations are probed first, on the config as read before the transaction: one that
+ * a concurrent write brings in meanwhile was a destination of the config already.
  */
 async function rewrite(ctx: ConfigContext, code: string, change: (row: ConfigRow) => ConfigContent): Promise<void> {
+  if (ctx.probe) {
+    const row = await selectConfig(ctx.db, ctx.tenant, code)
+    if (!row) throw webhookErrors.configNotFound(code)
+    await probeNewDestinations(ctx, row.configuration, changed(ctx, row, change).configuration)
+  }
   await ctx.db.transaction().execute(async (tx) => {
     const row = await selectConfig(tx, ctx.tenant, code, true)
     if (!row) throw webhookErrors.configNotFound(code)
-    const changed = change(row)
-    const configuration = restoreMaskedCredentials(row.configuration, changed.configuration)
-    checkDestinations(configuration, ctx.allowPrivate)
-    const next: ConfigContent = { ...changed, configuration: withSecretHistory(row.configuration, configuration, new Date()) }
+    const { configuration, ...rest } = changed(ctx, row, change)
+    const next: ConfigContent = { ...rest, configuration: withSecretHistory(row.configuration, configuration, new Date()) }
     const current: ConfigContent = { provider: row.provider, active: row.active, configuration: row.configuration }
     if (canonical(next) !== canonical(current)) await updateConfig(tx, ctx.tenant, code, next)
   })

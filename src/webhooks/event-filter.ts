@@ -1,10 +1,16 @@
 /**
  * Webhook filters: RFC 9535 JSONPath queries, evaluated against `[payload]` (a filter selects children,
  * so the payload is wrapped to be the one child it can select); an event matches when the nodelist is
- * not empty. A filter is one tenant's code running in the dispatcher, beside every other tenant's
- * events, so its cost is bounded by construction:
- * - regular expressions (`match()`, `search()`) run on RE2 (re2js), in time linear in their input, with
- *   limits on the pattern's length and, for a literal pattern, checked when the filter is written;
+ * not empty. Filters written in Jayway JsonPath, as on the Emporix platform, are translated to such
+ * queries (`jayway-filter.ts`): a filter RFC 9535 cannot parse, and one whose paths from `$` start with a
+ * member name (which could select nothing from `[payload]`, and which Jayway reads from the payload). The
+ * tenant's text is what is stored; the translation is made when the filter is compiled.
+ *
+ * A filter is one tenant's code running in the dispatcher, beside every other tenant's events, so its
+ * cost is bounded by construction, translated or not:
+ * - regular expressions (`match()`, `search()`, Jayway's `=~`) run on RE2 (re2js), in time linear in
+ *   their input, with limits on the pattern's length and, for a literal pattern, checked when the filter
+ *   is written;
  * - the query's shape is limited when it is written, so that its evaluation visits each node of the
  *   payload a bounded number of times: at most one descendant segment (`..`), never inside a filter
  *   expression, no root query (`$`) inside a filter under a descendant segment, filters nested at most
@@ -16,7 +22,12 @@
  * dispatcher can bound what one tenant's filters take of a batch.
  */
 import { FunctionExpressionType, JSONPathEnvironment, JSONPathError, type JSONPathQuery, jsonpath } from 'json-p3'
-import { RE2JS } from 're2js'
+import { FilterError } from './filter-error.js'
+import { compilePattern, I_REGEXP, PATTERN_LENGTH } from './filter-regex.js'
+import { jaywayFunctions } from './jayway-functions.js'
+import { JaywayFilterError, translateJaywayFilter } from './jayway-filter.js'
+
+export { FilterError }
 
 export const FILTER_LIMITS = {
   /** Values one evaluation may read from the payload (each property or item read counts one). */
@@ -24,65 +35,12 @@ export const FILTER_LIMITS = {
   /** Characters of a filter. */
   length: 2_000,
   /** Characters of a regular expression, literal or read from the payload. */
-  patternLength: 500,
+  patternLength: PATTERN_LENGTH,
   /** Filter selectors nested in one another. */
   nesting: 3,
   /** Function calls in a filter. */
   functions: 20,
 } as const
-
-/** A filter that cannot be stored or evaluated; the message says why, for a 400 or the delivery log. */
-export class FilterError extends Error {
-  override name = 'FilterError'
-}
-
-/**
- * RFC 9485 I-Regexp as RE2 syntax: the same but for `.`, which excludes only `\n` and `\r`. Escapes and
- * character classes are copied as they are.
- */
-function toRe2Pattern(pattern: string): string {
-  let out = ''
-  let inClass = false
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i]
-    if (ch === '\\') {
-      out += ch + (pattern[i + 1] ?? '')
-      i++
-    } else if (inClass) {
-      if (ch === ']') inClass = false
-      out += ch
-    } else if (ch === '[') {
-      inClass = true
-      out += ch
-    } else {
-      out += ch === '.' ? '[^\\n\\r]' : ch
-    }
-  }
-  return out
-}
-
-const REGEX_CACHE_SIZE = 500
-const regexCache = new Map<string, RE2JS>()
-
-/** The compiled pattern (cached); throws a FilterError for a pattern too long or not valid. */
-function compilePattern(pattern: string, whole: boolean): RE2JS {
-  const key = `${whole ? 'm' : 's'}${pattern}`
-  const cached = regexCache.get(key)
-  if (cached) return cached
-  if (pattern.length > FILTER_LIMITS.patternLength) {
-    throw new FilterError(`a regular expression may have at most ${FILTER_LIMITS.patternLength} characters`)
-  }
-  let compiled: RE2JS
-  try {
-    const re2 = toRe2Pattern(pattern)
-    compiled = RE2JS.compile(whole ? `^(?:${re2})$` : re2)
-  } catch (error) {
-    throw new FilterError(`'${pattern}' is not a regular expression this service can run: ${(error as Error).message}`)
-  }
-  if (regexCache.size >= REGEX_CACHE_SIZE) regexCache.delete(regexCache.keys().next().value as string)
-  regexCache.set(key, compiled)
-  return compiled
-}
 
 /** `match()` (whole string) and `search()` (any substring), on RE2. */
 class LinearRegexFunction {
@@ -99,6 +57,10 @@ class LinearRegexFunction {
 const environment = new JSONPathEnvironment()
 environment.functionRegister.set('match', new LinearRegexFunction(true))
 environment.functionRegister.set('search', new LinearRegexFunction(false))
+for (const [name, fn] of Object.entries(jaywayFunctions)) environment.functionRegister.set(name, fn)
+
+/** A literal of a translated Jayway filter: no work at run time, so not counted as a call. */
+const LITERAL_FUNCTION = 'jayway_json'
 
 type Expression = InstanceType<typeof jsonpath.expressions.FilterExpression>
 
@@ -141,14 +103,71 @@ function checkExpression(expression: Expression, shape: Shape, filterDepth: numb
     return checkShape(expression.path, shape, filterDepth, underDescendant)
   }
   if (expression instanceof expressions.FunctionExtension) {
-    shape.functions += 1
+    if (expression.name !== LITERAL_FUNCTION) shape.functions += 1
     if (shape.functions > FILTER_LIMITS.functions) throw new FilterError(`a filter may call at most ${FILTER_LIMITS.functions} functions`)
-    const [, pattern] = expression.args
+    const [, pattern, flags] = expression.args
     if ((expression.name === 'match' || expression.name === 'search') && pattern instanceof expressions.StringLiteral) {
-      compilePattern(pattern.value, expression.name === 'match')
+      compilePattern(pattern.value, expression.name === 'match', I_REGEXP)
+    }
+    if (expression.name === 'jayway_regex' && pattern instanceof expressions.StringLiteral && flags instanceof expressions.StringLiteral) {
+      compilePattern(pattern.value, true, { kind: 'java', flags: flags.value })
     }
     for (const arg of expression.args) checkExpression(arg, shape, filterDepth, underDescendant)
   }
+}
+
+/** Whether the query starts with a member name (`$.a`, `$['a']`): on `[payload]` it selects nothing. */
+function startsWithName(query: JSONPathQuery): boolean {
+  const [first] = query.segments
+  return first !== undefined && !first.toString().startsWith('..') && first.selectors.every((selector) => selector instanceof jsonpath.selectors.NameSelector)
+}
+
+/** Whether a root query inside a filter of `query` starts with a member name. */
+function namesRootMemberInside(query: JSONPathQuery): boolean {
+  return query.segments.some((segment) =>
+    segment.selectors.some((selector) => selector instanceof jsonpath.selectors.FilterSelector && expressionNamesRootMember(selector.expression)),
+  )
+}
+
+function expressionNamesRootMember(expression: Expression): boolean {
+  const { expressions } = jsonpath
+  if (expression instanceof expressions.LogicalExpression) return expressionNamesRootMember(expression.expression)
+  if (expression instanceof expressions.PrefixExpression) return expressionNamesRootMember(expression.right)
+  if (expression instanceof expressions.InfixExpression) return expressionNamesRootMember(expression.left) || expressionNamesRootMember(expression.right)
+  if (expression instanceof expressions.RootQuery) return startsWithName(expression.path) || namesRootMemberInside(expression.path)
+  if (expression instanceof expressions.RelativeQuery) return namesRootMemberInside(expression.path)
+  if (expression instanceof expressions.FunctionExtension) return expression.args.some(expressionNamesRootMember)
+  return false
+}
+
+/**
+ * The query a filter stands for: RFC 9535 as written, or the translation of Jayway syntax. A filter
+ * that RFC 9535 reads but whose paths from `$` start with a member name is read as Jayway reads it: from
+ * the payload. When the whole filter starts so, the RFC 9535 reading would never match, so only Jayway's
+ * counts. When no reading works, the error reported is Jayway's if the filter used syntax only Jayway
+ * has, else RFC 9535's.
+ */
+function parseFilter(filter: string): JSONPathQuery {
+  let query: JSONPathQuery | undefined
+  let rfcError: JSONPathError | undefined
+  try {
+    query = environment.compile(filter)
+  } catch (error) {
+    if (!(error instanceof JSONPathError)) throw error
+    rfcError = error
+  }
+  const fromPayload = query !== undefined && startsWithName(query)
+  if (query && !fromPayload && !namesRootMemberInside(query)) return query
+  let translated: string
+  try {
+    translated = translateJaywayFilter(filter)
+  } catch (error) {
+    if (!(error instanceof FilterError)) throw error
+    if (query && !fromPayload) return query
+    if (fromPayload || (error instanceof JaywayFilterError && error.jayway)) throw error
+    throw new FilterError((rfcError as JSONPathError).message)
+  }
+  return environment.compile(translated)
 }
 
 const FILTER_CACHE_SIZE = 2_000
@@ -162,7 +181,7 @@ export function compileFilter(filter: string): JSONPathQuery {
   let result: JSONPathQuery | FilterError
   try {
     if (filter.length > FILTER_LIMITS.length) throw new FilterError(`a filter may have at most ${FILTER_LIMITS.length} characters`)
-    const query = environment.compile(filter)
+    const query = parseFilter(filter)
     checkShape(query, { descendants: 0, functions: 0 }, 0, false)
     result = query
   } catch (error) {

@@ -19,11 +19,13 @@ export const WebhookSubscription = Type.Object({
   event: WebhookEvent,
   subscription: SubscriptionState,
   excludedFields: Type.Array(Type.String(), { description: 'Top-level payload fields left out of deliveries.' }),
-  metadata: Type.Optional(
-    Type.Object(
-      { version: Type.Integer({ minimum: 1 }), createdAt: Type.String({ format: 'date-time' }), modifiedAt: Type.String({ format: 'date-time' }) },
-      { description: 'Absent for an event type that was never subscribed.' },
-    ),
+  metadata: Type.Object(
+    {
+      version: Type.Optional(Type.Integer({ minimum: 1 })),
+      createdAt: Type.Optional(Type.String({ format: 'date-time' })),
+      modifiedAt: Type.Optional(Type.String({ format: 'date-time' })),
+    },
+    { description: 'Empty for an event type that was never subscribed.' },
   ),
 })
 export type WebhookSubscription = Static<typeof WebhookSubscription>
@@ -37,7 +39,7 @@ export const SubscriptionUpdateItem = Type.Object(
     metadata: Type.Optional(
       Type.Object(
         { version: Type.Optional(Type.Integer({ minimum: 1 })) },
-        { ...closed, description: 'The latest version read; leave it out only for an event type never subscribed.' },
+        { ...closed, description: 'The latest version read; for an event type never subscribed, none or 1.' },
       ),
     ),
     fieldsToUnsubscribe: Type.Optional(fieldNames('Top-level payload fields to leave out of deliveries.')),

@@ -1,9 +1,9 @@
 /**
  * Event subscription rules. Each update item is applied on its own, in its own transaction, and gets its
- * own result, so one bad item does not undo the good ones. Versions: the first change of an event type
- * never subscribed carries no version and creates version 1; every later change must carry the latest
- * version (else 409) and, when it changes something, moves it up by one. A change that changes nothing
- * keeps the version.
+ * own result, so one bad item does not undo the good ones. Versions: an event type never subscribed has
+ * none (its metadata reads empty), and its first change creates version 1; every later change must carry
+ * the latest version (else 409) and, when it changes something, moves it up by one. A change that changes
+ * nothing keeps the version.
  */
 import { STATUS_CODES } from 'node:http'
 import { ApiError, errors } from '../errors.js'
@@ -16,11 +16,14 @@ import { insertSubscription, selectSubscription, selectSubscriptions, type Subsc
 import type { SubscriptionResult, SubscriptionUpdateItem, WebhookSubscription } from './subscription-schemas.js'
 import { webhookErrors } from './webhook-errors.js'
 
+/** The version a subscription's first change creates. */
+const FIRST_VERSION = 1
+
 export async function listSubscriptions(ctx: WebhookContext, languages: string[] | undefined): Promise<WebhookSubscription[]> {
   const rows = new Map((await selectSubscriptions(ctx.db, ctx.tenant)).map((row) => [row.event_type.toLowerCase(), row]))
   return catalogueEvents(languages).map((event) => {
     const row = rows.get(event.type)
-    if (!row) return { event, subscription: 'NONE', excludedFields: [] }
+    if (!row) return { event, subscription: 'NONE', excludedFields: [], metadata: {} }
     return {
       event,
       subscription: row.subscribed ? 'SUBSCRIBED' : 'UNSUBSCRIBED',
@@ -51,7 +54,11 @@ async function updateOne(ctx: WebhookContext, item: SubscriptionUpdateItem): Pro
   await ctx.db.transaction().execute(async (tx) => {
     const row = await selectSubscription(tx, ctx.tenant, type)
     if (!row) {
-      if (version !== undefined) throw webhookErrors.staleSubscription(type, undefined)
+      // The first change may carry no version, or version 1: the version it creates, which is what the
+      // platform's own request example sends. Either way it is a change against "nothing yet", checked
+      // as such: a row that appeared meanwhile makes the insert fail (409). Any other version names a
+      // state that never existed.
+      if (version !== undefined && version !== FIRST_VERSION) throw webhookErrors.staleSubscription(type, undefined)
       const excludedFields = excludedAfter(type, [], item)
       if (item.action === undefined && excludedFields.length === 0) return
       const inserted = await insertSubscription(tx, ctx.tenant, type, { subscribed: item.action === 'SUBSCRIBE', excludedFields })

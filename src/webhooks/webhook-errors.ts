@@ -40,6 +40,13 @@ export const webhookErrors = {
     new ApiError(400, `The config has no eventsConfiguration entry with id '${id}'.`, { field, type: 'unknown_entry_id', message: `no entry with id '${id}'` }),
   duplicateEntryId: (field: string, id: string) =>
     new ApiError(400, `The entry id '${id}' is given more than once.`, { field, type: 'duplicate_entry_id', message: `id '${id}' is given more than once` }),
+  /** The contract's answer for a destination that does not answer, with the reason after its words. */
+  destinationUnreachable: (field: string, reason: string) =>
+    new ApiError(400, 'There is a validation error. Please check the details.', {
+      field,
+      type: 'destination_unreachable',
+      message: `The resource specified by the URL is not accessible (${reason}). For a webhook to be accessible, it needs to answer a HEAD or OPTIONS request.`,
+    }),
   ambiguousEventType: (eventType: string, count: number) =>
     new ApiError(
       409,
@@ -61,8 +68,8 @@ export const webhookErrors = {
     new ApiError(
       409,
       latest === undefined
-        ? `The subscription to ${eventType} has no version yet: send the first change without metadata.version.`
+        ? `The subscription to ${eventType} has no version yet: send the first change without metadata.version, or with version 1.`
         : `The subscription to ${eventType} is at version ${latest}: every change must carry the latest metadata.version. Read the event subscriptions and retry.`,
-      { field: 'metadata.version', type: 'stale_version', message: latest === undefined ? 'no version expected' : `expected version ${latest}` },
+      { field: 'metadata.version', type: 'stale_version', message: latest === undefined ? 'expected no version, or version 1' : `expected version ${latest}` },
     ),
 } as const

@@ -10,7 +10,7 @@ import { pino } from 'pino'
 import { mintToken, type TokenRequest } from '../../src/auth/mint-token.js'
 import { SCOPES } from '../../src/auth/principal.js'
 import { createTokenVerifier } from '../../src/auth/verify-token.js'
-import { type HttpSettings, type Limits, loadConfig } from '../../src/config.js'
+import { type DestinationProbeSettings, type HttpSettings, type Limits, loadConfig } from '../../src/config.js'
 import { type Database, type Engine, openDatabase } from '../../src/db/database.js'
 import { migrate } from '../../src/db/migrate.js'
 import { type DeliveryEngine, type DeliveryEngineOptions, startDeliveryEngine } from '../../src/delivery/delivery-engine.js'
@@ -90,6 +90,8 @@ export interface TestAppOptions {
   http?: HttpSettings
   /** Run a delivery engine (dispatcher + worker) beside the app; stopped by `close()`. */
   delivery?: TestDeliveryOptions
+  /** Probe new webhook destinations (default off: many tests name destinations where nothing listens). */
+  destinationProbe?: DestinationProbeSettings
 }
 
 /** A delivery engine for tests: private addresses allowed (receivers are on loopback), short retries. */
@@ -172,6 +174,7 @@ async function appOn(database: Database, engine: Engine, options: TestAppOptions
     allowPrivateDestinations: options.allowPrivateDestinations ?? true,
     limits: options.limits,
     http: options.http,
+    destinationProbe: options.destinationProbe,
   })
   const undocumented = recordUndocumentedStatuses(app)
   await app.ready()

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { SCOPES } from '../../auth/principal.js'
 import type { Database } from '../../db/database.js'
+import type { DestinationProbe } from '../../delivery/destination-probe.js'
 import { ConfigCode, ConfigCreation, ConfigPatch, ConfigResponse, ConfigUpdate, CreatedConfig, type PatchOperation } from '../../webhooks/config-schemas.js'
 import { type ConfigContext, createConfig, deleteConfig, getConfig, listConfigs, patchConfig, replaceConfig } from '../../webhooks/config-service.js'
 import { useWebhookErrorFormat, webhookErrorResponses } from '../../webhooks/error-format.js'
@@ -35,13 +36,16 @@ async function httpProviderOnly(request: FastifyRequest): Promise<void> {
 export interface WebhookConfigRouteOptions {
   /** Loopback, private and link-local destinations may be configured (DELIVERY_ALLOW_PRIVATE). */
   allowPrivate: boolean
+  /** Checks new destinations when a config is written; absent when probing is off. */
+  probe?: DestinationProbe
 }
 
-export function webhookConfigRoutes(app: FastifyInstance, database: Database, { allowPrivate }: WebhookConfigRouteOptions): void {
+export function webhookConfigRoutes(app: FastifyInstance, database: Database, { allowPrivate, probe }: WebhookConfigRouteOptions): void {
   const context = (request: FastifyRequest<{ Params: { tenant: string } }>): ConfigContext => ({
     db: database.db,
     tenant: request.params.tenant,
     allowPrivate,
+    probe,
   })
   app.register(async (scope) => {
     useWebhookErrorFormat(scope)
