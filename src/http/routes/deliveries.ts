@@ -98,7 +98,7 @@ export function deliveryRoutes(app: FastifyInstance, database: Database, options
       config: read,
       schema: {
         tags,
-        summary: "Read a delivery's attempts, oldest first",
+        operationId: 'GET-webhook-list-delivery-attempts', summary: "Read a delivery's attempts, oldest first",
         params: Type.Object({ tenant: TenantParam, deliveryId: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) }),
         response: { 200: Type.Array(LoggedAttempt), ...errorResponses(404) },
       },
@@ -116,7 +116,7 @@ export function deliveryRoutes(app: FastifyInstance, database: Database, options
       config: read,
       schema: {
         tags,
-        summary: 'List the delivery targets with their state and backlog',
+        operationId: 'GET-webhook-list-targets', summary: 'List the delivery targets with their state and backlog',
         params: Type.Object({ tenant: TenantParam }),
         response: { 200: Type.Array(TargetOverview), ...errorResponses() },
       },
@@ -130,7 +130,7 @@ export function deliveryRoutes(app: FastifyInstance, database: Database, options
       config: manage,
       schema: {
         tags,
-        summary: 'Resend one event to one target now',
+        operationId: 'POST-webhook-resend-event', summary: 'Resend one event to one target now',
         description:
           'The delivery for that target becomes pending and due now, with a fresh retry schedule; one is made when the event never had one. 409 while the target is disabled or inactive.',
         params: Type.Object({ tenant: TenantParam, eventId: Type.String({ format: 'uuid' }) }),
@@ -154,7 +154,7 @@ export function deliveryRoutes(app: FastifyInstance, database: Database, options
       config: manage,
       schema: {
         tags,
-        summary: "Send again what a target has not received since a time",
+        operationId: 'POST-webhook-recover-target', summary: "Send again what a target has not received since a time",
         description:
           'Every delivery of the target created at or after `since` that has not arrived (failed, or waiting for a retry) becomes pending and due now, with a fresh retry schedule. Delivered ones and ones being sent are left alone.',
         params: TargetParams,
@@ -174,7 +174,7 @@ export function deliveryRoutes(app: FastifyInstance, database: Database, options
       config: manage,
       schema: {
         tags,
-        summary: 'Resend the deliveries a filter chooses',
+        operationId: 'POST-webhook-resend-deliveries', summary: 'Resend the deliveries a filter chooses',
         description:
           'Every delivery of the tenant matching all the given filters becomes pending and due now, with a fresh retry schedule, in one statement. Deliveries being sent right now and deliveries to a disabled target are left alone. Answers how many were resent.',
         params: Type.Object({ tenant: TenantParam }),
@@ -198,7 +198,7 @@ export function deliveryRoutes(app: FastifyInstance, database: Database, options
       config: manage,
       schema: {
         tags,
-        summary: 'Re-enable a disabled target',
+        operationId: 'POST-webhook-enable-target', summary: 'Re-enable a disabled target',
         description: 'Clears the disabled state and the failure clock. Failed deliveries stay failed; recover them to retry.',
         params: TargetParams,
         response: { 204: Type.Null(), ...errorResponses(404) },
@@ -219,7 +219,7 @@ export function deliveryRoutes(app: FastifyInstance, database: Database, options
         config: read,
         schema: {
           tags,
-          summary: 'Successful deliveries per month',
+          operationId: 'GET-webhook-retrieve-statistics', summary: 'Successful deliveries per month',
           description:
             'Months are UTC calendar months, `YYYY-MM`. Without `toYearMonth`, up to the current month; without `fromYearMonth`, only `toYearMonth`.',
           params: Type.Object({ tenant: TenantParam }),

@@ -35,7 +35,7 @@ export function directoryRoutes(app: FastifyInstance, database: Database): void 
         config: manage,
         schema: {
           tags,
-          summary: `Upsert ${kind.name} (each entry replaces the stored one)`,
+          operationId: `PUT-customer-segment-upsert-directory-${kind.name}`, summary: `Upsert ${kind.name} (each entry replaces the stored one)`,
           params: TenantParams,
           body: Type.Array(Type.Unknown(), { description: `Up to ${MAX_ENTRIES} entries, each as in GET ${kind.name}/{id}` }),
           response: { 207: Type.Array(BulkResult), ...errorResponses() },
@@ -62,7 +62,7 @@ export function directoryRoutes(app: FastifyInstance, database: Database): void 
       `${base}/:id`,
       {
         config: manage,
-        schema: { tags, summary: `Read one of the ${kind.name}`, params: EntryParams, response: { 200: kind.schema, ...errorResponses(404) } },
+        schema: { tags, operationId: `GET-customer-segment-retrieve-directory-${kind.name}`, summary: `Read one of the ${kind.name}`, params: EntryParams, response: { 200: kind.schema, ...errorResponses(404) } },
       },
       async (request) => {
         const entry = await getEntry(database.db, request.params.tenant, kind, request.params.id)
@@ -75,7 +75,7 @@ export function directoryRoutes(app: FastifyInstance, database: Database): void 
       `${base}/:id`,
       {
         config: manage,
-        schema: { tags, summary: `Delete one of the ${kind.name} (204 also when absent)`, params: EntryParams, response: { 204: Type.Null(), ...errorResponses() } },
+        schema: { tags, operationId: `DELETE-customer-segment-remove-directory-${kind.name}`, summary: `Delete one of the ${kind.name} (204 also when absent)`, params: EntryParams, response: { 204: Type.Null(), ...errorResponses() } },
       },
       async (request, reply) => {
         await deleteEntry(database.db, request.params.tenant, kind, request.params.id)

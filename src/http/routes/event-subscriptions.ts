@@ -27,7 +27,7 @@ export function eventSubscriptionRoutes(app: FastifyInstance, database: Database
         config: { scopes: [SCOPES.webhookRead] },
         schema: {
           tags,
-          summary: 'Read the event catalogue with the subscription to each event',
+          operationId: 'GET-webhook-list-all-event-subscriptions', summary: 'Read the event catalogue with the subscription to each event',
           description: 'With Accept-Language, each text is a map holding only the best available language (English when none matches).',
           params: TenantParams,
           headers: Type.Object({ 'accept-language': Type.Optional(Type.String()) }),
@@ -44,7 +44,7 @@ export function eventSubscriptionRoutes(app: FastifyInstance, database: Database
         config: { scopes: [SCOPES.webhookManage] },
         schema: {
           tags,
-          summary: 'Subscribe to or unsubscribe from events, and choose their fields',
+          operationId: 'PATCH-webhook-manage-event-subscriptions', summary: 'Subscribe to or unsubscribe from events, and choose their fields',
           description:
             'One result per item, in order: 200, 400 (bad fields), 404 (unknown event type) or 409 (missing or stale metadata.version). Items are applied one by one.',
           params: TenantParams,

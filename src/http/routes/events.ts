@@ -50,7 +50,7 @@ export function eventRoutes(app: FastifyInstance, database: Database, limits: Li
       config: { scopes: [SCOPES.webhookRead] },
       schema: {
         tags: ['Events'],
-        summary: 'Read the event log',
+        operationId: 'GET-webhook-list-events', summary: 'Read the event log',
         params: Type.Object({ tenant: TenantParam }),
         querystring: EventQuery,
         response: { 200: Type.Array(LoggedEvent), ...errorResponses() },
@@ -76,7 +76,7 @@ export function eventRoutes(app: FastifyInstance, database: Database, limits: Li
       config: { scopes: [SCOPES.webhookRead] },
       schema: {
         tags: ['Events'],
-        summary: 'Read one event with its deliveries',
+        operationId: 'GET-webhook-retrieve-event', summary: 'Read one event with its deliveries',
         params: Type.Object({ tenant: TenantParam, eventId: Type.String({ format: 'uuid' }) }),
         response: { 200: LoggedEvent, ...errorResponses(404) },
       },

@@ -15,10 +15,10 @@ const tags = ['Operations']
 export function healthRoutes(app: FastifyInstance, database: Database): void {
   app.get(
     '/health',
-    { schema: { tags, summary: 'Liveness: the process answers', security: [], response: { 200: Status } }, logLevel: 'warn' },
+    { schema: { tags, operationId: 'GET-health', summary: 'Liveness: the process answers', security: [], response: { 200: Status } }, logLevel: 'warn' },
     async () => ({ status: 'ok' }),
   )
-  const readiness = { tags, summary: 'Readiness: the database answers (503 while it does not)', security: [], response: { 200: Status, ...errorResponses() } }
+  const readiness = { tags, operationId: 'GET-ready', summary: 'Readiness: the database answers (503 while it does not)', security: [], response: { 200: Status, ...errorResponses() } }
   app.get('/ready', { schema: readiness, config: { readsDatabase: true }, logLevel: 'warn' }, async () => {
     if (!database.availability.reachable) throw errors.databaseUnavailable()
     // A failed ping goes to the error handler, which reports it and answers 503.

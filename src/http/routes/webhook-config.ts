@@ -56,20 +56,20 @@ export function webhookConfigRoutes(app: FastifyInstance, database: Database, { 
       {
         config: manage,
         preValidation: httpProviderOnly,
-        schema: { tags, summary: 'Create the webhook config', params: TenantParams, body: ConfigCreation, response: { 201: CreatedConfig, ...webhookErrorResponses(409) } },
+        schema: { tags, operationId: 'POST-webhook-create-config', summary: 'Create the webhook config', params: TenantParams, body: ConfigCreation, response: { 201: CreatedConfig, ...webhookErrorResponses(409) } },
       },
       async (request, reply) => reply.code(201).send({ code: await createConfig(context(request), request.body) }),
     )
 
     scope.get<{ Params: { tenant: string } }>(
       base,
-      { config: read, schema: { tags, summary: 'List webhook configs', params: TenantParams, response: { 200: Type.Array(ConfigResponse), ...webhookErrorResponses() } } },
+      { config: read, schema: { tags, operationId: 'GET-webhook-list-configs', summary: 'List webhook configs', params: TenantParams, response: { 200: Type.Array(ConfigResponse), ...webhookErrorResponses() } } },
       async (request) => (await listConfigs(context(request))).map(presentConfig),
     )
 
     scope.get<{ Params: Params }>(
       `${base}/:code`,
-      { config: read, schema: { tags, summary: 'Read a webhook config', params: ConfigParams, response: { 200: ConfigResponse, ...webhookErrorResponses(404) } } },
+      { config: read, schema: { tags, operationId: 'GET-webhook-retrieve-config', summary: 'Read a webhook config', params: ConfigParams, response: { 200: ConfigResponse, ...webhookErrorResponses(404) } } },
       async (request) => presentConfig(await getConfig(context(request), request.params.code)),
     )
 
@@ -78,7 +78,7 @@ export function webhookConfigRoutes(app: FastifyInstance, database: Database, { 
       {
         config: manage,
         preValidation: httpProviderOnly,
-        schema: { tags, summary: 'Replace a webhook config', params: ConfigParams, body: ConfigUpdate, response: { 204: Type.Null(), ...webhookErrorResponses(404) } },
+        schema: { tags, operationId: 'PUT-webhook-update-config', summary: 'Replace a webhook config', params: ConfigParams, body: ConfigUpdate, response: { 204: Type.Null(), ...webhookErrorResponses(404) } },
       },
       async (request, reply) => {
         await replaceConfig(context(request), request.params.code, request.body)
@@ -90,7 +90,7 @@ export function webhookConfigRoutes(app: FastifyInstance, database: Database, { 
       `${base}/:code`,
       {
         config: manage,
-        schema: { tags, summary: 'Patch a webhook config (UPSERT / REMOVE by path)', params: ConfigParams, body: ConfigPatch, response: { 204: Type.Null(), ...webhookErrorResponses(404, 409) } },
+        schema: { tags, operationId: 'PATCH-webhook-update-config', summary: 'Patch a webhook config (UPSERT / REMOVE by path)', params: ConfigParams, body: ConfigPatch, response: { 204: Type.Null(), ...webhookErrorResponses(404, 409) } },
       },
       async (request, reply) => {
         await patchConfig(context(request), request.params.code, request.body)
@@ -102,7 +102,7 @@ export function webhookConfigRoutes(app: FastifyInstance, database: Database, { 
       `${base}/:code`,
       {
         config: manage,
-        schema: { tags, summary: 'Delete a webhook config (an active one needs force=true)', params: ConfigParams, querystring: ForceQuery, response: { 204: Type.Null(), ...webhookErrorResponses() } },
+        schema: { tags, operationId: 'DELETE-webhook-remove-config', summary: 'Delete a webhook config (an active one needs force=true)', params: ConfigParams, querystring: ForceQuery, response: { 204: Type.Null(), ...webhookErrorResponses() } },
       },
       async (request, reply) => {
         await deleteConfig(context(request), request.params.code, request.query.force === 'true')
@@ -116,7 +116,7 @@ export function webhookConfigRoutes(app: FastifyInstance, database: Database, { 
         config: { ...manage, readsDatabase: false },
         schema: {
           tags,
-          summary: 'Svix dashboard access: not offered (404), delivery is HTTP only',
+          operationId: 'GET-webhook-access-tenant-svix', summary: 'Svix dashboard access: not offered (404), delivery is HTTP only',
           params: TenantParams,
           response: webhookErrorResponses(404),
         },
