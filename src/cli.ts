@@ -6,6 +6,7 @@
  * refuses the login) prints one message and exits with code 1; anything else is a bug and shows its stack.
  */
 import { Command, InvalidArgumentError } from 'commander'
+import { KNOWN_SCOPES, SCOPES } from './auth/principal.js'
 import { loadConfig } from './config.js'
 import { directoryKinds, findKind } from './directory/directory-kinds.js'
 import { StartupError } from './process/startup-error.js'
@@ -55,37 +56,53 @@ function ttl(value: string): string {
 }
 
 /** The scopes of an operator token (everything but the customer's own read). */
-const OPERATOR_SCOPES = 'customersegment.segment_manage customersegment.segment_read webhook.subscription_manage webhook.subscription_read'
+const OPERATOR_SCOPES = KNOWN_SCOPES.filter((scope) => scope !== SCOPES.segmentReadOwn)
+
+function tenant(value: string): string {
+  if (!/^[a-z][a-z0-9]{2,15}$/.test(value)) throw new InvalidArgumentError('A tenant is 3-16 lowercase letters and digits, starting with a letter.')
+  return value
+}
+
+/** A parser of a space- or comma-separated scope list that refuses any scope not in `allowed`. */
+function scopeList(allowed: readonly string[]) {
+  return (value: string): string[] => {
+    const scopes = [...new Set(value.split(/[\s,]+/).filter(Boolean))]
+    if (scopes.length === 0) throw new InvalidArgumentError(`Name at least one of: ${allowed.join(', ')}.`)
+    const unknown = scopes.filter((scope) => !allowed.includes(scope))
+    if (unknown.length > 0) {
+      throw new InvalidArgumentError(`${unknown.length === 1 ? 'Unknown scope' : 'Unknown scopes'} ${unknown.map((scope) => `'${scope}'`).join(', ')}; use any of: ${allowed.join(', ')}.`)
+    }
+    return scopes
+  }
+}
 
 program
   .command('token')
-  .description('Print a bearer token signed with the secret the server uses (AUTH_SECRET or the data dir secret).')
-  .requiredOption('--tenant <tenant>', 'tenant the token is for')
-  .option('--scopes <scopes>', 'space-separated scopes', OPERATOR_SCOPES)
+  .description('Print a bearer token signed with the key the server uses (AUTH_PRIVATE_KEY_FILE, AUTH_SECRET or the data dir secret); stderr says which.')
+  .requiredOption('--tenant <tenant>', 'tenant the token is for', tenant)
+  .option('--scopes <scopes>', `space-separated scopes (default: all but ${SCOPES.segmentReadOwn})`, scopeList(KNOWN_SCOPES))
   .option('--customer <id>', 'customerId claim (customer tokens)')
   .option('--legal-entity <id>', 'legalEntityId claim (B2B customer tokens)')
   .option('--ttl <duration>', 'lifetime, e.g. 30m, 1h, 7d', ttl, '1h')
-  .action(async (options: { tenant: string; scopes: string; customer?: string; legalEntity?: string; ttl: string }) => {
+  .action(async (options: { tenant: string; scopes?: string[]; customer?: string; legalEntity?: string; ttl: string }) => {
     const config = loadConfig()
-    const [{ resolveSigningSecret }, { mintToken }] = await Promise.all([import('./auth/signing-key.js'), import('./auth/mint-token.js')])
-    const secret = resolveSigningSecret(config, { create: true })
-    if (!secret) throw new StartupError('Tokens are verified against AUTH_JWKS_URL; get them from that identity provider.')
-    const token = await mintToken(secret, {
+    const [{ resolveSigningKey }, { mintToken }] = await Promise.all([import('./auth/signing-key.js'), import('./auth/mint-token.js')])
+    const key = await resolveSigningKey(config, { create: true })
+    if (!key) {
+      throw new StartupError('Tokens are verified against AUTH_JWKS_URL; get them from that identity provider, or give the service a key of its own (AUTH_PRIVATE_KEY_FILE).')
+    }
+    const token = await mintToken(key, {
       tenant: options.tenant,
-      scopes: options.scopes.split(/\s+/).filter(Boolean),
+      scopes: options.scopes ?? OPERATOR_SCOPES,
       customerId: options.customer,
       legalEntityId: options.legalEntity,
       ttl: options.ttl,
       issuer: config.auth.issuer,
       audience: config.auth.audience,
     })
+    console.error(`Signed with ${key.source}.`)
     console.log(token)
   })
-
-function tenant(value: string): string {
-  if (!/^[a-z][a-z0-9]{2,15}$/.test(value)) throw new InvalidArgumentError('A tenant is 3-16 lowercase letters and digits, starting with a letter.')
-  return value
-}
 
 const kindNames = directoryKinds.map((kind) => kind.name).join(', ')
 

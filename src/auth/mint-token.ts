@@ -1,5 +1,9 @@
-/** Mints HS256 tokens with the server's own secret, for `segments token`, tests and benchmarks. */
+/**
+ * Mints tokens with the service's own key, for `segments token`, tests and benchmarks.
+ * Tokens of an asymmetric key name it (`kid`), so a verifier holding several keys finds the right one.
+ */
 import { SignJWT } from 'jose'
+import { sharedSecret, type SigningKey } from './signing-key.js'
 
 export interface TokenRequest {
   tenant: string
@@ -12,12 +16,16 @@ export interface TokenRequest {
   audience?: string
 }
 
-export async function mintToken(secret: Uint8Array, request: TokenRequest): Promise<string> {
+/** `key` may be the raw bytes of an HS256 secret. */
+export async function mintToken(key: SigningKey | Uint8Array, request: TokenRequest): Promise<string> {
+  const signing = key instanceof Uint8Array ? sharedSecret(key, 'a secret') : key
   const claims: Record<string, string> = { tenant: request.tenant, scope: request.scopes.join(' ') }
   if (request.customerId) claims.customerId = request.customerId
   if (request.legalEntityId) claims.legalEntityId = request.legalEntityId
-  const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt().setExpirationTime(request.ttl ?? '1h')
+  const header = signing.kind === 'pair' ? { alg: signing.alg, typ: 'JWT', kid: signing.kid } : { alg: 'HS256', typ: 'JWT' }
+  const jwt = new SignJWT(claims).setProtectedHeader(header).setIssuedAt().setExpirationTime(request.ttl ?? '1h')
   if (request.issuer) jwt.setIssuer(request.issuer)
   if (request.audience) jwt.setAudience(request.audience)
-  return jwt.sign(secret)
+  return jwt.sign(signing.kind === 'pair' ? signing.privateKey : signing.secret)
 }
+

@@ -8,6 +8,9 @@ export const SCOPES = {
   webhookRead: 'webhook.subscription_read',
 } as const
 
+/** Every scope this service knows. */
+export const KNOWN_SCOPES: readonly string[] = Object.values(SCOPES)
+
 export interface Principal {
   tenant: string
   scopes: ReadonlySet<string>
