@@ -68,8 +68,9 @@ export async function keyPairFromPem(pem: string, file: string): Promise<KeyPair
   let key: KeyObject
   try {
     key = createPrivateKey(pem)
-  } catch (error) {
-    const reason = /passphrase/i.test((error as Error).message) ? 'it is encrypted; store it without a passphrase' : 'it is not a PEM private key'
+  } catch {
+    // An encrypted key fails with an OpenSSL code that does not say so; its PEM header does.
+    const reason = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(pem) ? 'it is encrypted; store it without a passphrase' : 'it is not a PEM private key'
     throw new StartupError(`AUTH_PRIVATE_KEY_FILE (${file}) cannot be used: ${reason}.`)
   }
   const alg = algorithmOf(key, file)
