@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * The `segments` command: `serve`, `worker`, `migrate`, `token`, `import`, `listen`. Run in the repository
+ * The `segments` command: `serve`, `worker`, `migrate`, `token`, `clients`, `import`, `listen`. Run in the repository
  * as `npm run segments -- <command>`. Each command loads only the modules it needs, so `--help` and
  * `token` answer at once. A failure the user can fix (a bad setting, a port in use, a database that
  * refuses the login) prints one message and exits with code 1; anything else is a bug and shows its stack.
  */
 import { Command, InvalidArgumentError } from 'commander'
 import { KNOWN_SCOPES, SCOPES } from './auth/principal.js'
+import { GRANTABLE_SCOPES, MAX_GRACE_SECONDS, MAX_NAME_LENGTH } from './clients/client-schemas.js'
 import { loadConfig } from './config.js'
 import { directoryKinds, findKind } from './directory/directory-kinds.js'
 import { StartupError } from './process/startup-error.js'
@@ -103,6 +104,68 @@ program
     console.error(`Signed with ${key.source}.`)
     console.log(token)
   })
+
+const DURATION_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400 }
+
+function grace(value: string): number {
+  const match = /^(\d+)\s*([smhd])$/.exec(value)
+  const seconds = match ? Number(match[1]) * DURATION_SECONDS[match[2]] : Number.NaN
+  if (!(seconds <= MAX_GRACE_SECONDS)) throw new InvalidArgumentError('Use a number and a unit (s, m, h, d) of at most 7d, e.g. 0s, 30m, 1d.')
+  return seconds
+}
+
+function clientName(value: string): string {
+  if (value.length === 0 || value.length > MAX_NAME_LENGTH) throw new InvalidArgumentError(`A name is 1-${MAX_NAME_LENGTH} characters.`)
+  return value
+}
+
+const clients = program
+  .command('clients')
+  .description('Manage API clients: the credentials a tenant\'s systems exchange for tokens at POST /oauth/token.')
+
+/** Runs one `clients` action against the configured database. */
+async function clientsAction(options: { tenant: string; json?: boolean }, action: import('./clients/clients-command.js').ClientsAction): Promise<void> {
+  const config = loadConfig()
+  const { runClientsCommand } = await import('./clients/clients-command.js')
+  process.exitCode = await runClientsCommand(config, options.tenant, action, options.json ?? false)
+}
+
+clients
+  .command('create')
+  .description('Create a client and print its id and secret (the secret is shown only now).')
+  .requiredOption('--tenant <tenant>', 'tenant the client belongs to', tenant)
+  .requiredOption('--scopes <scopes>', `space-separated scopes, of: ${GRANTABLE_SCOPES.join(', ')}`, scopeList(GRANTABLE_SCOPES))
+  .option('--name <name>', 'what the client is for', clientName)
+  .option('--json', 'print {"clientId", "clientSecret"} as JSON')
+  .action((options: { tenant: string; scopes: string[]; name?: string; json?: boolean }) =>
+    clientsAction(options, { action: 'create', scopes: options.scopes, name: options.name }),
+  )
+
+clients
+  .command('list')
+  .description("List a tenant's clients (never their secrets).")
+  .requiredOption('--tenant <tenant>', 'tenant whose clients to list', tenant)
+  .option('--json', 'print a JSON array')
+  .action((options: { tenant: string; json?: boolean }) => clientsAction(options, { action: 'list' }))
+
+clients
+  .command('rotate')
+  .description('Give a client a new secret and print it; the previous one stops working at once, or after --grace.')
+  .argument('<clientId>', 'the client')
+  .requiredOption('--tenant <tenant>', 'tenant the client belongs to', tenant)
+  .option('--grace <duration>', 'how long the previous secret keeps working, e.g. 1h (at most 7d)', grace, 0)
+  .option('--json', 'print {"clientId", "clientSecret"} as JSON')
+  .action((clientId: string, options: { tenant: string; grace: number; json?: boolean }) =>
+    clientsAction(options, { action: 'rotate', clientId, graceSeconds: options.grace }),
+  )
+
+clients
+  .command('revoke')
+  .description('Revoke a client: its secret stops working at once (tokens it already got expire on their own).')
+  .argument('<clientId>', 'the client')
+  .requiredOption('--tenant <tenant>', 'tenant the client belongs to', tenant)
+  .option('--json', 'print {"clientId", "revoked": true} as JSON')
+  .action((clientId: string, options: { tenant: string; json?: boolean }) => clientsAction(options, { action: 'revoke', clientId }))
 
 const kindNames = directoryKinds.map((kind) => kind.name).join(', ')
 

@@ -35,6 +35,7 @@ const EnvSchema = Type.Object({
   AUTH_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
   AUTH_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
   AUTH_PRIVATE_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  OAUTH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 14_400 }),
   DIRECTORY_STRICT: Type.Boolean({ default: false }),
   DELIVERY_WORKER: Type.Boolean({ default: true }),
   DELIVERY_ALLOW_PRIVATE: Type.Boolean({ default: false }),
@@ -65,6 +66,8 @@ export interface Auth {
   readonly jwksUrl?: string
   readonly issuer?: string
   readonly audience?: string
+  /** Lifetime of the tokens /oauth/token issues. */
+  readonly tokenTtlSeconds: number
 }
 
 export interface Config {
@@ -160,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jwksUrl: parsed.AUTH_JWKS_URL,
     issuer: parsed.AUTH_ISSUER,
     audience: parsed.AUTH_AUDIENCE,
+    tokenTtlSeconds: parsed.OAUTH_TOKEN_TTL_SECONDS,
   }
   return Object.freeze({
     port: parsed.PORT,

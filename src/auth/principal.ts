@@ -6,6 +6,8 @@ export const SCOPES = {
   segmentReadOwn: 'customersegment.segment_read_own',
   webhookManage: 'webhook.subscription_manage',
   webhookRead: 'webhook.subscription_read',
+  /** Manage the tenant's API clients (`/customer-segment/{tenant}/api-clients`). */
+  clientManage: 'customersegment.client_manage',
 } as const
 
 /** Every scope this service knows. */

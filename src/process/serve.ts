@@ -71,9 +71,11 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     const applied = await migrateStore(database, config)
     if (applied.length > 0) log.debug({ migrations: applied }, 'applied migrations')
     const key = await resolveSigningKey(config, { create: true })
+    const { issuer, audience, tokenTtlSeconds: ttlSeconds } = config.auth
     const app = await buildApp({
       database,
       verifyToken: createTokenVerifier(config, key),
+      tokenIssuer: key && { key, ttlSeconds, issuer, audience },
       loggerInstance: log,
       directoryStrict: config.directoryStrict,
       webhooksMonthlyLimit: config.webhooksMonthlyLimit,
