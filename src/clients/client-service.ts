@@ -8,8 +8,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { ApiError, errors } from '../errors.js'
 import { countClients, deleteClient, insertClient, lockTenantClients, selectClient, selectClients, updateSecret, type ClientRow } from './client-rows.js'
-import type { ClientCreation, ClientResponse, ClientWithSecret } from './client-schemas.js'
-import { MAX_CLIENTS } from './client-schemas.js'
+import { type ClientCreation, type ClientResponse, type ClientWithSecret, MAX_CLIENTS } from './client-schemas.js'
 import { hashSecret, newClientId, newClientSecret } from './client-secret.js'
 
 export function presentClient(row: ClientRow, now = new Date()): ClientResponse {
