@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
- * The `segments` command: `serve`, `worker`, `migrate`, `token`, `import`, `listen`. Run in the repository
+ * The `segments` command: `serve`, `worker`, `migrate`, `token`, `clients`, `import`, `listen`. Run in the repository
  * as `npm run segments -- <command>`. Each command loads only the modules it needs, so `--help` and
  * `token` answer at once. A failure the user can fix (a bad setting, a port in use, a database that
  * refuses the login) prints one message and exits with code 1; anything else is a bug and shows its stack.
  */
 import { Command, InvalidArgumentError } from 'commander'
+import { KNOWN_SCOPES, SCOPES } from './auth/principal.js'
+import { GRANTABLE_SCOPES, MAX_GRACE_SECONDS, MAX_NAME_LENGTH } from './clients/client-schemas.js'
 import { loadConfig } from './config.js'
 import { directoryKinds, findKind } from './directory/directory-kinds.js'
 import { StartupError } from './process/startup-error.js'
@@ -55,37 +57,115 @@ function ttl(value: string): string {
 }
 
 /** The scopes of an operator token (everything but the customer's own read). */
-const OPERATOR_SCOPES = 'customersegment.segment_manage customersegment.segment_read webhook.subscription_manage webhook.subscription_read'
+const OPERATOR_SCOPES = KNOWN_SCOPES.filter((scope) => scope !== SCOPES.segmentReadOwn)
+
+function tenant(value: string): string {
+  if (!/^[a-z][a-z0-9]{2,15}$/.test(value)) throw new InvalidArgumentError('A tenant is 3-16 lowercase letters and digits, starting with a letter.')
+  return value
+}
+
+/** A parser of a space- or comma-separated scope list that refuses any scope not in `allowed`. */
+function scopeList(allowed: readonly string[]) {
+  return (value: string): string[] => {
+    const scopes = [...new Set(value.split(/[\s,]+/).filter(Boolean))]
+    if (scopes.length === 0) throw new InvalidArgumentError(`Name at least one of: ${allowed.join(', ')}.`)
+    const unknown = scopes.filter((scope) => !allowed.includes(scope))
+    if (unknown.length > 0) {
+      throw new InvalidArgumentError(`${unknown.length === 1 ? 'Unknown scope' : 'Unknown scopes'} ${unknown.map((scope) => `'${scope}'`).join(', ')}; use any of: ${allowed.join(', ')}.`)
+    }
+    return scopes
+  }
+}
 
 program
   .command('token')
-  .description('Print a bearer token signed with the secret the server uses (AUTH_SECRET or the data dir secret).')
-  .requiredOption('--tenant <tenant>', 'tenant the token is for')
-  .option('--scopes <scopes>', 'space-separated scopes', OPERATOR_SCOPES)
+  .description('Print a bearer token signed with the key the server uses (AUTH_PRIVATE_KEY_FILE, AUTH_SECRET or the data dir secret); stderr says which.')
+  .requiredOption('--tenant <tenant>', 'tenant the token is for', tenant)
+  .option('--scopes <scopes>', `space-separated scopes (default: all but ${SCOPES.segmentReadOwn})`, scopeList(KNOWN_SCOPES))
   .option('--customer <id>', 'customerId claim (customer tokens)')
   .option('--legal-entity <id>', 'legalEntityId claim (B2B customer tokens)')
   .option('--ttl <duration>', 'lifetime, e.g. 30m, 1h, 7d', ttl, '1h')
-  .action(async (options: { tenant: string; scopes: string; customer?: string; legalEntity?: string; ttl: string }) => {
+  .action(async (options: { tenant: string; scopes?: string[]; customer?: string; legalEntity?: string; ttl: string }) => {
     const config = loadConfig()
-    const [{ resolveSigningSecret }, { mintToken }] = await Promise.all([import('./auth/signing-key.js'), import('./auth/mint-token.js')])
-    const secret = resolveSigningSecret(config, { create: true })
-    if (!secret) throw new StartupError('Tokens are verified against AUTH_JWKS_URL; get them from that identity provider.')
-    const token = await mintToken(secret, {
+    const [{ resolveSigningKey }, { mintToken }] = await Promise.all([import('./auth/signing-key.js'), import('./auth/mint-token.js')])
+    const key = await resolveSigningKey(config, { create: true })
+    if (!key) {
+      throw new StartupError('Tokens are verified against AUTH_JWKS_URL; get them from that identity provider, or give the service a key of its own (AUTH_PRIVATE_KEY_FILE).')
+    }
+    const token = await mintToken(key, {
       tenant: options.tenant,
-      scopes: options.scopes.split(/\s+/).filter(Boolean),
+      scopes: options.scopes ?? OPERATOR_SCOPES,
       customerId: options.customer,
       legalEntityId: options.legalEntity,
       ttl: options.ttl,
       issuer: config.auth.issuer,
       audience: config.auth.audience,
     })
+    console.error(`Signed with ${key.source}.`)
     console.log(token)
   })
 
-function tenant(value: string): string {
-  if (!/^[a-z][a-z0-9]{2,15}$/.test(value)) throw new InvalidArgumentError('A tenant is 3-16 lowercase letters and digits, starting with a letter.')
+const DURATION_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400 }
+
+function grace(value: string): number {
+  const match = /^(\d+)\s*([smhd])$/.exec(value)
+  const seconds = match ? Number(match[1]) * DURATION_SECONDS[match[2]] : Number.NaN
+  if (!(seconds <= MAX_GRACE_SECONDS)) throw new InvalidArgumentError('Use a number and a unit (s, m, h, d) of at most 7d, e.g. 0s, 30m, 1d.')
+  return seconds
+}
+
+function clientName(value: string): string {
+  if (value.length === 0 || value.length > MAX_NAME_LENGTH) throw new InvalidArgumentError(`A name is 1-${MAX_NAME_LENGTH} characters.`)
   return value
 }
+
+const clients = program
+  .command('clients')
+  .description('Manage API clients: the credentials a tenant\'s systems exchange for tokens at POST /oauth/token.')
+
+/** Runs one `clients` action against the configured database. */
+async function clientsAction(options: { tenant: string; json?: boolean }, action: import('./clients/clients-command.js').ClientsAction): Promise<void> {
+  const config = loadConfig()
+  const { runClientsCommand } = await import('./clients/clients-command.js')
+  process.exitCode = await runClientsCommand(config, options.tenant, action, options.json ?? false)
+}
+
+clients
+  .command('create')
+  .description('Create a client and print its id and secret (the secret is shown only now).')
+  .requiredOption('--tenant <tenant>', 'tenant the client belongs to', tenant)
+  .requiredOption('--scopes <scopes>', `space-separated scopes, of: ${GRANTABLE_SCOPES.join(', ')}`, scopeList(GRANTABLE_SCOPES))
+  .option('--name <name>', 'what the client is for', clientName)
+  .option('--json', 'print {"clientId", "clientSecret"} as JSON')
+  .action((options: { tenant: string; scopes: string[]; name?: string; json?: boolean }) =>
+    clientsAction(options, { action: 'create', scopes: options.scopes, name: options.name }),
+  )
+
+clients
+  .command('list')
+  .description("List a tenant's clients (never their secrets).")
+  .requiredOption('--tenant <tenant>', 'tenant whose clients to list', tenant)
+  .option('--json', 'print a JSON array')
+  .action((options: { tenant: string; json?: boolean }) => clientsAction(options, { action: 'list' }))
+
+clients
+  .command('rotate')
+  .description('Give a client a new secret and print it; the previous one stops working at once, or after --grace.')
+  .argument('<clientId>', 'the client')
+  .requiredOption('--tenant <tenant>', 'tenant the client belongs to', tenant)
+  .option('--grace <duration>', 'how long the previous secret keeps working, e.g. 1h (at most 7d)', grace, 0)
+  .option('--json', 'print {"clientId", "clientSecret"} as JSON')
+  .action((clientId: string, options: { tenant: string; grace: number; json?: boolean }) =>
+    clientsAction(options, { action: 'rotate', clientId, graceSeconds: options.grace }),
+  )
+
+clients
+  .command('revoke')
+  .description('Revoke a client: its secret stops working at once (tokens it already got expire on their own).')
+  .argument('<clientId>', 'the client')
+  .requiredOption('--tenant <tenant>', 'tenant the client belongs to', tenant)
+  .option('--json', 'print {"clientId", "revoked": true} as JSON')
+  .action((clientId: string, options: { tenant: string; json?: boolean }) => clientsAction(options, { action: 'revoke', clientId }))
 
 const kindNames = directoryKinds.map((kind) => kind.name).join(', ')
 

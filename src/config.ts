@@ -37,6 +37,8 @@ const EnvSchema = Type.Object({
   AUTH_JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   AUTH_ISSUER: Type.Optional(Type.String({ minLength: 1 })),
   AUTH_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  AUTH_PRIVATE_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  OAUTH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 14_400 }),
   DIRECTORY_STRICT: Type.Boolean({ default: false }),
   DELIVERY_WORKER: Type.Boolean({ default: true }),
   DELIVERY_ALLOW_PRIVATE: Type.Boolean({ default: false }),
@@ -58,10 +60,21 @@ const EnvSchema = Type.Object({
 })
 type Env = Static<typeof EnvSchema>
 
-export type Auth =
-  /** HS256 with a shared secret; `secret` is undefined when it lives in the embedded data dir. */
-  | { kind: 'secret'; secret?: string; issuer?: string; audience?: string }
-  | { kind: 'jwks'; jwksUrl: string; issuer?: string; audience?: string }
+/**
+ * How tokens are signed and verified. The service signs with one key of its own: an asymmetric private
+ * key (`privateKeyFile`), else an HS256 secret (`secret`, or the embedded data dir's when neither is set).
+ * With `jwksUrl` alone it only verifies, against that identity provider's keys; with `jwksUrl` and
+ * `privateKeyFile` it verifies both the provider's tokens and its own.
+ */
+export interface Auth {
+  readonly secret?: string
+  readonly privateKeyFile?: string
+  readonly jwksUrl?: string
+  readonly issuer?: string
+  readonly audience?: string
+  /** Lifetime of the tokens /oauth/token issues. */
+  readonly tokenTtlSeconds: number
+}
 
 export interface Config {
   readonly port: number
@@ -174,15 +187,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (parsed.AUTH_SECRET && parsed.AUTH_JWKS_URL) {
     throw new ConfigError('Invalid configuration: set either AUTH_SECRET or AUTH_JWKS_URL, not both')
   }
-  if (parsed.DATABASE_URL && !parsed.AUTH_SECRET && !parsed.AUTH_JWKS_URL) {
-    // Several processes share one PostgreSQL, so a secret generated in one local data dir would not do.
-    throw new ConfigError('Invalid configuration: DATABASE_URL requires AUTH_SECRET or AUTH_JWKS_URL')
+  if (parsed.AUTH_SECRET && parsed.AUTH_PRIVATE_KEY_FILE) {
+    throw new ConfigError('Invalid configuration: set either AUTH_SECRET or AUTH_PRIVATE_KEY_FILE, not both: the service signs with one key')
   }
-  const issuer = parsed.AUTH_ISSUER
-  const audience = parsed.AUTH_AUDIENCE
-  const auth: Auth = parsed.AUTH_JWKS_URL
-    ? { kind: 'jwks', jwksUrl: parsed.AUTH_JWKS_URL, issuer, audience }
-    : { kind: 'secret', secret: parsed.AUTH_SECRET, issuer, audience }
+  if (parsed.DATABASE_URL && !parsed.AUTH_SECRET && !parsed.AUTH_JWKS_URL && !parsed.AUTH_PRIVATE_KEY_FILE) {
+    // Several processes share one PostgreSQL, so a secret generated in one local data dir would not do.
+    throw new ConfigError('Invalid configuration: DATABASE_URL requires AUTH_SECRET, AUTH_PRIVATE_KEY_FILE or AUTH_JWKS_URL')
+  }
+  const auth: Auth = {
+    secret: parsed.AUTH_SECRET,
+    privateKeyFile: parsed.AUTH_PRIVATE_KEY_FILE,
+    jwksUrl: parsed.AUTH_JWKS_URL,
+    issuer: parsed.AUTH_ISSUER,
+    audience: parsed.AUTH_AUDIENCE,
+    tokenTtlSeconds: parsed.OAUTH_TOKEN_TTL_SECONDS,
+  }
   return Object.freeze({
     port: parsed.PORT,
     host: parsed.HOST,

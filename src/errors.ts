@@ -40,6 +40,11 @@ export class ApiError extends Error {
   }
 }
 
+/** The platform's sentence, then why: which of tenant or scope failed, never anything about the data. */
+function forbidden(reason: string, type = 'forbidden'): ApiError {
+  return new ApiError(403, `The access to the requested resource has been forbidden by the server: ${reason}.`, { type, message: reason })
+}
+
 /** The catalogue. Each entry builds an ApiError; messages follow the platform's wording where it has one. */
 export const errors = {
   /** Every problem of a body in the message; the first in `details`. */
@@ -70,7 +75,13 @@ export const errors = {
     new ApiError(400, `Unknown ${kind} '${id}': the directory does not know it.`, { field: kind, type: 'unknown_reference' }, id),
   malformedJson: (message: string) => new ApiError(400, `Malformed JSON body: ${message}`, { type: 'malformed_json' }),
   unauthorized: (reason = 'Invalid access token') => new ApiError(401, reason),
-  forbidden: () => new ApiError(403, 'The access to the requested resource has been forbidden by the server.'),
+  forbidden,
+  wrongTenant: () => forbidden('the token is for another tenant', 'wrong_tenant'),
+  missingScope: (needed: readonly string[]) =>
+    forbidden(
+      needed.length === 1 ? `the token lacks the scope ${needed[0]}` : `the token lacks a scope this operation needs (one of ${needed.join(', ')})`,
+      'missing_scope',
+    ),
   notFound: (id: string) => new ApiError(404, `The resource with id ${id} has not been found.`, undefined, id),
   routeNotFound: (method: string, url: string) => new ApiError(404, `No route ${method} ${url}.`),
   alreadyExists: (id: string) => new ApiError(409, 'The resource already exists.', undefined, id),

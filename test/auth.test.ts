@@ -1,7 +1,7 @@
 /**
  * Authentication and authorization per route family: 401 without a valid bearer token (missing, malformed,
  * wrongly signed, expired, without tenant or expiry), 403 when the path tenant is not the token's or the
- * needed scope is missing. Refused requests change nothing.
+ * needed scope is missing, saying which of the two. Refused requests change nothing.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -10,33 +10,44 @@ import { SCOPES } from '../src/auth/principal.js'
 import { ALL_SCOPES, ENGINES, startTestApp, type TestApp, TEST_SECRET } from './support/harness.js'
 import { assertError, freshTenant, MESSAGES, snapshot, tenantClient } from './support/segment-helpers.js'
 
-type Route = { name: string; method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: (tenant: string) => string; payload?: unknown; ok: number }
+type Route = {
+  name: string
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  url: (tenant: string) => string
+  payload?: unknown
+  ok: number
+  /** What a 403 for a missing scope says the route needs. */
+  needs: string
+}
 
 const seg = (tenant: string, path = '') => `/customer-segment/${tenant}/segments${path}`
 const body = { name: { en: 'Auth' }, siteCode: 'main' }
 
+const READ = `a scope this operation needs (one of ${SCOPES.segmentRead}, ${SCOPES.segmentReadOwn})`
+const MANAGE = `the scope ${SCOPES.segmentManage}`
+
 /** The segment routes that read, and what they answer to a permitted caller (segment `known` exists). */
 const READ_ROUTES: Route[] = [
-  { name: 'GET list', method: 'GET', url: (t) => seg(t), ok: 200 },
-  { name: 'GET one', method: 'GET', url: (t) => seg(t, '/known'), ok: 200 },
-  { name: 'POST search', method: 'POST', url: (t) => seg(t, '/search'), payload: { q: 'siteCode:main' }, ok: 200 },
+  { name: 'GET list', method: 'GET', url: (t) => seg(t), ok: 200, needs: READ },
+  { name: 'GET one', method: 'GET', url: (t) => seg(t, '/known'), ok: 200, needs: READ },
+  { name: 'POST search', method: 'POST', url: (t) => seg(t, '/search'), payload: { q: 'siteCode:main' }, ok: 200, needs: READ },
 ]
 
 /** The segment routes that write; each is harmless to repeat (a no-op or on a fresh id). */
 const WRITE_ROUTES: Route[] = [
-  { name: 'POST create', method: 'POST', url: (t) => seg(t), payload: body, ok: 201 },
-  { name: 'PUT upsert', method: 'PUT', url: (t) => seg(t, '/known'), payload: body, ok: 204 },
-  { name: 'PATCH', method: 'PATCH', url: (t) => seg(t, '/known'), payload: [{ op: 'test', path: '/siteCode', value: 'main' }], ok: 204 },
-  { name: 'DELETE', method: 'DELETE', url: (t) => seg(t, '/not-there'), ok: 204 },
-  { name: 'POST bulk', method: 'POST', url: (t) => seg(t, '/bulk'), payload: [body], ok: 207 },
-  { name: 'PUT bulk', method: 'PUT', url: (t) => seg(t, '/bulk'), payload: [{ ...body, id: 'known' }], ok: 207 },
-  { name: 'DELETE bulk', method: 'DELETE', url: (t) => seg(t, '/bulk'), payload: ['not-there'], ok: 207 },
+  { name: 'POST create', method: 'POST', url: (t) => seg(t), payload: body, ok: 201, needs: MANAGE },
+  { name: 'PUT upsert', method: 'PUT', url: (t) => seg(t, '/known'), payload: body, ok: 204, needs: MANAGE },
+  { name: 'PATCH', method: 'PATCH', url: (t) => seg(t, '/known'), payload: [{ op: 'test', path: '/siteCode', value: 'main' }], ok: 204, needs: MANAGE },
+  { name: 'DELETE', method: 'DELETE', url: (t) => seg(t, '/not-there'), ok: 204, needs: MANAGE },
+  { name: 'POST bulk', method: 'POST', url: (t) => seg(t, '/bulk'), payload: [body], ok: 207, needs: MANAGE },
+  { name: 'PUT bulk', method: 'PUT', url: (t) => seg(t, '/bulk'), payload: [{ ...body, id: 'known' }], ok: 207, needs: MANAGE },
+  { name: 'DELETE bulk', method: 'DELETE', url: (t) => seg(t, '/bulk'), payload: ['not-there'], ok: 207, needs: MANAGE },
 ]
 
 /** A customer reads only their own effective segments: `known` is none of theirs, so it is not found. */
 const OWN_READ_ROUTES: Route[] = READ_ROUTES.map((route) => (route.name === 'GET one' ? { ...route, ok: 404 } : route))
 
-const EVENT_ROUTES: Route[] = [{ name: 'GET events', method: 'GET', url: (t) => `/webhook/${t}/events`, ok: 200 }]
+const EVENT_ROUTES: Route[] = [{ name: 'GET events', method: 'GET', url: (t) => `/webhook/${t}/events`, ok: 200, needs: `the scope ${SCOPES.webhookRead}` }]
 
 const ALL_ROUTES = [...READ_ROUTES, ...WRITE_ROUTES, ...EVENT_ROUTES]
 
@@ -120,14 +131,20 @@ for (const engine of ENGINES) {
     })
 
     describe('403: another tenant', () => {
-      it('refuses every route when the path tenant is not the token tenant, and writes nothing there', async () => {
+      it('refuses every route when the path tenant is not the token tenant, saying so, and writes nothing there', async () => {
         const tenant = await prepared('victim')
         const before = await snapshot(t, tenant)
         const intruder = await t.token({ tenant: 'intruder', scopes: ALL_SCOPES })
         for (const route of ALL_ROUTES) {
-          assertError(await send(route, tenant, { authorization: `Bearer ${intruder}` }), 403, MESSAGES.forbidden)
+          const error = assertError(await send(route, tenant, { authorization: `Bearer ${intruder}` }), 403, MESSAGES.wrongTenant)
+          assert.equal(error.details.type, 'wrong_tenant')
         }
         assert.deepEqual(await snapshot(t, tenant), before)
+      })
+
+      it('names the tenant before the scope: a token of another tenant without the scope hears of the tenant', async () => {
+        const intruder = await t.token({ tenant: 'intruder', scopes: [] })
+        assertError(await t.call({ method: 'GET', url: seg('acme'), token: intruder }), 403, MESSAGES.wrongTenant)
       })
 
       it('answers 403 rather than 404 for another tenant’s missing segment', async () => {
@@ -153,12 +170,17 @@ for (const engine of ENGINES) {
         ['unknown scopes', ['customersegment.segment_admin', 'segment_read'], [], ALL_ROUTES],
       ]
       for (const [label, scopes, allowed, refused] of cases) {
-        it(`with ${label}: allows ${allowed.length} routes, refuses ${refused.length} with 403`, async () => {
+        it(`with ${label}: allows ${allowed.length} routes, refuses ${refused.length} with 403 naming the scope needed`, async () => {
           const tenant = await prepared('scope')
           const token = await t.token({ tenant, scopes, ...(scopes.includes(SCOPES.segmentReadOwn) ? { customerId: 'c1' } : {}) })
           const before = await snapshot(t, tenant)
           for (const route of refused) {
-            assertError(await send(route, tenant, { authorization: `Bearer ${token}` }), 403, MESSAGES.forbidden)
+            const error = assertError(
+              await send(route, tenant, { authorization: `Bearer ${token}` }),
+              403,
+              `The access to the requested resource has been forbidden by the server: the token lacks ${route.needs}.`,
+            )
+            assert.equal(error.details.type, 'missing_scope')
           }
           assert.deepEqual(await snapshot(t, tenant), before, 'refused requests write nothing')
           for (const route of allowed) {

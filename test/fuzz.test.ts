@@ -4,7 +4,7 @@
  * stored segments, assignments, directory entries and a webhook config. For every request:
  * - no 5xx;
  * - every failure is in the error format (`{code, status, message}`, `details` a list of strings on the
- *   webhook contract's routes);
+ *   webhook contract's routes; RFC 6749's `{error, error_description}` at /oauth/token);
  * - a request that failed made no event.
  * And after the run the service still answers. The run is bounded (FUZZ_RUNS requests per engine, 2,000 by
  * default, a few thousand in all); `npm run fuzz` runs a long one. A failure prints the seed and the path
@@ -30,6 +30,12 @@ function assertErrorFormat(res: LightMyRequestResponse, url: string): void {
     body = res.json()
   } catch {
     assert.fail(`${res.statusCode} for ${url} is not JSON: ${res.body.slice(0, 200)}`)
+  }
+  if (new URL(url, 'http://x').pathname === '/oauth/token') {
+    // The token endpoint answers as OAuth clients expect (RFC 6749 §5.2).
+    assert.equal(typeof body.error, 'string', `${url}: ${res.body.slice(0, 300)}`)
+    assert.equal(typeof body.error_description, 'string', url)
+    return
   }
   assert.equal(body.code, res.statusCode, `${url}: ${res.body.slice(0, 300)}`)
   assert.equal(typeof body.status, 'string', url)

@@ -508,7 +508,9 @@ for (const engine of ENGINES) {
         const before = await owner.row()
         const reader = await webhookClient(t, owner.tenant, [SCOPES.webhookRead])
         for (const call of reads(reader)) assert.equal((await call()).statusCode, 200)
-        for (const call of writes(reader)) assertWebhookError(await call(), 403, 'The access to the requested resource has been forbidden by the server.')
+        for (const call of writes(reader)) {
+          assertWebhookError(await call(), 403, 'The access to the requested resource has been forbidden by the server: the token lacks the scope webhook.subscription_manage.')
+        }
         const manager = await webhookClient(t, owner.tenant, [SCOPES.webhookManage])
         for (const call of reads(manager)) assertWebhookError(await call(), 403)
         const segments = await webhookClient(t, owner.tenant, [SCOPES.segmentManage, SCOPES.segmentRead])

@@ -6,7 +6,12 @@ export const SCOPES = {
   segmentReadOwn: 'customersegment.segment_read_own',
   webhookManage: 'webhook.subscription_manage',
   webhookRead: 'webhook.subscription_read',
+  /** Manage the tenant's API clients (`/customer-segment/{tenant}/api-clients`). */
+  clientManage: 'customersegment.client_manage',
 } as const
+
+/** Every scope this service knows. */
+export const KNOWN_SCOPES: readonly string[] = Object.values(SCOPES)
 
 export interface Principal {
   tenant: string

@@ -1,10 +1,13 @@
 /**
- * Verifies bearer tokens: HS256 with the shared secret, or any asymmetric algorithm against a JWKS
- * (keys cached by jose). Issuer and audience are checked when configured.
+ * Verifies bearer tokens: those signed with the service's own key (HS256 secret or asymmetric key pair),
+ * and those of an identity provider, with any asymmetric algorithm against its JWKS (keys cached by jose).
+ * With both, a token naming the service's key (`kid`) is checked with it, any other against the JWKS.
+ * Issuer and audience are checked when configured.
  */
-import { createRemoteJWKSet, errors as joseErrors, type JWTPayload, jwtVerify } from 'jose'
+import { createRemoteJWKSet, type CryptoKey, errors as joseErrors, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose'
 import type { Config } from '../config.js'
 import type { Principal } from './principal.js'
+import { sharedSecret, type SigningKey } from './signing-key.js'
 
 export class InvalidTokenError extends Error {
   override name = 'InvalidTokenError'
@@ -50,27 +53,38 @@ export class VerifiedTokenCache {
   }
 }
 
-export function createTokenVerifier(config: Config, secret: Uint8Array | undefined): TokenVerifier {
-  const { auth } = config
-  const options = {
-    issuer: auth.issuer,
-    audience: auth.audience,
-    clockTolerance: 5,
-    algorithms: auth.kind === 'jwks' ? ASYMMETRIC : ['HS256'],
-    requiredClaims: ['exp'],
+interface VerificationKeys {
+  algorithms: string[]
+  key: CryptoKey | JWTVerifyGetKey
+}
+
+async function verificationKeys(jwksUrl: string | undefined, own: SigningKey | undefined): Promise<VerificationKeys> {
+  const remote = jwksUrl ? createRemoteJWKSet(new URL(jwksUrl)) : undefined
+  if (own?.kind === 'shared') {
+    // The HMAC key is imported once; handing jose the raw bytes would import it again on every request.
+    return { algorithms: ['HS256'], key: await crypto.subtle.importKey('raw', own.secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']) }
   }
-  if (auth.kind !== 'jwks' && !secret) throw new Error('No key to verify tokens with')
-  // The HMAC key is imported once; handing jose the raw bytes would import it again on every request.
-  const key =
-    auth.kind === 'jwks'
-      ? Promise.resolve(createRemoteJWKSet(new URL(auth.jwksUrl)))
-      : crypto.subtle.importKey('raw', secret as Uint8Array, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
+  if (own && remote) {
+    return { algorithms: ASYMMETRIC, key: (header, token) => (header.kid === own.kid ? own.publicKey : remote(header, token)) }
+  }
+  if (own) return { algorithms: [own.alg], key: own.publicKey }
+  return { algorithms: ASYMMETRIC, key: remote as JWTVerifyGetKey }
+}
+
+/** `own` is the service's signing key (raw bytes: an HS256 secret); undefined when it verifies only against AUTH_JWKS_URL. */
+export function createTokenVerifier(config: Config, own: SigningKey | Uint8Array | undefined): TokenVerifier {
+  const { auth } = config
+  const ownKey = own instanceof Uint8Array ? sharedSecret(own, 'a secret') : own
+  if (!ownKey && !auth.jwksUrl) throw new Error('No key to verify tokens with')
+  const keys = verificationKeys(auth.jwksUrl, ownKey)
+  const options = { issuer: auth.issuer, audience: auth.audience, clockTolerance: 5, requiredClaims: ['exp'] }
   const cache = new VerifiedTokenCache()
   return async (token) => {
     const cached = cache.get(token)
     if (cached) return cached
     try {
-      const { payload } = await jwtVerify(token, (await key) as Parameters<typeof jwtVerify>[1], options)
+      const { algorithms, key } = await keys
+      const { payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], { ...options, algorithms })
       const principal = toPrincipal(payload)
       cache.set(token, principal, (payload.exp as number) * 1000)
       return principal

@@ -175,6 +175,20 @@ export interface WebhookRoutingVersionTable {
   version: number
 }
 
+/** An API client of a tenant; secrets are kept only as SHA-256 hashes. */
+export interface ApiClientTable {
+  id: string
+  tenant: string
+  name: string | null
+  scopes: string[]
+  secret_hash: Uint8Array
+  previous_secret_hash: Uint8Array | null
+  previous_secret_expires_at: Date | null
+  created_at: Date
+  secret_rotated_at: Date | null
+  last_used_at: Date | null
+}
+
 export interface DB {
   segment: SegmentTable
   customer_assignment: CustomerAssignmentTable
@@ -191,4 +205,5 @@ export interface DB {
   delivery: DeliveryTable
   delivery_attempt: DeliveryAttemptTable
   webhook_routing_version: WebhookRoutingVersionTable
+  api_client: ApiClientTable
 }

@@ -7,6 +7,7 @@ import { maxHeaderSize } from 'node:http'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import ajvFormats from 'ajv-formats'
 import type { Plugin } from 'ajv'
+import type { TokenIssuer } from '../auth/mint-token.js'
 import type { TokenVerifier } from '../auth/verify-token.js'
 import { DEFAULT_DESTINATION_PROBE, DEFAULT_HTTP, DEFAULT_LIMITS, type DestinationProbeSettings, type HttpSettings, type Limits } from '../config.js'
 import type { Database } from '../db/database.js'
@@ -20,6 +21,7 @@ import { registerOpenApi } from './plugins/openapi.js'
 import { registerTenantRateLimit } from './plugins/tenant-rate-limit.js'
 import { registerTextBoundary } from './plugins/text-boundary.js'
 import { directoryRoutes } from './routes/directory.js'
+import { apiClientRoutes } from './routes/api-clients.js'
 import { customerAssignmentRoutes } from './routes/customer-assignments.js'
 import { deliveryRoutes } from './routes/deliveries.js'
 import { eventRoutes } from './routes/events.js'
@@ -27,11 +29,14 @@ import { eventSubscriptionRoutes } from './routes/event-subscriptions.js'
 import { webhookConfigRoutes } from './routes/webhook-config.js'
 import { itemAssignmentRoutes } from './routes/item-assignments.js'
 import { healthRoutes } from './routes/health.js'
+import { oauthRoutes } from './routes/oauth.js'
 import { segmentRoutes } from './routes/segments.js'
 
 export interface AppOptions {
   database: Database
   verifyToken: TokenVerifier
+  /** What /oauth/token signs with; without it the service issues no tokens (AUTH_JWKS_URL alone). */
+  tokenIssuer?: TokenIssuer
   /** The process's logger; none when absent (tests). */
   loggerInstance?: FastifyBaseLogger
   /** Refuse assignments of ids the directory does not know (DIRECTORY_STRICT). */
@@ -51,6 +56,7 @@ export interface AppOptions {
 export async function buildApp({
   database,
   verifyToken,
+  tokenIssuer,
   loggerInstance,
   directoryStrict = false,
   webhooksMonthlyLimit,
@@ -119,5 +125,7 @@ export async function buildApp({
   webhookConfigRoutes(app, database, { allowPrivate: allowPrivateDestinations, probe })
   eventSubscriptionRoutes(app, database)
   deliveryRoutes(app, database, { webhooksMonthlyLimit })
+  apiClientRoutes(app, database)
+  oauthRoutes(app, database, tokenIssuer)
   return app
 }

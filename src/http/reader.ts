@@ -29,7 +29,8 @@ export function readerOf(
     return { member, onlyEffective: false, isCustomer: false }
   }
   // Only customer tokens get here: the route admitted the caller with segment_read_own.
-  if (query.customerId !== undefined || !principal.customerId) throw errors.forbidden()
+  if (query.customerId !== undefined) throw errors.forbidden("a customer's token reads the customer's own data only, without customerId", 'customer_token')
+  if (!principal.customerId) throw errors.forbidden(`the token has the scope ${SCOPES.segmentReadOwn} but no customerId claim`, 'customer_token')
   return {
     member: { customerId: principal.customerId, legalEntityId: principal.legalEntityId ?? query.legalEntityId },
     onlyEffective: true,

@@ -7,7 +7,7 @@
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
-import { resolveSigningSecret } from '../auth/signing-key.js'
+import { resolveSigningKey } from '../auth/signing-key.js'
 import { createTokenVerifier } from '../auth/verify-token.js'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
@@ -70,10 +70,12 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   try {
     const applied = await migrateStore(database, config)
     if (applied.length > 0) log.debug({ migrations: applied }, 'applied migrations')
-    const verifyToken = createTokenVerifier(config, resolveSigningSecret(config, { create: true }))
+    const key = await resolveSigningKey(config, { create: true })
+    const { issuer, audience, tokenTtlSeconds: ttlSeconds } = config.auth
     const app = await buildApp({
       database,
-      verifyToken,
+      verifyToken: createTokenVerifier(config, key),
+      tokenIssuer: key && { key, ttlSeconds, issuer, audience },
       loggerInstance: log,
       directoryStrict: config.directoryStrict,
       webhooksMonthlyLimit: config.webhooksMonthlyLimit,

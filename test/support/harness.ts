@@ -9,6 +9,7 @@ import pg from 'pg'
 import { pino } from 'pino'
 import { mintToken, type TokenRequest } from '../../src/auth/mint-token.js'
 import { SCOPES } from '../../src/auth/principal.js'
+import { sharedSecret, type SigningKey } from '../../src/auth/signing-key.js'
 import { createTokenVerifier } from '../../src/auth/verify-token.js'
 import { type DestinationProbeSettings, type HttpSettings, type Limits, loadConfig } from '../../src/config.js'
 import { type Database, type Engine, openDatabase } from '../../src/db/database.js'
@@ -21,7 +22,10 @@ export const ENGINES: Engine[] = process.env.DATABASE_URL ? ['pglite', 'postgres
 export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hs256'
 const secret = new TextEncoder().encode(TEST_SECRET)
 
-export const ALL_SCOPES = [SCOPES.segmentManage, SCOPES.segmentRead, SCOPES.webhookManage, SCOPES.webhookRead]
+export const ALL_SCOPES = [SCOPES.segmentManage, SCOPES.segmentRead, SCOPES.webhookManage, SCOPES.webhookRead, SCOPES.clientManage]
+
+/** The lifetime of the tokens /oauth/token issues in tests. */
+export const TEST_TOKEN_TTL_SECONDS = 3_600
 
 /** Creates an empty PostgreSQL database for one suite; returns its URL and a function dropping it. */
 export async function freshPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -92,6 +96,8 @@ export interface TestAppOptions {
   delivery?: TestDeliveryOptions
   /** Probe new webhook destinations (default off: many tests name destinations where nothing listens). */
   destinationProbe?: DestinationProbeSettings
+  /** The key the app signs and verifies its tokens with (default: HS256 with TEST_SECRET). */
+  signingKey?: SigningKey
 }
 
 /** A delivery engine for tests: private addresses allowed (receivers are on loopback), short retries. */
@@ -167,9 +173,11 @@ export async function siblingApp(t: TestApp, options: TestAppOptions): Promise<T
 
 async function appOn(database: Database, engine: Engine, options: TestAppOptions, dispose: () => Promise<void>): Promise<TestApp> {
   const config = loadConfig({ AUTH_SECRET: TEST_SECRET })
+  const key = options.signingKey ?? sharedSecret(secret, 'TEST_SECRET')
   const app = await buildApp({
     database,
-    verifyToken: createTokenVerifier(config, secret),
+    verifyToken: createTokenVerifier(config, key),
+    tokenIssuer: { key, ttlSeconds: TEST_TOKEN_TTL_SECONDS },
     directoryStrict: options.directoryStrict,
     allowPrivateDestinations: options.allowPrivateDestinations ?? true,
     limits: options.limits,
@@ -178,7 +186,7 @@ async function appOn(database: Database, engine: Engine, options: TestAppOptions
   })
   const undocumented = recordUndocumentedStatuses(app)
   await app.ready()
-  const token = (request: Partial<TokenRequest> = {}) => mintToken(secret, { tenant: 'acme', scopes: ALL_SCOPES, ...request })
+  const token = (request: Partial<TokenRequest> = {}) => mintToken(key, { tenant: 'acme', scopes: ALL_SCOPES, ...request })
   const defaultToken = await token()
   const delivery = options.delivery ? await startTestDelivery(database, options.delivery) : undefined
   return {

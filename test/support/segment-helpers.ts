@@ -163,7 +163,10 @@ export function assertError(res: Response, code: number, message?: string | RegE
 export const MESSAGES = {
   exists: 'The resource already exists.',
   changed: 'The resource you are attempting to access has changed.',
-  forbidden: 'The access to the requested resource has been forbidden by the server.',
+  /** Any 403: the platform's sentence, then the reason. */
+  forbidden: /^The access to the requested resource has been forbidden by the server: .+\.$/,
+  wrongTenant: 'The access to the requested resource has been forbidden by the server: the token is for another tenant.',
+  missingScope: (scope: string) => `The access to the requested resource has been forbidden by the server: the token lacks the scope ${scope}.`,
   notFound: (id: string) => `The resource with id ${id} has not been found.`,
 }
 

@@ -1,6 +1,7 @@
 /**
  * Bearer-token authentication and authorization for every route that declares `config.scopes`:
- * 401 without a valid token, 403 when the path tenant is not the token's or no required scope is held.
+ * 401 without a valid token, 403 when the path tenant is not the token's or no required scope is held
+ * (saying which of the two, and the scopes the route takes, which are public anyway).
  * Runs in onRequest, before the body is read or validated.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
@@ -37,8 +38,8 @@ export function registerAuthentication(app: FastifyInstance, verify: TokenVerifi
     if (!required) return
     const principal = await authenticate(request, verify)
     const { tenant } = (request.params ?? {}) as { tenant?: string }
-    if (tenant !== undefined && tenant !== principal.tenant) throw errors.forbidden()
-    if (!required.some((scope) => principal.scopes.has(scope))) throw errors.forbidden()
+    if (tenant !== undefined && tenant !== principal.tenant) throw errors.wrongTenant()
+    if (!required.some((scope) => principal.scopes.has(scope))) throw errors.missingScope(required)
     request.principal = principal
   })
 }

@@ -38,15 +38,25 @@ function shapeStatuses(route: RouteOptions, { rateLimited }: DocumentedErrorOpti
   return statuses
 }
 
+/** The responses made for the shape statuses; a route that documents such a status itself keeps it. */
+const shapeResponses = new WeakSet<object>()
+
+/** The documented response of shape status `status` with `body` as its schema. */
+export function shapeResponse(status: number, body: object): object {
+  const response = { ...body, description: 'Error' }
+  if ((SHAPE_STATUSES as readonly number[]).includes(status)) shapeResponses.add(response)
+  return response
+}
+
 /** Drops, from each route's documented responses, the shape statuses the route cannot answer. */
 export function registerDocumentedErrors(app: FastifyInstance, options: DocumentedErrorOptions): void {
   app.addHook('onRoute', (route) => {
-    const response = route.schema?.response as Record<string, unknown> | undefined
+    const response = route.schema?.response as Record<string, object> | undefined
     if (!route.schema || !response) return
     const applies = shapeStatuses(route, options)
     // A copy: routes may share one response object.
     route.schema.response = Object.fromEntries(
-      Object.entries(response).filter(([status]) => !(SHAPE_STATUSES as readonly number[]).includes(Number(status)) || applies.has(Number(status))),
+      Object.entries(response).filter(([status, value]) => !shapeResponses.has(value) || applies.has(Number(status))),
     )
   })
 }

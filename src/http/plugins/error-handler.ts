@@ -102,10 +102,19 @@ export function renderClientError(error: Error & { code?: string }, socket: Sock
   socket.destroy(error)
 }
 
+/**
+ * What a failure means to the client, as a catalogue error (a 503 also sets `Retry-After`); undefined
+ * for a failure that is a bug. For routes that render errors in a shape of their own.
+ */
+export function classifyError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, availability: DatabaseAvailability): ApiError | undefined {
+  const apiError = toApiError(error, request) ?? fromDatabase(error, availability)
+  if (apiError?.statusCode === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS))
+  return apiError
+}
+
 export function registerErrorHandler(app: FastifyInstance, availability: DatabaseAvailability): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const apiError = toApiError(error, request) ?? fromDatabase(error, availability)
-    if (apiError?.statusCode === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS))
+    const apiError = classifyError(error, request, reply, availability)
     if (!apiError) {
       request.log.error({ err: error }, 'unhandled error')
       return reply.code(500).type('application/json').send({ code: 500, status: 'Internal Server Error', message: 'An unexpected error occurred.' })

@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { ResourceId } from '../../segments/segment-schemas.js'
-import { SHAPE_STATUSES } from '../plugins/documented-errors.js'
+import { SHAPE_STATUSES, shapeResponse } from '../plugins/documented-errors.js'
 
 export const TenantParam = Type.String({ pattern: '^[a-z][a-z0-9]+$', minLength: 3, maxLength: 16 })
 
@@ -21,7 +21,7 @@ export const ErrorBody = Type.Object({
  * those that apply, and `specific`, the ones the route's own logic answers.
  */
 export function errorResponsesFor(body: object): (...specific: number[]) => Record<string, object> {
-  return (...specific) => Object.fromEntries([...SHAPE_STATUSES, ...specific].map((status) => [status, { ...body, description: 'Error' }]))
+  return (...specific) => Object.fromEntries([...SHAPE_STATUSES, ...specific].map((status) => [status, shapeResponse(status, body)]))
 }
 
 /** The documented error responses of a route whose own logic answers `specific` (besides its shape's). */
