@@ -26,7 +26,7 @@ export type ItemAssignmentUpsertBulk = Static<typeof ItemAssignmentUpsertBulk>
 export const ItemAssignmentResponse = Type.Object({
   segmentId: Type.Optional(Type.String()),
   item: Type.Optional(
-    Type.Object({ id: Type.Optional(Type.String()), code: Type.Optional(Type.String()), name: Type.Optional(Type.Union([LanguageMap, Type.String()])) }),
+    Type.Object({ id: Type.Optional(Type.String()), code: Type.Optional(Type.String()), name: Type.Optional(LanguageMap) }),
   ),
   type: Type.Optional(Type.Union(ITEM_TYPES.map((t) => Type.Literal(t)))),
   mixins: Type.Optional(Mixins),

@@ -76,6 +76,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       verifyToken,
       loggerInstance: log,
       directoryStrict: config.directoryStrict,
+      defaultLanguage: config.defaultLanguage,
       webhooksMonthlyLimit: config.webhooksMonthlyLimit,
       limits: config.limits,
       http: config.http,

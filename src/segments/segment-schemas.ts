@@ -13,7 +13,6 @@ const LocalizedInput = Type.Union([
   Type.String(),
   Type.Unsafe<LanguageMap>({ ...LanguageMap, minProperties: 1 }),
 ])
-const LocalizedOutput = Type.Union([LanguageMap, Type.String()])
 
 const content = {
   name: LocalizedInput,
@@ -49,8 +48,8 @@ export type SegmentUpdate = Static<typeof SegmentUpdate>
 export const SegmentResponse = Type.Object(
   {
     id: Type.String(),
-    name: Type.Optional(LocalizedOutput),
-    description: Type.Optional(LocalizedOutput),
+    name: Type.Optional(LanguageMap),
+    description: Type.Optional(LanguageMap),
     validity: Type.Optional(Validity),
     status: Type.Optional(SegmentStatus),
     siteCode: Type.Optional(Type.String()),

@@ -82,6 +82,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Refuse assignments of ids the directory does not know (`buildApp({ directoryStrict })`). */
   directoryStrict?: boolean
+  /** The language localized fields fall back to (`buildApp({ defaultLanguage })`, default `en`). */
+  defaultLanguage?: string
   /** Webhook destinations on loopback and private addresses may be configured (default true: receivers run on loopback). */
   allowPrivateDestinations?: boolean
   /** What one request may ask (default: the settings' defaults). */
@@ -169,6 +171,7 @@ async function appOn(database: Database, engine: Engine, options: TestAppOptions
     database,
     verifyToken: createTokenVerifier(config, secret),
     directoryStrict: options.directoryStrict,
+    defaultLanguage: options.defaultLanguage,
     allowPrivateDestinations: options.allowPrivateDestinations ?? true,
     limits: options.limits,
     http: options.http,

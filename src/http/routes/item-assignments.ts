@@ -22,7 +22,7 @@ import { SCOPES } from '../../auth/principal.js'
 import type { Limits } from '../../config.js'
 import type { Database } from '../../db/database.js'
 import { LanguageMap } from '../../domain.js'
-import { parseAcceptLanguage, pickLanguage } from '../../i18n/languages.js'
+import { type Locale, localeOf, localize } from '../../i18n/languages.js'
 import { projectFields } from '../../query/fields.js'
 import { schemaChecker } from '../../validation/schema-check.js'
 import { BulkResult, ResourceId, SearchBody } from '../../segments/segment-schemas.js'
@@ -59,15 +59,14 @@ const MatchBody = Type.Object(
   { additionalProperties: false, anyOf: [{ required: ['siteCode'] }, { required: ['site'] }] },
 )
 
-const Localized = Type.Union([LanguageMap, Type.String()])
 const CategoryTreeNode = Type.Object(
   {
     id: Type.String(),
     parentId: Type.Optional(Type.String()),
     code: Type.Optional(Type.String()),
-    name: Type.Optional(Localized),
-    localizedDescription: Type.Optional(Localized),
-    localizedSlug: Type.Optional(Localized),
+    name: Type.Optional(LanguageMap),
+    localizedDescription: Type.Optional(LanguageMap),
+    localizedSlug: Type.Optional(LanguageMap),
     ecn: Type.Optional(Type.Array(Type.String())),
     validity: Type.Optional(Type.Object({ from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) })),
     position: Type.Optional(Type.Integer()),
@@ -80,32 +79,27 @@ const CategoryTreeNode = Type.Object(
 type Query = Record<string, string | undefined>
 type Params = { tenant: string; segmentId: string; type: string; itemId: string }
 
-function localizeItem(item: ItemAssignment, languages: string[] | undefined) {
-  if (!languages || !item.item.name) return item
-  return { ...item, item: { ...item.item, name: pickLanguage(item.item.name, languages) } }
+function localizeItem(item: ItemAssignment, locale: Locale): ItemAssignment {
+  if (!locale.requested || !item.item.name) return item
+  return { ...item, item: { ...item.item, name: localize(item.item.name, locale) } }
 }
 
-function localizeTree(nodes: CategoryNode[], languages: string[] | undefined): unknown[] {
-  if (!languages) return nodes
-  const pick = (map?: Record<string, string>) => (map ? pickLanguage(map, languages) : undefined)
+function localizeTree(nodes: CategoryNode[], locale: Locale): CategoryNode[] {
+  if (!locale.requested) return nodes
   return nodes.map((node) => {
-    const { name, localizedDescription, localizedSlug, subcategories, ...rest } = node
-    return Object.fromEntries(
-      Object.entries({
-        ...rest,
-        name: pick(name),
-        localizedDescription: pick(localizedDescription),
-        localizedSlug: pick(localizedSlug),
-        subcategories: localizeTree(subcategories, languages),
-      }).filter(([, v]) => v !== undefined),
-    )
+    const shown: CategoryNode = { ...node, subcategories: localizeTree(node.subcategories, locale) }
+    if (node.name) shown.name = localize(node.name, locale)
+    if (node.localizedDescription) shown.localizedDescription = localize(node.localizedDescription, locale)
+    if (node.localizedSlug) shown.localizedSlug = localize(node.localizedSlug, locale)
+    return shown
   })
 }
 
-export function itemAssignmentRoutes(app: FastifyInstance, database: Database, options: { strict: boolean; limits: Limits }): void {
+export function itemAssignmentRoutes(app: FastifyInstance, database: Database, options: { strict: boolean; limits: Limits; defaultLanguage: string }): void {
   const segments = '/customer-segment/:tenant/segments'
   const base = `${segments}/:segmentId/items`
   const context = (tenant: string): AssignmentContext => ({ db: database.db, tenant, strict: options.strict, limits: options.limits })
+  const locale = (request: FastifyRequest) => localeOf(header(request, 'accept-language'), options.defaultLanguage)
 
   const list = async (request: FastifyRequest, reply: FastifyReply, q: string | undefined, segmentId?: string) => {
     const query = request.query as Query
@@ -125,8 +119,8 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
       budget: options.limits,
     })
     sendTotalCount(reply, total)
-    const languages = parseAcceptLanguage(header(request, 'accept-language'))
-    return items.map((item) => projectFields(localizeItem(item, languages), query.fields))
+    const shownIn = locale(request)
+    return items.map((item) => projectFields(localizeItem(item, shownIn), query.fields))
   }
   const listResponse = { 200: Type.Array(ItemAssignmentResponse), ...errorResponses(404) }
 
@@ -169,7 +163,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
       const { tenant, segmentId, type, itemId } = request.params
       await requireVisibleSegment(database.db, tenant, segmentId, readerOf(request, request.query))
       const item = await getItemAssignment(database.db, tenant, segmentId, parseItemType(type), itemId)
-      return projectFields(localizeItem(item, parseAcceptLanguage(header(request, 'accept-language'))), request.query.fields)
+      return projectFields(localizeItem(item, locale(request)), request.query.fields)
     },
   )
   app.put<{ Params: Params; Body: ItemAssignmentUpsert }>(
@@ -261,7 +255,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     async (request) => {
       const reader = readerOf(request, request.query)
       const trees = await categoryTrees(database.db, request.params.tenant, { siteCode: request.query.siteCode, member: reader.member })
-      return localizeTree(trees, parseAcceptLanguage(header(request, 'accept-language')))
+      return localizeTree(trees, locale(request))
     },
   )
 }
