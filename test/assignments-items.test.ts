@@ -186,8 +186,10 @@ for (const engine of ENGINES) {
         const before = await snapshot(t, c.tenant)
         const bad: unknown[] = [
           { id: 'p1' },
-          { type: 'PRODUCT' },
-          { segmentId: 'seg' },
+          { type: 'CATEGORY' },
+          { type: 'product' },
+          { segmentId: 'other' },
+          { metadata: { createdAt: 'yesterday' } },
           { mixins: 'x' },
           { metadata: { version: 0 } },
           { metadata: { version: 'one' } },

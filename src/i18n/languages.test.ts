@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { ApiError } from '../errors.js'
 import {
   MAX_ACCEPTED_LANGUAGES,
   localeOf,
@@ -7,6 +8,7 @@ import {
   parseAcceptLanguage,
   pickLanguageKey,
   sortLanguages,
+  toLanguageMap,
 } from './languages.js'
 
 describe('parseAcceptLanguage', () => {
@@ -81,5 +83,21 @@ describe('localize', () => {
   test('sorting ranks by the requested languages, then the default one', () => {
     assert.deepEqual(sortLanguages(localeOf('de-CH, fr;q=0.5', 'en')), ['de-CH', 'fr', 'en'])
     assert.deepEqual(sortLanguages(localeOf(undefined, 'en')), ['en'])
+  })
+})
+
+describe('toLanguageMap', () => {
+  const stored = { en: 'Gold', fr: 'Or' }
+
+  test('a plain string needs a language, and becomes its entry', () => {
+    assert.deepEqual(toLanguageMap('Gold DE', 'de', 'name', stored), { en: 'Gold', fr: 'Or', de: 'Gold DE' })
+    assert.throws(() => toLanguageMap('Gold', undefined, 'name', stored), (error: unknown) => error instanceof ApiError && error.statusCode === 400)
+  })
+
+  test('a map replaces the stored one, or adds to it under a specific language', () => {
+    assert.deepEqual(toLanguageMap({ de: 'Gold DE' }, undefined, 'name', stored), { de: 'Gold DE' })
+    assert.deepEqual(toLanguageMap({ de: 'Gold DE' }, 'de', 'name', stored), { en: 'Gold', fr: 'Or', de: 'Gold DE' })
+    assert.deepEqual(toLanguageMap({ en: 'Golden' }, 'en', 'name', stored), { en: 'Golden', fr: 'Or' })
+    assert.deepEqual(toLanguageMap({ en: 'Golden' }, 'en', 'name'), { en: 'Golden' })
   })
 })

@@ -1,8 +1,8 @@
 /**
  * Localized fields: language maps in storage, `Content-Language` on write, `Accept-Language` on read.
  *
- * A specific Content-Language lets a writer send a plain string for that language; `*` or no header
- * means maps. Responses always
+ * A specific Content-Language lets a writer send a plain string for that language, and makes a map it
+ * sends add to the stored map instead of replacing it; `*` or no header means whole maps. Responses always
  * carry maps: a specific Accept-Language narrows each to the one entry that serves the reader best
  * (requested languages, then the default language, then the first key in sort order); `*` or no header
  * keeps every entry. Sorting by a localized field without a language ranks the entries the same way.
@@ -119,14 +119,19 @@ export function localize(map: LanguageMap, locale: Locale): LanguageMap {
   return key === undefined ? {} : { [key]: map[key] }
 }
 
-/** Turns a written value (a map, or a string when Content-Language names one language) into a map. */
+/**
+ * Turns a written value into the map to store. A plain string needs a Content-Language naming its
+ * language and becomes (or replaces) that entry; a map under a specific Content-Language adds its entries
+ * to the stored map (so a map read with Accept-Language can be written back with the same language);
+ * a map under `*` or no header replaces the stored map.
+ */
 export function toLanguageMap(
   value: string | LanguageMap,
   language: string | undefined,
   field: string,
   existing?: LanguageMap | null,
 ): LanguageMap {
-  if (typeof value !== 'string') return value
+  if (typeof value !== 'string') return language ? { ...(existing ?? {}), ...value } : value
   if (!language) {
     throw errors.invalidParameter(field, 'a plain string needs a Content-Language header naming its language; otherwise send a map')
   }

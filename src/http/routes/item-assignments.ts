@@ -13,6 +13,7 @@ import {
   deleteItemAssignments,
   getItemAssignment,
   type ItemAssignment,
+  type ItemAssignmentInput,
   parseItemType,
   upsertItemAssignments,
 } from '../../assignments/item-assignments.js'
@@ -22,9 +23,9 @@ import { SCOPES } from '../../auth/principal.js'
 import type { Limits } from '../../config.js'
 import type { Database } from '../../db/database.js'
 import { LanguageMap } from '../../domain.js'
-import { type Locale, localeOf, localize } from '../../i18n/languages.js'
+import { type Locale, localeOf, localize, parseContentLanguage } from '../../i18n/languages.js'
 import { projectFields } from '../../query/fields.js'
-import { schemaChecker } from '../../validation/schema-check.js'
+import { type Checker, schemaChecker } from '../../validation/schema-check.js'
 import { BulkResult, ResourceId, SearchBody } from '../../segments/segment-schemas.js'
 import { readerOf } from '../reader.js'
 import { runAssignmentBulk, singleStatus } from './assignment-bulk.js'
@@ -45,6 +46,8 @@ const tags = ['Items Assignments']
 const manage = { scopes: [SCOPES.segmentManage] }
 const readOrOwn = { scopes: [SCOPES.segmentRead, SCOPES.segmentReadOwn] }
 
+// Content-Language: a specific language makes an inline `item.name` add to the directory's name.
+const LanguageHeaders = Type.Object({ 'content-language': Type.Optional(Type.String()) })
 const TypeParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId, type: Type.String({ maxLength: 20 }) })
 const ItemParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId, type: Type.String({ maxLength: 20 }), itemId: ResourceId })
 
@@ -98,7 +101,13 @@ function localizeTree(nodes: CategoryNode[], locale: Locale): CategoryNode[] {
 export function itemAssignmentRoutes(app: FastifyInstance, database: Database, options: { strict: boolean; limits: Limits; defaultLanguage: string }): void {
   const segments = '/customer-segment/:tenant/segments'
   const base = `${segments}/:segmentId/items`
-  const context = (tenant: string): AssignmentContext => ({ db: database.db, tenant, strict: options.strict, limits: options.limits })
+  const context = (tenant: string, request?: FastifyRequest): AssignmentContext => ({
+    db: database.db,
+    tenant,
+    strict: options.strict,
+    limits: options.limits,
+    language: request && parseContentLanguage(header(request, 'content-language')),
+  })
   const locale = (request: FastifyRequest) => localeOf(header(request, 'accept-language'), options.defaultLanguage)
 
   const list = async (request: FastifyRequest, reply: FastifyReply, q: string | undefined, segmentId?: string) => {
@@ -171,11 +180,11 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     {
       config: manage,
       preValidation: missingBodyIsEmpty,
-      schema: { tags, summary: 'Upsert an item assignment', params: ItemParams, body: ItemAssignmentUpsert, response: { 201: Type.Null(), 204: Type.Null(), ...errorResponses(404, 409) } },
+      schema: { tags, summary: 'Upsert an item assignment', params: ItemParams, headers: LanguageHeaders, body: ItemAssignmentUpsert, response: { 201: Type.Null(), 204: Type.Null(), ...errorResponses(404, 409) } },
     },
     async (request, reply) => {
       const { tenant, segmentId, type, itemId } = request.params
-      const [result] = await upsertItemAssignments(context(tenant), segmentId, parseItemType(type), [{ ...request.body, itemId }])
+      const [result] = await upsertItemAssignments(context(tenant, request), segmentId, parseItemType(type), [{ ...request.body, itemId }])
       return reply.code(singleStatus(result)).send()
     },
   )
@@ -190,16 +199,24 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
   )
 
   const bulkResponse = { 207: Type.Array(BulkResult), ...errorResponses(404) }
-  const checkUpsert = schemaChecker<ItemAssignmentUpsertBulk>(ItemAssignmentUpsertBulk)
+  const checkBulkItem = schemaChecker<ItemAssignmentUpsertBulk>(ItemAssignmentUpsertBulk)
+  // An item names its item by `id`, or, as a read returns it, by `item.id` (the two must agree).
+  const checkUpsert: Checker<ItemAssignmentInput> = (raw) => {
+    const checked = checkBulkItem(raw)
+    if (checked.problem) return { problem: checked.problem }
+    const { id: itemId = checked.value.item?.id, ...rest } = checked.value
+    if (itemId === undefined) return { problem: { field: 'id', message: "'id' is required (or 'item.id')" } }
+    return { value: { ...rest, itemId } }
+  }
   const checkId = schemaChecker<string>(ResourceId)
   app.put<{ Params: Omit<Params, 'itemId'>; Body: unknown[] }>(
     `${base}/:type/bulk`,
-    { config: manage, schema: { tags, summary: 'Upsert item assignments in bulk', params: TypeParams, body: Type.Array(Type.Unknown()), response: bulkResponse } },
+    { config: manage, schema: { tags, summary: 'Upsert item assignments in bulk', params: TypeParams, headers: LanguageHeaders, body: Type.Array(Type.Unknown()), response: bulkResponse } },
     async (request, reply) => {
       const { tenant, segmentId } = request.params
       const type = parseItemType(request.params.type)
       const results = await runAssignmentBulk(request.body, checkUpsert, (items) =>
-        upsertItemAssignments(context(tenant), segmentId, type, items.map(({ id, ...rest }) => ({ ...rest, itemId: id }))),
+        upsertItemAssignments(context(tenant, request), segmentId, type, items),
       )
       return reply.code(207).send(results)
     },
