@@ -57,6 +57,7 @@ const EnvSchema = Type.Object({
   EMBEDDED_SHARED_BUFFERS_MB: Type.Integer({ minimum: 1, maximum: 4_096, default: 32 }),
   DESTINATION_PROBE: Type.Boolean({ default: true }),
   DESTINATION_PROBE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: DEFAULT_DESTINATION_PROBE.timeoutMs }),
+  DEFAULT_LANGUAGE: Type.String({ pattern: '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$', default: 'en' }),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -95,6 +96,8 @@ export interface Config {
   readonly auth: Auth
   /** Refuse assignments of customers, legal entities and items the directory does not know. */
   readonly directoryStrict: boolean
+  /** The language a localized field is read in when none of the reader's languages is there. */
+  readonly defaultLanguage: string
   readonly delivery: DeliveryConfig
   /** Successful deliveries a tenant may receive per calendar month (UTC); absent means no limit. */
   readonly webhooksMonthlyLimit?: number
@@ -215,6 +218,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: parsed.LOG_LEVEL,
     auth: Object.freeze(auth),
     directoryStrict: parsed.DIRECTORY_STRICT,
+    defaultLanguage: parsed.DEFAULT_LANGUAGE,
     delivery: Object.freeze({
       inProcess: parsed.DELIVERY_WORKER,
       allowPrivate: parsed.DELIVERY_ALLOW_PRIVATE,

@@ -52,3 +52,17 @@ export const Metadata = Type.Object(
   { additionalProperties: false },
 )
 export type Metadata = Static<typeof Metadata>
+
+/**
+ * `metadata` as an upsert takes it: `version`, when sent, must be the stored one (409 otherwise). The dates
+ * a read returns are taken so that what was read can be written back, and ignored: the service keeps them.
+ */
+export const MetadataUpdate = Type.Object(
+  {
+    version: Type.Optional(Type.Integer({ minimum: 1 })),
+    createdAt: Type.Optional(Type.String({ format: 'date-time' })),
+    modifiedAt: Type.Optional(Type.String({ format: 'date-time' })),
+    mixins: Type.Optional(MixinSchemas),
+  },
+  { additionalProperties: false },
+)

@@ -238,13 +238,14 @@ for (const engine of ENGINES) {
         const bad: unknown[] = [
           { foo: 1 },
           { customerId: 'c1' },
-          { assignmentType: 'AUTOMATIC' },
           { mixins: 'x' },
           { mixins: [1] },
           { metadata: { version: 0 } },
           { metadata: { version: 1.5 } },
           { metadata: { version: '1' } },
-          { metadata: { createdAt: '2024-01-01T00:00:00Z' } },
+          { metadata: { createdAt: 'yesterday' } },
+          { metadata: { modifiedAt: 5 } },
+          { assignmentType: 'RULE' },
           { metadata: { mixins: { a: 5 } } },
           { metadata: 'x' },
           { customer: { email: 5 } },
@@ -648,9 +649,10 @@ for (const engine of ENGINES) {
         await setup('strictin')
         await assignCustomer(c, 'seg', 'newbie', undefined, { customer: { email: 'newbie@example.com' } })
         await assignCustomer(c, 'seg', 'newbie', 'newle', { legalEntity: { name: 'New LE' } })
-        await assignCustomer(c, 'seg', 'other', 'le9', { customer: { id: 'other' }, legalEntity: { id: 'le9' } })
         assert.deepEqual(await readDirectory(c, 'legal-entities', 'newle'), { id: 'newle', name: 'New LE' })
-        assert.deepEqual(await readDirectory(c, 'customers', 'other'), { id: 'other' })
+        // Only an id is what a read returns for an unknown id: it says nothing, so the id stays unknown.
+        assertError(await put(customerPath('seg', 'other', 'le9'), { customer: { id: 'other' }, legalEntity: { id: 'le9' } }), 400, /other/)
+        assert.equal(await readDirectory(c, 'customers', 'other'), undefined)
         // A known customer with an unknown legal entity still needs the legal entity's details.
         assertError(await put(customerPath('seg', JOHN.id, 'le10'), { customer: { firstName: 'J' } }), 400, /le10/)
       })

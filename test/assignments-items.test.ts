@@ -122,12 +122,16 @@ for (const engine of ENGINES) {
         assert.equal(res.statusCode, 201, res.body)
       })
 
-      it('localizes item.name with Accept-Language', async () => {
+      it('localizes item.name with Accept-Language, still as a map', async () => {
         await setup('lang')
         await assignItem(c, 'seg', 'PRODUCT', SCREWDRIVER.id)
-        assert.equal((await read(itemPath('seg', 'PRODUCT', SCREWDRIVER.id), { 'accept-language': 'de' })).item.name, 'Schraubendreher')
-        assert.equal((await read(itemPath('seg', 'PRODUCT', SCREWDRIVER.id), { 'accept-language': 'fr, en;q=0.5' })).item.name, 'Screwdriver')
-        assert.deepEqual((await read(itemPath('seg', 'PRODUCT', SCREWDRIVER.id), { 'accept-language': '*' })).item.name, SCREWDRIVER.name)
+        const name = async (headers: Record<string, string>) => (await read(itemPath('seg', 'PRODUCT', SCREWDRIVER.id), headers)).item.name
+        assert.deepEqual(await name({ 'accept-language': 'de' }), { de: 'Schraubendreher' })
+        assert.deepEqual(await name({ 'accept-language': 'de-CH, en;q=0.5' }), { de: 'Schraubendreher' })
+        assert.deepEqual(await name({ 'accept-language': 'fr, en;q=0.5' }), { en: 'Screwdriver' })
+        assert.deepEqual(await name({ 'accept-language': 'fr' }), { en: 'Screwdriver' }, 'the default language')
+        assert.deepEqual(await name({ 'accept-language': '*' }), SCREWDRIVER.name)
+        assert.deepEqual(await name({}), SCREWDRIVER.name)
       })
     })
 
@@ -182,8 +186,10 @@ for (const engine of ENGINES) {
         const before = await snapshot(t, c.tenant)
         const bad: unknown[] = [
           { id: 'p1' },
-          { type: 'PRODUCT' },
-          { segmentId: 'seg' },
+          { type: 'CATEGORY' },
+          { type: 'product' },
+          { segmentId: 'other' },
+          { metadata: { createdAt: 'yesterday' } },
           { mixins: 'x' },
           { metadata: { version: 0 } },
           { metadata: { version: 'one' } },
@@ -268,7 +274,9 @@ for (const engine of ENGINES) {
         assert.deepEqual(await getList(c, `${itemPath('seg')}?fields=item.code&q=type:PRODUCT&pageSize=2`), [{ item: { code: '123' } }, { item: { code: '456' } }])
         assert.deepEqual(await getList(c, `${itemPath('seg')}?fields=type,segmentId&pageSize=1`), [{ type: 'CATEGORY', segmentId: 'seg' }])
         const names = (await getList(c, `${itemPath('seg')}?q=type:PRODUCT`, { 'accept-language': 'de' })).map((i) => i.item.name)
-        assert.deepEqual(names, ['Hammer (de)', 'Schraubendreher', undefined])
+        assert.deepEqual(names, [{ de: 'Hammer (de)' }, { de: 'Schraubendreher' }, undefined])
+        const projected = await getList(c, `${itemPath('seg')}?q=type:PRODUCT&fields=item.name.en&pageSize=2`, { 'accept-language': 'en-GB' })
+        assert.deepEqual(projected, [{ item: { name: { en: 'Hammer' } } }, { item: { name: { en: 'Screwdriver' } } }])
       })
 
       it('searches with q in a POST body (the contract example)', async () => {
@@ -503,8 +511,8 @@ for (const engine of ENGINES) {
         assert.deepEqual(
           (await getList(c, `/items?q=item.id:${HAMMER.id}&fields=segmentId,item.name`, { 'accept-language': 'de' })),
           [
-            { segmentId: 'act', item: { name: 'Hammer (de)' } },
-            { segmentId: 'far', item: { name: 'Hammer (de)' } },
+            { segmentId: 'act', item: { name: { de: 'Hammer (de)' } } },
+            { segmentId: 'far', item: { name: { de: 'Hammer (de)' } } },
           ],
         )
       })

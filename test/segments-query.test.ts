@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { ENGINES, startTestApp, type TestApp } from './support/harness.js'
+import { ENGINES, siblingApp, startTestApp, type TestApp } from './support/harness.js'
 import { assertError, EXAMPLES, freshTenant, type Response, type TenantClient, tenantClient } from './support/segment-helpers.js'
 
 /** The data set: six segments with known names, sites, statuses, validity, mixins, versions and creation times. */
@@ -276,9 +276,14 @@ for (const engine of ENGINES) {
         ['status:desc,siteCode:desc', ['s04', 's02', 's06', 's03', 's01', 's05']],
         ['metadata.createdAt:desc', [...ALL].reverse()],
         ['validity.from', ['s01', 's02', 's03', 's04', 's05', 's06']],
-        ['name', ['s01', 's02', 's05', 's06', 's03', 's04'], { 'accept-language': 'de' }],
+        // A name without a language sorts by the entry each response shows: the reader's language, else
+        // the default language (en), else the first key.
+        ['name', ['s04', 's01', 's02', 's05', 's06', 's03']],
+        ['name', ['s04', 's01', 's02', 's05', 's06', 's03'], { 'accept-language': '*' }],
+        ['name', ['s04', 's01', 's02', 's05', 's06', 's03'], { 'accept-language': 'de' }],
+        ['name', ['s04', 's03', 's01', 's02', 's05', 's06'], { 'accept-language': 'fr-CH' }],
         ['name.en', ['s04', 's01', 's02', 's06', 's03', 's05'], { 'accept-language': 'de' }],
-        ['name:desc', ['s05', 's03', 's06', 's02', 's01', 's04'], { 'accept-language': 'en-GB;q=0.1, en;q=0.9' }],
+        ['name:desc', ['s03', 's06', 's05', 's02', 's01', 's04'], { 'accept-language': 'en-GB;q=0.1, en;q=0.9' }],
       ]
       for (const [sort, expected, headers] of sorted) {
         it(`sort=${sort}${headers ? ` (Accept-Language: ${headers['accept-language']})` : ''}`, async () => {
@@ -288,7 +293,7 @@ for (const engine of ENGINES) {
 
       for (const [sort, message] of [
         ['color', /Unknown field 'color'/],
-        ['name', /needs a language/],
+        ['name.en.x', /Unknown field 'name.en.x'/],
         ['mixins', /needs a path/],
         [':desc', /Missing field name/],
         ['x'.repeat(1001), /.+/],
@@ -367,37 +372,69 @@ for (const engine of ENGINES) {
         }
       })
 
-      it('returns strings in the preferred language, falling back to any available one', async () => {
+      it('returns a map of the one entry in the preferred language, falling back to the default language (en)', async () => {
         const byId = await names({ 'accept-language': 'de' })
-        assert.equal(byId.s01, 'Gold DE')
-        assert.equal(byId.s05, 'Nur Deutsch')
-        assert.equal(byId.s06, 'Platin')
-        assert.equal(typeof byId.s03, 'string')
-        assert.ok(['Silver Club', 'Club Argent'].includes(byId.s03), byId.s03)
-        assert.equal(byId.s04, 'Bronze', 'no de: some available language')
+        assert.deepEqual(byId.s01, { de: 'Gold DE' })
+        assert.deepEqual(byId.s05, { de: 'Nur Deutsch' })
+        assert.deepEqual(byId.s06, { de: 'Platin' })
+        assert.deepEqual(byId.s03, { en: 'Silver Club' }, 'no de: the default language, not the first key (fr)')
+        assert.deepEqual(byId.s04, { en: 'Bronze' })
       })
 
-      it('falls back from a regional tag to its language (fr-CH → fr), and prefers the exact region', async () => {
-        const byId = await names({ 'accept-language': 'fr-CH' })
-        assert.equal(byId.s03, 'Club Argent')
-        assert.equal(byId.s04, 'Bronze CH')
+      it('falls back from a regional tag to its language and from a language to its region', async () => {
+        let byId = await names({ 'accept-language': 'fr-CH' })
+        assert.deepEqual(byId.s03, { fr: 'Club Argent' })
+        assert.deepEqual(byId.s04, { 'fr-CH': 'Bronze CH' })
+        byId = await names({ 'accept-language': 'fr' })
+        assert.deepEqual(byId.s04, { 'fr-CH': 'Bronze CH' }, 'fr is served by the only French entry')
+        byId = await names({ 'accept-language': 'de-AT' })
+        assert.deepEqual(byId.s01, { de: 'Gold DE' })
       })
 
-      it('follows priority lists and q-factors', async () => {
+      it('follows priority lists and q-factors, as browsers send them', async () => {
         let byId = await names({ 'accept-language': 'fr-CH, fr;q=0.9, en;q=0.8' })
-        assert.equal(byId.s01, 'Gold')
-        assert.equal(byId.s03, 'Club Argent')
+        assert.deepEqual(byId.s01, { en: 'Gold' })
+        assert.deepEqual(byId.s03, { fr: 'Club Argent' })
         byId = await names({ 'accept-language': 'en;q=0.2, de;q=0.9' })
-        assert.equal(byId.s01, 'Gold DE')
-        assert.equal(byId.s03, 'Silver Club')
+        assert.deepEqual(byId.s01, { de: 'Gold DE' })
+        assert.deepEqual(byId.s03, { en: 'Silver Club' })
+        byId = await names({ 'accept-language': 'en-US,en;q=0.9' })
+        assert.deepEqual(byId.s02, { en: 'Golden Age' })
+        assert.deepEqual(byId.s05, { de: 'Nur Deutsch' }, 'neither en nor the default: the only entry')
+      })
+
+      it('takes the default language from the setting, then the first key in sort order', async () => {
+        const other = await siblingApp(t, { defaultLanguage: 'de' })
+        try {
+          const sibling = await tenantClient(other, c.tenant)
+          const read = async (url: string, headers: Record<string, string>) => {
+            const res = await sibling.call({ method: 'GET', url: sibling.url(url), headers })
+            assert.equal(res.statusCode, 200, res.body)
+            return res.json()
+          }
+          const byId = Object.fromEntries((await read('', { 'accept-language': 'it' })).map((s: any) => [s.id, s.name]))
+          assert.deepEqual(byId.s01, { de: 'Gold DE' })
+          assert.deepEqual(byId.s03, { en: 'Silver Club' }, 'neither it nor de: the first key (en before fr)')
+          assert.deepEqual(byId.s04, { en: 'Bronze' }, "en before fr-CH")
+          assert.deepEqual((await read('/s01', { 'accept-language': 'en' })).name, { en: 'Gold' }, 'a requested language beats the default')
+          assert.deepEqual((await read('/s01', {})).name, { en: 'Gold', de: 'Gold DE' }, 'no header: every entry')
+          const sorted = (await read('?sort=name&fields=id', {})).map((s: any) => s.id)
+          assert.deepEqual(sorted, ['s04', 's01', 's02', 's05', 's06', 's03'])
+        } finally {
+          await other.close()
+        }
       })
 
       it('localizes descriptions, single reads, search results and projections', async () => {
         const one = await c.call({ method: 'GET', url: c.url('/s01'), headers: { 'accept-language': 'de' } })
-        assert.equal(one.json().name, 'Gold DE')
-        assert.equal(one.json().description, 'Best customers')
+        assert.deepEqual(one.json().name, { de: 'Gold DE' })
+        assert.deepEqual(one.json().description, { en: 'Best customers' })
         const found = await search({ q: 'id:s02' }, '?fields=name', { 'accept-language': 'en' })
-        assert.deepEqual(found.json(), [{ id: 's02', name: 'Golden Age' }])
+        assert.deepEqual(found.json(), [{ id: 's02', name: { en: 'Golden Age' } }])
+        const entry = await search({ q: 'id:s02' }, '?fields=name.de,description', { 'accept-language': 'de-CH' })
+        assert.deepEqual(entry.json(), [{ id: 's02', name: { de: 'Goldenes Alter' } }])
+        const all = await list('?q=id:s03&fields=name.fr', { 'accept-language': '*' })
+        assert.deepEqual(all.json(), [{ id: 's03', name: { fr: 'Club Argent' } }])
       })
     })
   })

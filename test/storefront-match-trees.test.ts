@@ -335,12 +335,17 @@ for (const engine of ENGINES) {
         await setup('treeslang')
         await assignItem(c, 'act', 'CATEGORY', 'hammers')
         const roots = await trees('', c, { 'accept-language': 'de' })
-        assert.equal(roots[0].name, 'Werkzeuge')
-        assert.equal(roots[0].localizedDescription, 'Alle Werkzeuge')
-        assert.equal(roots[0].localizedSlug, 'werkzeuge')
+        assert.deepEqual(roots[0].name, { de: 'Werkzeuge' })
+        assert.deepEqual(roots[0].localizedDescription, { de: 'Alle Werkzeuge' })
+        assert.deepEqual(roots[0].localizedSlug, { de: 'werkzeuge' })
         const hand = (roots[0].subcategories as TreeNode[])[0]
-        assert.equal(hand.name, 'Hand tools')
-        assert.equal((hand.subcategories as TreeNode[])[0].name, 'Hämmer')
+        assert.deepEqual(hand.name, { en: 'Hand tools' }, 'no de: the default language')
+        assert.deepEqual((hand.subcategories as TreeNode[])[0].name, { de: 'Hämmer' })
+        const swiss = await trees('', c, { 'accept-language': 'de-CH,fr;q=0.8' })
+        assert.deepEqual(swiss[0].name, { de: 'Werkzeuge' })
+        assert.deepEqual(swiss[0].ecn, ['ECN-T'], 'other fields unchanged')
+        const whole = await trees('', c, { 'accept-language': '*' })
+        assert.deepEqual(whole[0].name, { en: 'Tools', de: 'Werkzeuge' })
       })
 
       it('terminates on parent cycles and missing parents, showing each node once', async () => {

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test'
 import { SCOPES } from '../src/auth/principal.js'
 import { eventPayloadSchemas, eventTypes } from '../src/events/catalogue.js'
 import { loadRouting } from '../src/webhooks/routing.js'
-import { ENGINES, startTestApp, type TestApp } from './support/harness.js'
+import { ENGINES, siblingApp, startTestApp, type TestApp } from './support/harness.js'
 import { freshTenant, ISO_MS } from './support/segment-helpers.js'
 import { assertWebhookError, EXAMPLES, mapped, type WebhookClient, webhookClient } from './support/webhook-helpers.js'
 
@@ -89,6 +89,20 @@ for (const engine of ENGINES) {
         assert.deepEqual((await names('fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7'))?.name, { en: 'Segment created' })
         assert.deepEqual((await names('ja'))?.description, { en: (await names())?.description.en })
         assert.deepEqual(Object.keys((await names('*'))?.name).sort(), ['de', 'en'])
+      })
+
+      it('falls back to the default language when it has a text, else to English', async () => {
+        for (const [defaultLanguage, expected] of [['de', { de: 'Segment angelegt' }], ['fr', { en: 'Segment created' }]] as const) {
+          const other = await siblingApp(t, { defaultLanguage })
+          try {
+            const sibling = await webhookClient(other, freshTenant('deflang'))
+            const res = await sibling.call({ method: 'GET', url: sibling.url('/event-subscriptions'), headers: { 'accept-language': 'ja' } })
+            assert.equal(res.statusCode, 200, res.body)
+            assert.deepEqual(res.json().find((s: Subscription) => s.event.type === CREATED).event.name, expected)
+          } finally {
+            await other.close()
+          }
+        }
       })
     })
 

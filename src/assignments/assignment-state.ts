@@ -5,7 +5,7 @@
 import { sql } from 'kysely'
 import { configure } from 'safe-stable-stringify'
 import { type Static, Type } from 'typebox'
-import { type Metadata, MixinSchemas, Mixins } from '../domain.js'
+import { type Metadata, MetadataUpdate, Mixins } from '../domain.js'
 import { type ApiError, errors } from '../errors.js'
 import { checkDocumentSize } from '../limits/document-size.js'
 
@@ -14,12 +14,7 @@ const canonical = configure({ deterministic: true })
 /** The writable part of an assignment, as PUT bodies carry it. */
 export const AssignmentContent = {
   mixins: Type.Optional(Mixins),
-  metadata: Type.Optional(
-    Type.Object(
-      { version: Type.Optional(Type.Integer({ minimum: 1 })), mixins: Type.Optional(MixinSchemas) },
-      { additionalProperties: false },
-    ),
-  ),
+  metadata: Type.Optional(MetadataUpdate),
 }
 const AssignmentBodySchema = Type.Object(AssignmentContent)
 export type AssignmentBody = Static<typeof AssignmentBodySchema>

@@ -13,20 +13,25 @@ const InlineCustomer = Type.Object(
 )
 const InlineLegalEntity = Type.Object({ id: Type.Optional(ResourceId), name: Type.Optional(Text) }, { additionalProperties: false })
 
-export const CustomerAssignmentUpsert = Type.Object(
-  { ...AssignmentContent, customer: Type.Optional(InlineCustomer), legalEntity: Type.Optional(InlineLegalEntity) },
-  { additionalProperties: false },
-)
+const AssignmentType = Type.Union([Type.Literal('MANUAL'), Type.Literal('AUTOMATIC')])
+
+/**
+ * An upsert takes what a read returns: the ids of `customer` and `legalEntity` must be the assignment's,
+ * `assignmentType` is ignored (assignments made through the API are MANUAL).
+ */
+const upsertFields = {
+  ...AssignmentContent,
+  customer: Type.Optional(InlineCustomer),
+  legalEntity: Type.Optional(InlineLegalEntity),
+  assignmentType: Type.Optional(AssignmentType),
+}
+
+export const CustomerAssignmentUpsert = Type.Object(upsertFields, { additionalProperties: false })
 export type CustomerAssignmentUpsert = Static<typeof CustomerAssignmentUpsert>
 
+/** The keys are `customerId` and `legalEntityId`, or, in an item as a read returns it, `customer.id` and `legalEntity.id`. */
 export const CustomerAssignmentUpsertBulk = Type.Object(
-  {
-    customerId: ResourceId,
-    legalEntityId: Type.Optional(ResourceId),
-    ...AssignmentContent,
-    customer: Type.Optional(InlineCustomer),
-    legalEntity: Type.Optional(InlineLegalEntity),
-  },
+  { customerId: Type.Optional(ResourceId), legalEntityId: Type.Optional(ResourceId), ...upsertFields },
   { additionalProperties: false },
 )
 export type CustomerAssignmentUpsertBulk = Static<typeof CustomerAssignmentUpsertBulk>
@@ -48,7 +53,7 @@ export const CustomerAssignmentResponse = Type.Object({
     }),
   ),
   legalEntity: Type.Optional(Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()) })),
-  assignmentType: Type.Optional(Type.Union([Type.Literal('MANUAL'), Type.Literal('AUTOMATIC')])),
+  assignmentType: Type.Optional(AssignmentType),
   mixins: Type.Optional(Mixins),
   metadata: Type.Optional(Type.Partial(Metadata)),
 })

@@ -4,6 +4,7 @@
  * (stored as '').
  */
 import { type Kysely, type RawBuilder, type Selectable, type SqlBool, sql, type Transaction } from 'kysely'
+import { configure } from 'safe-stable-stringify'
 import type { Limits } from '../config.js'
 import type { CustomerAssignmentTable, DB } from '../db/schema.js'
 import { customers as customerKind, legalEntities as legalEntityKind } from '../directory/directory-kinds.js'
@@ -21,6 +22,8 @@ export interface AssignmentContext {
   /** Refuse ids the directory does not know (DIRECTORY_STRICT). */
   strict: boolean
   limits: Pick<Limits, 'documentBytes'>
+  /** The language named by Content-Language: an inline language map then adds to the directory's. */
+  language?: string
 }
 
 export interface CustomerAssignmentInput extends AssignmentBody {
@@ -29,6 +32,8 @@ export interface CustomerAssignmentInput extends AssignmentBody {
   legalEntityId?: string
   customer?: Omit<DirectoryCustomer, 'id'> & { id?: string }
   legalEntity?: Omit<DirectoryLegalEntity, 'id'> & { id?: string }
+  /** As a read returns it; ignored. */
+  assignmentType?: 'MANUAL' | 'AUTOMATIC'
 }
 
 export interface CustomerAssignment {
@@ -40,6 +45,7 @@ export interface CustomerAssignment {
 }
 
 type Row = Selectable<CustomerAssignmentTable>
+const canonical = configure({ deterministic: true })
 const keyOf = (customerId: string, legalEntityId: string) => `${customerId}\u0000${legalEntityId}`
 
 function customerSubject(segmentId: string, customerId: string, legalEntityId: string): string {
@@ -72,10 +78,19 @@ function checkInlineIds(input: CustomerAssignmentInput, legalEntityId: string): 
   }
 }
 
+/**
+ * Inline details over the directory's. An inline object of only an id (what a read returns for an id the
+ * directory does not know) says nothing: it neither creates an entry nor makes the id known in strict mode.
+ */
 function merged<T extends { id: string }>(known: T | undefined, id: string, inline: Partial<T> | undefined): T | undefined {
-  if (!inline) return known
-  const defined = Object.fromEntries(Object.entries(inline).filter(([, v]) => v !== undefined))
-  return { ...(known ?? {}), ...defined, id } as T
+  const defined = Object.entries(inline ?? {}).filter(([key, value]) => key !== 'id' && value !== undefined)
+  if (defined.length === 0) return known
+  return { ...(known ?? {}), ...Object.fromEntries(defined), id } as T
+}
+
+/** Details to write to the directory: merged ones that say something the directory does not hold yet. */
+function changed<T extends object>(details: T | undefined, known: T | undefined): details is T {
+  return details !== undefined && (known === undefined || canonical(details) !== canonical(known))
 }
 
 /**
@@ -97,6 +112,8 @@ export async function upsertCustomerAssignments(
       selectForUpdate(tx, ctx.tenant, segmentId, inputs.map((i) => [i.customerId, i.legalEntityId ?? ''])),
     ])
     const states = new Map(rows.map((row) => [keyOf(row.customer_id, row.legal_entity_id), stateOf(row)]))
+    // An update keeps the assignment's type; what the API creates is MANUAL.
+    const types = new Map(rows.map((row) => [keyOf(row.customer_id, row.legal_entity_id), row.assignment_type]))
     const now = new Date().toISOString()
     const results: ItemResult[] = []
     const written = new Map<string, { customerId: string; legalEntityId: string; state: AssignmentState }>()
@@ -109,21 +126,21 @@ export async function upsertCustomerAssignments(
       const key = keyOf(input.customerId, legalEntityId)
       try {
         checkInlineIds(input, legalEntityId)
-        const customer = merged(customerDetails.get(input.customerId) ?? knownCustomers.get(input.customerId), input.customerId, input.customer)
-        const legalEntity = legalEntityId
-          ? merged(legalEntityDetails.get(legalEntityId) ?? knownLegalEntities.get(legalEntityId), legalEntityId, input.legalEntity)
-          : undefined
+        const knownCustomer = customerDetails.get(input.customerId) ?? knownCustomers.get(input.customerId)
+        const knownLegalEntity = legalEntityId ? (legalEntityDetails.get(legalEntityId) ?? knownLegalEntities.get(legalEntityId)) : undefined
+        const customer = merged(knownCustomer, input.customerId, input.customer)
+        const legalEntity = legalEntityId ? merged(knownLegalEntity, legalEntityId, input.legalEntity) : undefined
         if (ctx.strict && !customer) throw errors.unknownReference('customer', input.customerId)
         if (ctx.strict && legalEntityId && !legalEntity) throw errors.unknownReference('legal entity', legalEntityId)
         const { outcome, state } = nextState(states.get(key), input, now, key.replace('\u0000', '/'), ctx.limits.documentBytes)
         results.push({ outcome })
-        if (input.customer && customer) customerDetails.set(input.customerId, customer)
-        if (input.legalEntity && legalEntity) legalEntityDetails.set(legalEntityId, legalEntity)
+        if (changed(customer, knownCustomer)) customerDetails.set(input.customerId, customer)
+        if (changed(legalEntity, knownLegalEntity)) legalEntityDetails.set(legalEntityId, legalEntity)
         if (outcome === 'unchanged') continue
         states.set(key, state)
         written.set(key, { customerId: input.customerId, legalEntityId, state })
         const view = presentCustomerAssignment(
-          { customer_id: input.customerId, legal_entity_id: legalEntityId, assignment_type: 'MANUAL', state },
+          { customer_id: input.customerId, legal_entity_id: legalEntityId, assignment_type: types.get(key) ?? 'MANUAL', state },
           customer,
           legalEntity,
         )

@@ -13,22 +13,30 @@ const InlineItem = Type.Object(
   { additionalProperties: false },
 )
 
-export const ItemAssignmentUpsert = Type.Object({ ...AssignmentContent, item: Type.Optional(InlineItem) }, { additionalProperties: false })
+const ItemTypeSchema = Type.Union(ITEM_TYPES.map((t) => Type.Literal(t)))
+
+/** An upsert takes what a read returns: `segmentId`, `type` and `item.id`, when sent, must be the assignment's. */
+const upsertFields = {
+  segmentId: Type.Optional(ResourceId),
+  type: Type.Optional(ItemTypeSchema),
+  ...AssignmentContent,
+  item: Type.Optional(InlineItem),
+}
+
+export const ItemAssignmentUpsert = Type.Object(upsertFields, { additionalProperties: false })
 export type ItemAssignmentUpsert = Static<typeof ItemAssignmentUpsert>
 
-export const ItemAssignmentUpsertBulk = Type.Object(
-  { id: ResourceId, ...AssignmentContent, item: Type.Optional(InlineItem) },
-  { additionalProperties: false },
-)
+/** The key is `id`, or, in an item as a read returns it, `item.id`. */
+export const ItemAssignmentUpsertBulk = Type.Object({ id: Type.Optional(ResourceId), ...upsertFields }, { additionalProperties: false })
 export type ItemAssignmentUpsertBulk = Static<typeof ItemAssignmentUpsertBulk>
 
 // Every key is optional, the item id included: `fields=item.code` leaves `item` without its id.
 export const ItemAssignmentResponse = Type.Object({
   segmentId: Type.Optional(Type.String()),
   item: Type.Optional(
-    Type.Object({ id: Type.Optional(Type.String()), code: Type.Optional(Type.String()), name: Type.Optional(Type.Union([LanguageMap, Type.String()])) }),
+    Type.Object({ id: Type.Optional(Type.String()), code: Type.Optional(Type.String()), name: Type.Optional(LanguageMap) }),
   ),
-  type: Type.Optional(Type.Union(ITEM_TYPES.map((t) => Type.Literal(t)))),
+  type: Type.Optional(ItemTypeSchema),
   mixins: Type.Optional(Mixins),
   metadata: Type.Optional(Type.Partial(Metadata)),
 })

@@ -3,6 +3,7 @@
  * one event per changed item), reads enriched with the item's code and name from the directory.
  */
 import type { Kysely, Selectable, Transaction } from 'kysely'
+import { configure } from 'safe-stable-stringify'
 import type { DB, ItemAssignmentTable } from '../db/schema.js'
 import { categories as categoryKind, products as productKind } from '../directory/directory-kinds.js'
 import { getEntries, upsertEntries } from '../directory/directory-store.js'
@@ -24,6 +25,9 @@ export interface ItemDetails {
 export interface ItemAssignmentInput extends AssignmentBody {
   itemId: string
   item?: Omit<ItemDetails, 'id'> & { id?: string }
+  /** As a read returns them; when sent, they must be the assignment's. */
+  segmentId?: string
+  type?: ItemType
 }
 
 export interface ItemAssignment {
@@ -35,6 +39,7 @@ export interface ItemAssignment {
 }
 
 type Row = Selectable<ItemAssignmentTable>
+const canonical = configure({ deterministic: true })
 
 /** The path takes the type in any case; it is stored upper-case. */
 export function parseItemType(raw: string): ItemType {
@@ -68,6 +73,33 @@ function present(segmentId: string, type: ItemType, itemId: string, state: Assig
   return view
 }
 
+/** The keys a body repeats (as a read returns them) must be the assignment's. */
+function checkKeys(input: ItemAssignmentInput, segmentId: string, type: ItemType): void {
+  if (input.item?.id !== undefined && input.item.id !== input.itemId) {
+    throw errors.invalidParameter('item.id', `'${input.item.id}' differs from the item id '${input.itemId}'`)
+  }
+  if (input.segmentId !== undefined && input.segmentId !== segmentId) {
+    throw errors.invalidParameter('segmentId', `'${input.segmentId}' differs from the segment id '${segmentId}'`)
+  }
+  if (input.type !== undefined && input.type !== type) {
+    throw errors.invalidParameter('type', `'${input.type}' differs from the item type '${type}'`)
+  }
+}
+
+/**
+ * Inline details merged over the directory's. The name replaces the stored one, or, under a specific
+ * Content-Language, adds its entries to it (a name read with Accept-Language keeps the other languages).
+ * Only an id (what a read returns for an item the directory does not know) says nothing: it neither
+ * creates an entry nor makes the id known in strict mode.
+ */
+function inlineDetails(stored: ItemDetails | undefined, inline: ItemAssignmentInput['item'], itemId: string, language: string | undefined) {
+  if (inline?.code === undefined && inline?.name === undefined) return stored
+  const name = inline.name && language ? { ...stored?.name, ...inline.name } : inline.name
+  return pick({ ...stored, ...inline, ...(name ? { name } : {}), id: itemId })
+}
+
+const sameDetails = (a: ItemDetails, b: ItemDetails | undefined) => b !== undefined && canonical(a) === canonical(b)
+
 /**
  * Upserts one segment's assignments of one item type. A bad item (stale version, unknown id in strict
  * mode) gets its error and writes nothing; the others are written. The segment must exist (404).
@@ -91,15 +123,13 @@ export async function upsertItemAssignments(
 
     for (const input of inputs) {
       try {
-        if (input.item?.id !== undefined && input.item.id !== input.itemId) {
-          throw errors.invalidParameter('item.id', `'${input.item.id}' differs from the item id '${input.itemId}'`)
-        }
+        checkKeys(input, segmentId, type)
         const stored = inline.get(input.itemId) ?? known.get(input.itemId)
-        const details = input.item ? pick({ ...stored, ...input.item, id: input.itemId }) : stored
+        const details = inlineDetails(stored, input.item, input.itemId, ctx.language)
         if (ctx.strict && !details) throw errors.unknownReference(type.toLowerCase(), input.itemId)
         const { outcome, state } = nextState(states.get(input.itemId), input, now, input.itemId, ctx.limits.documentBytes)
         results.push({ outcome })
-        if (input.item && details) inline.set(input.itemId, details)
+        if (details && !sameDetails(details, stored)) inline.set(input.itemId, details)
         if (outcome === 'unchanged') continue
         states.set(input.itemId, state)
         written.set(input.itemId, state)

@@ -41,6 +41,8 @@ export interface AppOptions {
   loggerInstance?: FastifyBaseLogger
   /** Refuse assignments of ids the directory does not know (DIRECTORY_STRICT). */
   directoryStrict?: boolean
+  /** The language localized fields fall back to for a reader whose languages are not there (DEFAULT_LANGUAGE). */
+  defaultLanguage?: string
   /** Successful deliveries a tenant may receive per month, as the statistics report it (WEBHOOK_MONTHLY_LIMIT). */
   webhooksMonthlyLimit?: number
   /** What one request may ask (default: the defaults of the settings). */
@@ -59,6 +61,7 @@ export async function buildApp({
   tokenIssuer,
   loggerInstance,
   directoryStrict = false,
+  defaultLanguage = 'en',
   webhooksMonthlyLimit,
   limits = DEFAULT_LIMITS,
   http = DEFAULT_HTTP,
@@ -116,14 +119,14 @@ export async function buildApp({
   registerDocumentedErrors(app, { rateLimited: http.tenantRateLimit !== undefined })
   await registerOpenApi(app)
   healthRoutes(app, database)
-  segmentRoutes(app, database, limits)
+  segmentRoutes(app, database, limits, defaultLanguage)
   customerAssignmentRoutes(app, database, { strict: directoryStrict, limits })
-  itemAssignmentRoutes(app, database, { strict: directoryStrict, limits })
+  itemAssignmentRoutes(app, database, { strict: directoryStrict, limits, defaultLanguage })
   directoryRoutes(app, database)
   eventRoutes(app, database, limits)
   const probe = destinationProbe.enabled ? createDestinationProbe({ allowPrivate: allowPrivateDestinations, timeoutMs: destinationProbe.timeoutMs }) : undefined
   webhookConfigRoutes(app, database, { allowPrivate: allowPrivateDestinations, probe })
-  eventSubscriptionRoutes(app, database)
+  eventSubscriptionRoutes(app, database, { defaultLanguage })
   deliveryRoutes(app, database, { webhooksMonthlyLimit })
   apiClientRoutes(app, database)
   oauthRoutes(app, database, tokenIssuer)

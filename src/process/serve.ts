@@ -78,6 +78,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       tokenIssuer: key && { key, ttlSeconds, issuer, audience },
       loggerInstance: log,
       directoryStrict: config.directoryStrict,
+      defaultLanguage: config.defaultLanguage,
       webhooksMonthlyLimit: config.webhooksMonthlyLimit,
       limits: config.limits,
       http: config.http,

@@ -4,6 +4,7 @@
  * or json field (`name.en`, `mixins.a.b`) is bound as parameters, never spliced into SQL text.
  */
 import { sql, type RawBuilder } from 'kysely'
+import { fallbackRules } from '../i18n/languages.js'
 import { QueryError, type QueryParameter } from './query-error.js'
 
 /**
@@ -31,12 +32,13 @@ export type FieldSpec =
 export type FieldMap = Readonly<Record<string, FieldSpec>>
 
 export interface ResolvedField {
-  /** The field as the client wrote it (or completed with the default language). */
+  /** The field as the client wrote it. */
   readonly name: string
   readonly spec: FieldSpec
   /**
-   * SQL reading the value: the column itself, `(col ->> lang)` as text for localized fields, or
-   * `jsonb_extract_path(col, …)` as jsonb for json fields (NULL when the path is absent).
+   * SQL reading the value: the column itself, `(col ->> lang)` as text for localized fields (the best
+   * entry for the reader's languages when none is named), or `jsonb_extract_path(col, …)` as jsonb for json
+   * fields (NULL when the path is absent).
    */
   readonly expression: RawBuilder<unknown>
 }
@@ -45,8 +47,11 @@ export interface ResolveOptions {
   readonly parameter: QueryParameter
   /** Where the field name starts in the parameter's value, for the error. */
   readonly position: number
-  /** Language for a localized field written without one (sort only; `q` always names the language). */
-  readonly defaultLanguage?: string
+  /**
+   * For a localized field written without a language (sort only; `q` always names the language): the
+   * reader's languages by preference, the default language last.
+   */
+  readonly languages?: readonly string[]
 }
 
 /** jsonb_extract_path takes at most 100 arguments; real mixin paths are a few keys deep. */
@@ -66,9 +71,7 @@ export function resolveField(fields: FieldMap, name: string, options: ResolveOpt
       const path = segments.slice(length)
       const key = segments.slice(0, length).join('.')
       if (spec.type === 'localized') {
-        if (path.length === 0 && options.defaultLanguage !== undefined) {
-          return localized(`${key}.${options.defaultLanguage}`, spec, options.defaultLanguage)
-        }
+        if (path.length === 0 && options.languages?.length) return bestEntry(name, spec, options.languages)
         if (path.length === 0) {
           throw new QueryError(`Field '${key}' needs a language in ${parameter}, e.g. '${key}.en'`, position, parameter)
         }
@@ -97,6 +100,23 @@ export function resolveField(fields: FieldMap, name: string, options: ResolveOpt
 
 function localized(name: string, spec: FieldSpec, language: string): ResolvedField {
   return { name, spec, expression: sql`(${sql.ref(spec.column)} ->> ${language}::text)` }
+}
+
+/**
+ * The text of the entry `pickLanguageKey` would show for `languages`: each key ranked by the first fallback
+ * step it meets, ties and the rest in key order (`collate "C"`, as JavaScript sorts ASCII tags). A value that
+ * is not a map reads as NULL. The tags are parameters.
+ */
+function bestEntry(name: string, spec: FieldSpec, languages: readonly string[]): ResolvedField {
+  const rules = fallbackRules(languages)
+  const ranks = rules.map((rule, rank) =>
+    'tag' in rule
+      ? sql`when lower(entry.key) = ${rule.tag}::text then ${sql.lit(rank)}`
+      : sql`when split_part(lower(entry.key), '-', 1) = ${rule.language}::text then ${sql.lit(rank)}`,
+  )
+  const column = sql.ref(spec.column)
+  const expression = sql`(case when jsonb_typeof(${column}) = 'object' then (select entry.value from jsonb_each_text(${column}) as entry order by case ${sql.join(ranks, sql` `)} else ${sql.lit(rules.length)} end, entry.key collate "C" limit 1) end)`
+  return { name, spec, expression }
 }
 
 /** Own keys only: a client must not reach `constructor` or `toString` through a plain object. */

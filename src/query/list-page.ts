@@ -17,8 +17,8 @@ export interface PageRequest {
   pageSize?: string
   /** Count all matches too (X-Total-Count). */
   withTotal: boolean
-  /** Language for a localized sort key written without one. */
-  language?: string
+  /** Languages, by preference, a localized sort key written without one ranks a map's entries by. */
+  languages?: readonly string[]
   /** The page's byte budget; none when absent. */
   budget?: PageBudget
 }
@@ -42,7 +42,7 @@ export async function fetchPage<DB, TB extends keyof DB, O>(
   request: PageRequest,
   rowBytes: RawBuilder<number>,
 ): Promise<{ rows: O[]; total?: number }> {
-  const order = compileSort(request.sort, fields, { defaultLanguage: request.language })
+  const order = compileSort(request.sort, fields, { languages: request.languages })
   const paging = parsePaging(request)
   const ordered = <T>(query: SelectQueryBuilder<DB, TB, T>) =>
     tieBreakers.reduce((sorted, column) => sorted.orderBy(sql.ref(column)), query.$call(sortBy(order))).limit(paging.limit).offset(paging.offset)

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { PGlite } from '@electric-sql/pglite'
+import { sql } from 'kysely'
 import type { FieldMap } from './field-map.js'
 import { compileQ } from './q-compiler.js'
 import { QueryError } from './query-error.js'
 import { MAX_SORT_LENGTH, compileSort, sortBy, type SortOptions } from './sort.js'
 import { INJECTION_ID, builder, createTestDb, run, segmentFields } from './test-db.js'
+import { pickLanguageKey } from '../i18n/languages.js'
+import type { LanguageMap } from '../domain.js'
 
 let pg: PGlite
 
@@ -76,13 +79,14 @@ describe('compileSort: parsing', () => {
     assert.deepEqual(compiled.parameters, ['en', 'a', 'b'])
   })
 
-  test('a bare localized field takes the default language', () => {
-    const compiled = sortSql('name:desc', { defaultLanguage: 'de' })
-    assert.match(compiled.sql, /order by \("name" ->> \$1::text\) desc/)
-    assert.deepEqual(compiled.parameters, ['de'])
-    assert.equal(compileSort('name', segmentFields, { defaultLanguage: 'de' })[0].field, 'name.de')
-    // An explicit language beats the default.
-    assert.deepEqual(sortSql('name.en', { defaultLanguage: 'de' }).parameters, ['en'])
+  test('a bare localized field ranks the entries by the languages given, which are parameters', () => {
+    const compiled = sortSql('name:desc', { languages: ['de-CH', "en'; drop table segment"] })
+    assert.match(compiled.sql, /order by \(case when jsonb_typeof\("name"\) = 'object' then \(select entry\.value from jsonb_each_text\("name"\) as entry .* limit 1\) end\) desc$/)
+    assert.doesNotMatch(compiled.sql, /drop table/)
+    assert.deepEqual(compiled.parameters, ['de-ch', 'de', 'de', "en'; drop table segment", "en'; drop table segment"])
+    assert.equal(compileSort('name', segmentFields, { languages: ['de'] })[0].field, 'name')
+    // An explicit language beats the languages given.
+    assert.deepEqual(sortSql('name.en', { languages: ['de'] }).parameters, ['en'])
   })
 
   test('refused sorts', () => {
@@ -114,7 +118,34 @@ describe('compileSort on PostgreSQL', () => {
 
   test('localized fields by language', async () => {
     assert.deepEqual(await order('name.en', {}, 'name.en:exists'), ['s1', INJECTION_ID, 's2', 's6'])
-    assert.deepEqual(await order('name', { defaultLanguage: 'de' }, 'name.de:exists'), ['s3', 's1', 's6'])
+    // Without de, s2 and the injection row show their only (English) entry; s4 has no name and comes last.
+    assert.deepEqual(await order('name', { languages: ['de'] }), ['s3', 's1', 's6', INJECTION_ID, 's2', 's4'])
+    assert.deepEqual(await order('name:desc', { languages: ['fr', 'en'] }), ['s4', 's6', 's2', INJECTION_ID, 's1', 's3'])
+  })
+
+  test('a bare localized field sorts by the entry a response shows (pickLanguageKey), whatever the map', async () => {
+    const maps: LanguageMap[] = [
+      { en: 'a', de: 'b' },
+      { 'de-CH': 'c', 'de-AT': 'd', fr: 'e' },
+      { EN: 'f', 'en-gb': 'g' },
+      { 'en-US': 'h', 'en-GB': 'i', it: 'j' },
+      { zh: 'k', 'pt-BR': 'l' },
+      { 'de-de': 'm', 'De-CH': 'n' },
+      {},
+    ]
+    await pg.exec('create temporary table maps (id integer primary key, name jsonb)')
+    for (const [id, map] of maps.entries()) await pg.query('insert into maps values ($1, $2::jsonb)', [id, JSON.stringify(map)])
+    const fields: FieldMap = { 'name.*': { type: 'localized', column: 'name' } }
+    for (const languages of [['de-CH', 'en'], ['en-US'], ['en'], ['de'], ['fr', 'it'], ['pt'], ['xx'], ['DE-ch', 'EN-gb']]) {
+      const [key] = compileSort('name', fields, { languages })
+      const compiled = sql<{ shown: string | null }>`select ${key.expression} as shown from maps order by id`.compile(builder)
+      const shown = (await pg.query<{ shown: string | null }>(compiled.sql, [...compiled.parameters])).rows.map((row) => row.shown)
+      const expected = maps.map((map) => {
+        const chosen = pickLanguageKey(map, languages)
+        return chosen === undefined ? null : map[chosen]
+      })
+      assert.deepEqual(shown, expected, languages.join(','))
+    }
   })
 
   test('json paths sort jsonb values without errors, whatever their types', async () => {

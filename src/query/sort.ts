@@ -18,8 +18,11 @@ export interface SortKey {
 }
 
 export interface SortOptions {
-  /** Language for a localized field given without one (`name`): the Accept-Language or tenant default. */
-  readonly defaultLanguage?: string
+  /**
+   * For a localized field given without a language (`name`): the reader's languages by preference, the
+   * default language last. Each map is then sorted by the entry a response shows that reader.
+   */
+  readonly languages?: readonly string[]
 }
 
 /** Bounds the ORDER BY a client can ask for; real sorts are a few dozen characters. */
@@ -41,7 +44,7 @@ export function compileSort(sort: string | undefined, fields: FieldMap, options:
     const field = (colon < 0 ? item : item.slice(0, colon)).trim()
     const suffix = colon < 0 ? '' : item.slice(colon + 1).trim()
     if (field === '') throw new QueryError(`Missing field name in sort at position ${position}`, position, 'sort')
-    const resolved = resolveField(fields, field, { parameter: 'sort', position, defaultLanguage: options.defaultLanguage })
+    const resolved = resolveField(fields, field, { parameter: 'sort', position, languages: options.languages })
     keys.push({
       field: resolved.name,
       expression: resolved.expression,

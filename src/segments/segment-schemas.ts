@@ -1,6 +1,6 @@
 /** The segment resource as the API reads and writes it: one TypeBox description per shape. */
 import { type Static, Type } from 'typebox'
-import { LanguageMap, Metadata, MixinSchemas, Mixins, SegmentStatus, Validity } from '../domain.js'
+import { LanguageMap, Metadata, MetadataUpdate, MixinSchemas, Mixins, SegmentStatus, Validity } from '../domain.js'
 
 /**
  * Ids are kept exactly as given; they must be addressable as one path segment. Control characters are
@@ -13,7 +13,6 @@ const LocalizedInput = Type.Union([
   Type.String(),
   Type.Unsafe<LanguageMap>({ ...LanguageMap, minProperties: 1 }),
 ])
-const LocalizedOutput = Type.Union([LanguageMap, Type.String()])
 
 const content = {
   name: LocalizedInput,
@@ -34,14 +33,12 @@ export const SegmentCreation = Type.Object(
 )
 export type SegmentCreation = Static<typeof SegmentCreation>
 
-const UpdateMetadata = Type.Object(
-  { version: Type.Optional(Type.Integer({ minimum: 1 })), mixins: Type.Optional(MixinSchemas) },
-  { additionalProperties: false },
-)
-
-/** PUT body; `id`, if sent, must equal the path id (clients often send back what they read). */
+/**
+ * PUT body, and what a read returns: `id`, if sent, must equal the path id; the dates in `metadata` are
+ * ignored.
+ */
 export const SegmentUpdate = Type.Object(
-  { id: Type.Optional(ResourceId), ...content, metadata: Type.Optional(UpdateMetadata) },
+  { id: Type.Optional(ResourceId), ...content, metadata: Type.Optional(MetadataUpdate) },
   { additionalProperties: false },
 )
 export type SegmentUpdate = Static<typeof SegmentUpdate>
@@ -49,8 +46,8 @@ export type SegmentUpdate = Static<typeof SegmentUpdate>
 export const SegmentResponse = Type.Object(
   {
     id: Type.String(),
-    name: Type.Optional(LocalizedOutput),
-    description: Type.Optional(LocalizedOutput),
+    name: Type.Optional(LanguageMap),
+    description: Type.Optional(LanguageMap),
     validity: Type.Optional(Validity),
     status: Type.Optional(SegmentStatus),
     siteCode: Type.Optional(Type.String()),

@@ -6,7 +6,7 @@
 import type { TSchema } from 'typebox'
 import { type EventType, eventPayloadSchemas, eventTypes } from '../events/catalogue.js'
 import type { LanguageMap } from '../domain.js'
-import { pickLanguageKey } from '../i18n/languages.js'
+import { type Locale, localize } from '../i18n/languages.js'
 
 export interface CatalogueEvent {
   type: EventType
@@ -112,27 +112,24 @@ function eventSchemaOf(type: EventType): Record<string, string> {
   return Object.fromEntries(Object.entries(properties).map(([field, schema]) => [field, kindOf(schema)]))
 }
 
-const FALLBACK_LANGUAGE = 'en'
-
 /**
- * A language map narrowed to the best of `languages` (`de-CH` falls back to `de`, anything unknown to
- * English), or whole when none is asked for. It stays a map: the contract's clients read maps.
+ * The catalogue's texts are in English and German. A reader whose languages and default language are
+ * neither gets English: it stands in the place of the default language, which the texts do not have.
  */
-function localized(map: LanguageMap, languages: string[] | undefined): LanguageMap {
-  if (!languages) return map
-  // Every catalogue text has English, so the fallback always finds a key.
-  const key = pickLanguageKey(map, [...languages, FALLBACK_LANGUAGE]) as string
-  return { [key]: map[key] }
+function catalogueLocale(locale: Locale): Locale {
+  if (!locale.requested) return locale
+  return { requested: [...locale.requested, locale.fallback], fallback: 'en' }
 }
 
 const catalogue = eventTypes.map((type) => ({ type, ...texts[type], group, eventSchema: eventSchemaOf(type) }))
 
-/** Every event this service publishes, in catalogue order; texts narrowed by Accept-Language when given. */
-export function catalogueEvents(languages?: string[]): CatalogueEvent[] {
+/** Every event this service publishes, in catalogue order; each text a map narrowed by Accept-Language when given. */
+export function catalogueEvents(locale: Locale): CatalogueEvent[] {
+  const shownIn = catalogueLocale(locale)
   return catalogue.map((event) => ({
     ...event,
-    name: localized(event.name, languages),
-    description: localized(event.description, languages),
-    group: localized(event.group, languages),
+    name: localize(event.name, shownIn),
+    description: localize(event.description, shownIn),
+    group: localize(event.group, shownIn),
   }))
 }

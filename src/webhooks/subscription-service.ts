@@ -10,6 +10,7 @@ import { ApiError, errors } from '../errors.js'
 import type { EventType } from '../events/catalogue.js'
 import type { WebhookContext } from './config-service.js'
 import { checkExcludedFields } from './config-values.js'
+import type { Locale } from '../i18n/languages.js'
 import { catalogueEvents } from './event-descriptions.js'
 import { knownEventType, payloadFields } from './event-types.js'
 import { insertSubscription, selectSubscription, selectSubscriptions, type SubscriptionContent, updateSubscription } from './subscription-rows.js'
@@ -19,9 +20,9 @@ import { webhookErrors } from './webhook-errors.js'
 /** The version a subscription's first change creates. */
 const FIRST_VERSION = 1
 
-export async function listSubscriptions(ctx: WebhookContext, languages: string[] | undefined): Promise<WebhookSubscription[]> {
+export async function listSubscriptions(ctx: WebhookContext, locale: Locale): Promise<WebhookSubscription[]> {
   const rows = new Map((await selectSubscriptions(ctx.db, ctx.tenant)).map((row) => [row.event_type.toLowerCase(), row]))
-  return catalogueEvents(languages).map((event) => {
+  return catalogueEvents(locale).map((event) => {
     const row = rows.get(event.type)
     if (!row) return { event, subscription: 'NONE', excludedFields: [], metadata: {} }
     return {

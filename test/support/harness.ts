@@ -86,6 +86,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Refuse assignments of ids the directory does not know (`buildApp({ directoryStrict })`). */
   directoryStrict?: boolean
+  /** The language localized fields fall back to (`buildApp({ defaultLanguage })`, default `en`). */
+  defaultLanguage?: string
   /** Webhook destinations on loopback and private addresses may be configured (default true: receivers run on loopback). */
   allowPrivateDestinations?: boolean
   /** What one request may ask (default: the settings' defaults). */
@@ -179,6 +181,7 @@ async function appOn(database: Database, engine: Engine, options: TestAppOptions
     verifyToken: createTokenVerifier(config, key),
     tokenIssuer: { key, ttlSeconds: TEST_TOKEN_TTL_SECONDS },
     directoryStrict: options.directoryStrict,
+    defaultLanguage: options.defaultLanguage,
     allowPrivateDestinations: options.allowPrivateDestinations ?? true,
     limits: options.limits,
     http: options.http,

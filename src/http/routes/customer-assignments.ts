@@ -10,6 +10,7 @@ import {
 } from '../../assignments/customer-assignment-schemas.js'
 import {
   type AssignmentContext,
+  type CustomerAssignmentInput,
   deleteCustomerAssignments,
   getCustomerAssignment,
   upsertCustomerAssignments,
@@ -19,7 +20,7 @@ import { SCOPES } from '../../auth/principal.js'
 import type { Limits } from '../../config.js'
 import type { Database } from '../../db/database.js'
 import { projectFields } from '../../query/fields.js'
-import { schemaChecker } from '../../validation/schema-check.js'
+import { type Checker, schemaChecker } from '../../validation/schema-check.js'
 import { ResourceId, SearchBody } from '../../segments/segment-schemas.js'
 import { readerOf } from '../reader.js'
 import { runAssignmentBulk, singleStatus } from './assignment-bulk.js'
@@ -109,7 +110,15 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
   }
 
   const bulkResponse = { 207: Type.Array(BulkResult), ...errorResponses(404) }
-  const checkUpsert = schemaChecker<CustomerAssignmentUpsertBulk>(CustomerAssignmentUpsertBulk)
+  const checkBulkItem = schemaChecker<CustomerAssignmentUpsertBulk>(CustomerAssignmentUpsertBulk)
+  // An item names its customer by `customerId`, or, as a read returns it, by `customer.id` (the two must agree).
+  const checkUpsert: Checker<CustomerAssignmentInput> = (raw) => {
+    const checked = checkBulkItem(raw)
+    if (checked.problem) return { problem: checked.problem }
+    const { customerId = checked.value.customer?.id, legalEntityId = checked.value.legalEntity?.id, ...rest } = checked.value
+    if (customerId === undefined) return { problem: { field: 'customerId', message: "'customerId' is required (or 'customer.id')" } }
+    return { value: { ...rest, customerId, legalEntityId } }
+  }
   const checkKey = schemaChecker<CustomerKey>(CustomerKey)
   app.put<{ Params: { tenant: string; segmentId: string }; Body: unknown[] }>(
     `${base}/bulk`,

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { SCOPES } from '../../auth/principal.js'
 import type { Database } from '../../db/database.js'
-import { parseAcceptLanguage } from '../../i18n/languages.js'
+import { localeOf } from '../../i18n/languages.js'
 import { useWebhookErrorFormat, webhookErrorResponses } from '../../webhooks/error-format.js'
 import { SubscriptionResult, SubscriptionUpdate, type SubscriptionUpdateItem, WebhookSubscription } from '../../webhooks/subscription-schemas.js'
 import { listSubscriptions, updateSubscriptions } from '../../webhooks/subscription-service.js'
@@ -16,7 +16,7 @@ import { header, TenantParam } from './common.js'
 const tags = ['Event subscriptions']
 const TenantParams = Type.Object({ tenant: TenantParam })
 
-export function eventSubscriptionRoutes(app: FastifyInstance, database: Database): void {
+export function eventSubscriptionRoutes(app: FastifyInstance, database: Database, options: { defaultLanguage: string }): void {
   app.register(async (scope) => {
     useWebhookErrorFormat(scope)
     const path = '/webhook/:tenant/event-subscriptions'
@@ -28,14 +28,14 @@ export function eventSubscriptionRoutes(app: FastifyInstance, database: Database
         schema: {
           tags,
           operationId: 'GET-webhook-list-all-event-subscriptions', summary: 'Read the event catalogue with the subscription to each event',
-          description: 'With Accept-Language, each text is a map holding only the best available language (English when none matches).',
+          description: 'With Accept-Language, each text is a map holding only the best available language (the default language, else English, when none matches).',
           params: TenantParams,
           headers: Type.Object({ 'accept-language': Type.Optional(Type.String()) }),
           response: { 200: Type.Array(WebhookSubscription), ...webhookErrorResponses() },
         },
       },
       async (request) =>
-        listSubscriptions({ db: database.db, tenant: request.params.tenant }, parseAcceptLanguage(header(request, 'accept-language'))),
+        listSubscriptions({ db: database.db, tenant: request.params.tenant }, localeOf(header(request, 'accept-language'), options.defaultLanguage)),
     )
 
     scope.patch<{ Params: { tenant: string }; Body: SubscriptionUpdateItem[] }>(

@@ -13,6 +13,7 @@ import {
   deleteItemAssignments,
   getItemAssignment,
   type ItemAssignment,
+  type ItemAssignmentInput,
   parseItemType,
   upsertItemAssignments,
 } from '../../assignments/item-assignments.js'
@@ -22,9 +23,9 @@ import { SCOPES } from '../../auth/principal.js'
 import type { Limits } from '../../config.js'
 import type { Database } from '../../db/database.js'
 import { LanguageMap } from '../../domain.js'
-import { parseAcceptLanguage, pickLanguage } from '../../i18n/languages.js'
+import { type Locale, localeOf, localize, parseContentLanguage } from '../../i18n/languages.js'
 import { projectFields } from '../../query/fields.js'
-import { schemaChecker } from '../../validation/schema-check.js'
+import { type Checker, schemaChecker } from '../../validation/schema-check.js'
 import { BulkResult, ResourceId, SearchBody } from '../../segments/segment-schemas.js'
 import { readerOf } from '../reader.js'
 import { runAssignmentBulk, singleStatus } from './assignment-bulk.js'
@@ -45,6 +46,8 @@ const tags = ['Items Assignments']
 const manage = { scopes: [SCOPES.segmentManage] }
 const readOrOwn = { scopes: [SCOPES.segmentRead, SCOPES.segmentReadOwn] }
 
+// Content-Language: a specific language makes an inline `item.name` add to the directory's name.
+const LanguageHeaders = Type.Object({ 'content-language': Type.Optional(Type.String()) })
 const TypeParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId, type: Type.String({ maxLength: 20 }) })
 const ItemParams = Type.Object({ tenant: TenantParam, segmentId: ResourceId, type: Type.String({ maxLength: 20 }), itemId: ResourceId })
 
@@ -59,15 +62,14 @@ const MatchBody = Type.Object(
   { additionalProperties: false, anyOf: [{ required: ['siteCode'] }, { required: ['site'] }] },
 )
 
-const Localized = Type.Union([LanguageMap, Type.String()])
 const CategoryTreeNode = Type.Object(
   {
     id: Type.String(),
     parentId: Type.Optional(Type.String()),
     code: Type.Optional(Type.String()),
-    name: Type.Optional(Localized),
-    localizedDescription: Type.Optional(Localized),
-    localizedSlug: Type.Optional(Localized),
+    name: Type.Optional(LanguageMap),
+    localizedDescription: Type.Optional(LanguageMap),
+    localizedSlug: Type.Optional(LanguageMap),
     ecn: Type.Optional(Type.Array(Type.String())),
     validity: Type.Optional(Type.Object({ from: Type.Optional(Type.String()), to: Type.Optional(Type.String()) })),
     position: Type.Optional(Type.Integer()),
@@ -80,32 +82,33 @@ const CategoryTreeNode = Type.Object(
 type Query = Record<string, string | undefined>
 type Params = { tenant: string; segmentId: string; type: string; itemId: string }
 
-function localizeItem(item: ItemAssignment, languages: string[] | undefined) {
-  if (!languages || !item.item.name) return item
-  return { ...item, item: { ...item.item, name: pickLanguage(item.item.name, languages) } }
+function localizeItem(item: ItemAssignment, locale: Locale): ItemAssignment {
+  if (!locale.requested || !item.item.name) return item
+  return { ...item, item: { ...item.item, name: localize(item.item.name, locale) } }
 }
 
-function localizeTree(nodes: CategoryNode[], languages: string[] | undefined): unknown[] {
-  if (!languages) return nodes
-  const pick = (map?: Record<string, string>) => (map ? pickLanguage(map, languages) : undefined)
+function localizeTree(nodes: CategoryNode[], locale: Locale): CategoryNode[] {
+  if (!locale.requested) return nodes
   return nodes.map((node) => {
-    const { name, localizedDescription, localizedSlug, subcategories, ...rest } = node
-    return Object.fromEntries(
-      Object.entries({
-        ...rest,
-        name: pick(name),
-        localizedDescription: pick(localizedDescription),
-        localizedSlug: pick(localizedSlug),
-        subcategories: localizeTree(subcategories, languages),
-      }).filter(([, v]) => v !== undefined),
-    )
+    const shown: CategoryNode = { ...node, subcategories: localizeTree(node.subcategories, locale) }
+    if (node.name) shown.name = localize(node.name, locale)
+    if (node.localizedDescription) shown.localizedDescription = localize(node.localizedDescription, locale)
+    if (node.localizedSlug) shown.localizedSlug = localize(node.localizedSlug, locale)
+    return shown
   })
 }
 
-export function itemAssignmentRoutes(app: FastifyInstance, database: Database, options: { strict: boolean; limits: Limits }): void {
+export function itemAssignmentRoutes(app: FastifyInstance, database: Database, options: { strict: boolean; limits: Limits; defaultLanguage: string }): void {
   const segments = '/customer-segment/:tenant/segments'
   const base = `${segments}/:segmentId/items`
-  const context = (tenant: string): AssignmentContext => ({ db: database.db, tenant, strict: options.strict, limits: options.limits })
+  const context = (tenant: string, request?: FastifyRequest): AssignmentContext => ({
+    db: database.db,
+    tenant,
+    strict: options.strict,
+    limits: options.limits,
+    language: request && parseContentLanguage(header(request, 'content-language')),
+  })
+  const locale = (request: FastifyRequest) => localeOf(header(request, 'accept-language'), options.defaultLanguage)
 
   const list = async (request: FastifyRequest, reply: FastifyReply, q: string | undefined, segmentId?: string) => {
     const query = request.query as Query
@@ -125,8 +128,8 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
       budget: options.limits,
     })
     sendTotalCount(reply, total)
-    const languages = parseAcceptLanguage(header(request, 'accept-language'))
-    return items.map((item) => projectFields(localizeItem(item, languages), query.fields))
+    const shownIn = locale(request)
+    return items.map((item) => projectFields(localizeItem(item, shownIn), query.fields))
   }
   const listResponse = { 200: Type.Array(ItemAssignmentResponse), ...errorResponses(404) }
 
@@ -169,7 +172,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
       const { tenant, segmentId, type, itemId } = request.params
       await requireVisibleSegment(database.db, tenant, segmentId, readerOf(request, request.query))
       const item = await getItemAssignment(database.db, tenant, segmentId, parseItemType(type), itemId)
-      return projectFields(localizeItem(item, parseAcceptLanguage(header(request, 'accept-language'))), request.query.fields)
+      return projectFields(localizeItem(item, locale(request)), request.query.fields)
     },
   )
   app.put<{ Params: Params; Body: ItemAssignmentUpsert }>(
@@ -177,11 +180,11 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     {
       config: manage,
       preValidation: missingBodyIsEmpty,
-      schema: { tags, summary: 'Upsert an item assignment', params: ItemParams, body: ItemAssignmentUpsert, response: { 201: Type.Null(), 204: Type.Null(), ...errorResponses(404, 409) } },
+      schema: { tags, summary: 'Upsert an item assignment', params: ItemParams, headers: LanguageHeaders, body: ItemAssignmentUpsert, response: { 201: Type.Null(), 204: Type.Null(), ...errorResponses(404, 409) } },
     },
     async (request, reply) => {
       const { tenant, segmentId, type, itemId } = request.params
-      const [result] = await upsertItemAssignments(context(tenant), segmentId, parseItemType(type), [{ ...request.body, itemId }])
+      const [result] = await upsertItemAssignments(context(tenant, request), segmentId, parseItemType(type), [{ ...request.body, itemId }])
       return reply.code(singleStatus(result)).send()
     },
   )
@@ -196,16 +199,24 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
   )
 
   const bulkResponse = { 207: Type.Array(BulkResult), ...errorResponses(404) }
-  const checkUpsert = schemaChecker<ItemAssignmentUpsertBulk>(ItemAssignmentUpsertBulk)
+  const checkBulkItem = schemaChecker<ItemAssignmentUpsertBulk>(ItemAssignmentUpsertBulk)
+  // An item names its item by `id`, or, as a read returns it, by `item.id` (the two must agree).
+  const checkUpsert: Checker<ItemAssignmentInput> = (raw) => {
+    const checked = checkBulkItem(raw)
+    if (checked.problem) return { problem: checked.problem }
+    const { id: itemId = checked.value.item?.id, ...rest } = checked.value
+    if (itemId === undefined) return { problem: { field: 'id', message: "'id' is required (or 'item.id')" } }
+    return { value: { ...rest, itemId } }
+  }
   const checkId = schemaChecker<string>(ResourceId)
   app.put<{ Params: Omit<Params, 'itemId'>; Body: unknown[] }>(
     `${base}/:type/bulk`,
-    { config: manage, schema: { tags, summary: 'Upsert item assignments in bulk', params: TypeParams, body: Type.Array(Type.Unknown()), response: bulkResponse } },
+    { config: manage, schema: { tags, summary: 'Upsert item assignments in bulk', params: TypeParams, headers: LanguageHeaders, body: Type.Array(Type.Unknown()), response: bulkResponse } },
     async (request, reply) => {
       const { tenant, segmentId } = request.params
       const type = parseItemType(request.params.type)
       const results = await runAssignmentBulk(request.body, checkUpsert, (items) =>
-        upsertItemAssignments(context(tenant), segmentId, type, items.map(({ id, ...rest }) => ({ ...rest, itemId: id }))),
+        upsertItemAssignments(context(tenant, request), segmentId, type, items),
       )
       return reply.code(207).send(results)
     },
@@ -261,7 +272,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     async (request) => {
       const reader = readerOf(request, request.query)
       const trees = await categoryTrees(database.db, request.params.tenant, { siteCode: request.query.siteCode, member: reader.member })
-      return localizeTree(trees, parseAcceptLanguage(header(request, 'accept-language')))
+      return localizeTree(trees, locale(request))
     },
   )
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { SCOPES } from '../../auth/principal.js'
 import type { Limits } from '../../config.js'
-import { parseAcceptLanguage, parseContentLanguage } from '../../i18n/languages.js'
+import { localeOf, parseContentLanguage, sortLanguages } from '../../i18n/languages.js'
 import { schemaChecker } from '../../validation/schema-check.js'
 import { presentSegment } from '../../segments/present-segment.js'
 import { listSegments } from '../../segments/segment-query.js'
@@ -47,13 +47,14 @@ const ForceDeleteQuery = Type.Object({ forceDelete: Type.Optional(BooleanParam) 
 
 type Params = { tenant: string; segmentId: string }
 
-export function segmentRoutes(app: FastifyInstance, database: Database, limits: Limits): void {
+export function segmentRoutes(app: FastifyInstance, database: Database, limits: Limits, defaultLanguage: string): void {
   const context = (request: FastifyRequest<{ Params: { tenant: string } }>): SegmentContext => ({
     db: database.db,
     tenant: request.params.tenant,
     language: parseContentLanguage(header(request, 'content-language')),
     limits,
   })
+  const locale = (request: FastifyRequest) => localeOf(header(request, 'accept-language'), defaultLanguage)
   const base = '/customer-segment/:tenant/segments'
   const checkCreation = itemChecker(schemaChecker<SegmentCreation>(SegmentCreation))
   const checkUpdate = itemChecker(schemaChecker<SegmentUpdate & { id?: string }>(SegmentUpdate))
@@ -71,7 +72,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
   )
 
   const list = async (request: FastifyRequest<{ Params: { tenant: string }; Querystring: Record<string, string | undefined> }>, q: string | undefined) => {
-    const languages = parseAcceptLanguage(header(request, 'accept-language'))
+    const shownIn = locale(request)
     const reader = readerOf(request, request.query)
     const result = await listSegments(database.db, request.params.tenant, {
       q,
@@ -81,11 +82,11 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
       pageNumber: request.query.pageNumber,
       pageSize: request.query.pageSize,
       withTotal: wantsTotalCount(request),
-      // `sort=name` sorts by the preferred Accept-Language language (conventions §1.3).
-      language: languages?.[0],
+      // `sort=name` ranks each map's entries as the response shows them (conventions §1.3).
+      languages: sortLanguages(shownIn),
       budget: limits,
     })
-    return { ...result, items: result.items.map((segment) => presentSegment(segment, languages, request.query.fields)) }
+    return { ...result, items: result.items.map((segment) => presentSegment(segment, shownIn, request.query.fields)) }
   }
 
   app.get<{ Params: { tenant: string }; Querystring: Record<string, string | undefined> }>(
@@ -140,7 +141,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
       const reader = readerOf(request, request.query)
       if (reader.isCustomer) await requireVisibleSegment(database.db, tenant, segmentId, reader)
       const segment = await getSegment({ db: database.db, tenant }, segmentId)
-      return presentSegment(segment, parseAcceptLanguage(header(request, 'accept-language')), request.query.fields)
+      return presentSegment(segment, locale(request), request.query.fields)
     },
   )
 
