@@ -8,6 +8,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { InjectOptions } from 'fastify'
+import { generateKeyPairSync } from 'node:crypto'
+import { SCOPES } from '../src/auth/principal.js'
+import { keyPairFromPem } from '../src/auth/signing-key.js'
 import { DEFAULT_HTTP, DEFAULT_LIMITS } from '../src/config.js'
 import { openDatabase } from '../src/db/database.js'
 import { type Receiver, startReceiver, waitFor } from './support/delivery-helpers.js'
@@ -41,11 +44,60 @@ function documentedOperations(document: { paths: Record<string, Record<string, O
   )
 }
 
+/** Every operation of the platform's contracts (segments, webhooks, OAuth) with its operation id. */
+const CONTRACT_OPERATIONS: [string, string][] = [
+  ['POST /customer-segment/{tenant}/segments', 'POST-customer-segment-create-segment'],
+  ['GET /customer-segment/{tenant}/segments', 'GET-customer-segment-retrieve-segments'],
+  ['POST /customer-segment/{tenant}/segments/search', 'POST-customer-segment-search-segments'],
+  ['GET /customer-segment/{tenant}/segments/{segmentId}', 'GET-customer-segment-retrieve-segment'],
+  ['PUT /customer-segment/{tenant}/segments/{segmentId}', 'PUT-customer-segment-update-segment'],
+  ['PATCH /customer-segment/{tenant}/segments/{segmentId}', 'PATCH-customer-segment-update-segment'],
+  ['DELETE /customer-segment/{tenant}/segments/{segmentId}', 'DELETE-customer-segment-remove-segment'],
+  ['POST /customer-segment/{tenant}/segments/bulk', 'POST-customer-segment-create-segments-bulk'],
+  ['PUT /customer-segment/{tenant}/segments/bulk', 'PUT-customer-segment-update-segments-bulk'],
+  ['DELETE /customer-segment/{tenant}/segments/bulk', 'DELETE-customer-segment-remove-segments-bulk'],
+  ['POST /customer-segment/{tenant}/segments/match', 'POST-customer-segment-check-match'],
+  ['GET /customer-segment/{tenant}/segments/{segmentId}/customers', 'GET-customer-segment-retrieve-customers'],
+  ['POST /customer-segment/{tenant}/segments/{segmentId}/customers/search', 'POST-customer-segment-search-customers'],
+  ['GET /customer-segment/{tenant}/segments/{segmentId}/customers/{customerId}', 'GET-customer-segment-retrieve-customer-by-customerId'],
+  ['PUT /customer-segment/{tenant}/segments/{segmentId}/customers/{customerId}', 'PUT-customer-segment-update-customer-by-customerId'],
+  ['DELETE /customer-segment/{tenant}/segments/{segmentId}/customers/{customerId}', 'DELETE-customer-segment-remove-customer-by-customerId'],
+  ['GET /customer-segment/{tenant}/segments/{segmentId}/customers/{customerId}/{legalEntityId}', 'GET-customer-segment-retrieve-customer'],
+  ['PUT /customer-segment/{tenant}/segments/{segmentId}/customers/{customerId}/{legalEntityId}', 'PUT-customer-segment-update-customer'],
+  ['DELETE /customer-segment/{tenant}/segments/{segmentId}/customers/{customerId}/{legalEntityId}', 'DELETE-customer-segment-remove-customer'],
+  ['PUT /customer-segment/{tenant}/segments/{segmentId}/customers/bulk', 'PUT-customer-segment-update-customers-bulk'],
+  ['DELETE /customer-segment/{tenant}/segments/{segmentId}/customers/bulk', 'DELETE-customer-segment-remove-customers-bulk'],
+  ['GET /customer-segment/{tenant}/segments/items/category-trees', 'GET-customer-segment-retrieve-category-trees'],
+  ['GET /customer-segment/{tenant}/segments/items', 'GET-customer-segment-retrieve-segments-items'],
+  ['GET /customer-segment/{tenant}/segments/{segmentId}/items', 'GET-customer-segment-retrieve-segment-items'],
+  ['POST /customer-segment/{tenant}/segments/{segmentId}/items/search', 'POST-customer-segment-search-items'],
+  ['GET /customer-segment/{tenant}/segments/{segmentId}/items/{type}/{itemId}', 'GET-customer-segment-retrieve-item'],
+  ['PUT /customer-segment/{tenant}/segments/{segmentId}/items/{type}/{itemId}', 'PUT-customer-segment-update-item'],
+  ['DELETE /customer-segment/{tenant}/segments/{segmentId}/items/{type}/{itemId}', 'DELETE-customer-segment-remove-item'],
+  ['PUT /customer-segment/{tenant}/segments/{segmentId}/items/{type}/bulk', 'PUT-customer-segment-update-items-bulk'],
+  ['DELETE /customer-segment/{tenant}/segments/{segmentId}/items/{type}/bulk', 'DELETE-customer-segment-remove-items-bulk'],
+  ['POST /webhook/{tenant}/config', 'POST-webhook-create-config'],
+  ['GET /webhook/{tenant}/config', 'GET-webhook-list-configs'],
+  ['PUT /webhook/{tenant}/config/{code}', 'PUT-webhook-update-config'],
+  ['PATCH /webhook/{tenant}/config/{code}', 'PATCH-webhook-update-config'],
+  ['GET /webhook/{tenant}/config/{code}', 'GET-webhook-retrieve-config'],
+  ['DELETE /webhook/{tenant}/config/{code}', 'DELETE-webhook-remove-config'],
+  ['PATCH /webhook/{tenant}/event-subscriptions', 'PATCH-webhook-manage-event-subscriptions'],
+  ['GET /webhook/{tenant}/event-subscriptions', 'GET-webhook-list-all-event-subscriptions'],
+  ['GET /webhook/{tenant}/dashboard-access', 'GET-webhook-access-tenant-svix'],
+  ['GET /webhook/{tenant}/statistics', 'GET-webhook-retrieve-statistics'],
+  ['POST /oauth/token', 'POST-oauth-request-client-credentials'],
+]
+
 /** What the requests need: one tenant with one of everything. */
 interface Fixture {
   tenant: string
   eventId: string
   deliveryId: string
+  /** An API client of the tenant, with its secret. */
+  client: { clientId: string; clientSecret: string }
+  /** Another client, for the request that revokes one. */
+  spareClient: string
   /** The webhook config as a PUT sends it back unchanged. */
   config: unknown
   /** A configured target that is inactive. */
@@ -62,6 +114,10 @@ interface Request {
   headers?: Record<string, string>
   /** Made by a tenant of its own, which has nothing. */
   asEmptyTenant?: boolean
+  /** Made to the app that signs with a key pair rather than with a shared secret. */
+  keyed?: boolean
+  /** Sent as it is, as a form. */
+  raw?: string
 }
 
 type Recipe = (f: Fixture) => Request | Promise<Request>
@@ -69,6 +125,8 @@ type Recipe = (f: Fixture) => Request | Promise<Request>
 const NO_SUCH = 'no-such-id'
 const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000'
 const UNKNOWN_DELIVERY = '999999999'
+const UNKNOWN_CLIENT = '0'.repeat(32)
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString()
 const CREATED = 'customer-segment.segment-created'
 const UPDATED = 'customer-segment.segment-updated'
 const httpConfig = (destinationUrl: string) => ({ active: true, provider: 'HTTP', configuration: { destinationUrl, eventsConfiguration: [] } })
@@ -232,6 +290,24 @@ const RECIPES: Record<string, Record<number, Recipe>> = {
   },
   'GET /webhook/{tenant}/statistics': { 200: () => ({}) },
   'GET /webhook/{tenant}/dashboard-access': { 404: () => ({}) },
+  'POST /customer-segment/{tenant}/api-clients': { 201: () => ({ body: { scopes: [SCOPES.segmentRead] } }) },
+  'GET /customer-segment/{tenant}/api-clients': { 200: () => ({}) },
+  'GET /customer-segment/{tenant}/api-clients/{clientId}': { 200: () => ({}), 404: () => ({ path: { clientId: UNKNOWN_CLIENT } }) },
+  'POST /customer-segment/{tenant}/api-clients/{clientId}/rotate': {
+    200: () => ({ body: { graceSeconds: 3600 } }),
+    404: () => ({ path: { clientId: UNKNOWN_CLIENT }, body: {} }),
+  },
+  'DELETE /customer-segment/{tenant}/api-clients/{clientId}': {
+    204: (f) => ({ path: { clientId: f.spareClient } }),
+    404: () => ({ path: { clientId: UNKNOWN_CLIENT } }),
+  },
+  'POST /oauth/token': {
+    200: (f) => ({ raw: form({ grant_type: 'client_credentials', client_id: f.client.clientId, client_secret: f.client.clientSecret }) }),
+    400: () => ({ raw: form({ grant_type: 'password' }) }),
+    401: (f) => ({ raw: form({ grant_type: 'client_credentials', client_id: f.client.clientId, client_secret: 'wrong' }) }),
+    413: () => ({ raw: form({ grant_type: 'client_credentials', padding: 'x'.repeat(5_000) }) }),
+  },
+  'GET /.well-known/jwks.json': { 200: () => ({ keyed: true }), 404: () => ({}) },
   'GET /ready': { 200: () => ({}) },
   'GET /health': { 200: () => ({}) },
 }
@@ -268,6 +344,7 @@ function pathDefaults(f: Fixture): Record<string, string> {
     targetId: 'default',
     eventId: f.eventId,
     deliveryId: f.deliveryId,
+    clientId: f.client.clientId,
   }
 }
 
@@ -293,6 +370,14 @@ function badRequest(operation: DocumentedOperation): Recipe | undefined {
 function inject(operation: DocumentedOperation, f: Fixture, request: Request, token: string | null, receiver: Receiver): InjectOptions {
   const url = new URL(fill(operation.path, { ...pathDefaults(f), ...request.path }), 'http://service')
   for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value)
+  if (request.raw !== undefined) {
+    return {
+      method: operation.method as InjectOptions['method'],
+      url: url.pathname + url.search,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...request.headers },
+      payload: request.raw,
+    }
+  }
   const body = typeof request.body === 'string' ? request.body : JSON.parse(JSON.stringify(request.body ?? null).replaceAll('$receiver', receiver.url))
   return {
     method: operation.method as InjectOptions['method'],
@@ -305,6 +390,7 @@ function inject(operation: DocumentedOperation, f: Fixture, request: Request, to
 for (const engine of ENGINES) {
   describe(`the OpenAPI document on ${engine}`, () => {
     let t: TestApp
+    let keyed: TestApp
     let receiver: Receiver
     let operations: DocumentedOperation[]
     let fixture: Fixture
@@ -314,6 +400,8 @@ for (const engine of ENGINES) {
     before(async () => {
       receiver = await startReceiver()
       t = await startTestApp(engine, { delivery: {} })
+      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      keyed = await siblingApp(t, { signingKey: await keyPairFromPem(privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, 'test key') })
       operations = documentedOperations((await t.app.inject({ method: 'GET', url: '/openapi.json' })).json())
       const tenant = freshTenant('doc')
       token = await t.token({ tenant })
@@ -363,19 +451,37 @@ for (const engine of ENGINES) {
           eventsConfiguration: stored.configuration.eventsConfiguration.map(({ id, eventType, destinationUrl, active }: Record<string, unknown>) => ({ id, eventType, destinationUrl, active })),
         },
       }
-      fixture = { tenant, eventId: event.id, deliveryId, inactiveTarget, config, fresh: (prefix) => `${prefix}-${++counter}` }
+      const client = (await call('POST', '/customer-segment/api-clients', { scopes: [SCOPES.segmentRead] })).json()
+      const spare = (await call('POST', '/customer-segment/api-clients', { scopes: [SCOPES.segmentRead] })).json()
+      fixture = { tenant, eventId: event.id, deliveryId, inactiveTarget, config, client, spareClient: spare.clientId, fresh: (prefix) => `${prefix}-${++counter}` }
     })
     after(async () => {
+      await keyed.close()
       await t.close()
       await receiver.close()
     })
 
     const run = async (app: TestApp, operation: DocumentedOperation, request: Request, bearer: string | null = token) => {
+      if (request.keyed) return keyed.app.inject(inject(operation, fixture, request, bearer, receiver))
       if (!request.asEmptyTenant) return app.app.inject(inject(operation, fixture, request, bearer, receiver))
       const empty = freshTenant('empty')
       const own = bearer === token ? await t.token({ tenant: empty }) : bearer
       return app.app.inject(inject(operation, fixture, { ...request, path: { tenant: empty, ...request.path } }, own, receiver))
     }
+
+    it('names every operation uniquely, with the contract’s operation id where the contract has it', async () => {
+      const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json()
+      const ids = new Map<string, string>()
+      for (const [path, methods] of Object.entries<Record<string, { operationId?: string }>>(document.paths)) {
+        for (const [method, operation] of Object.entries(methods)) ids.set(`${method.toUpperCase()} ${path}`, operation.operationId ?? '(none)')
+      }
+      assert.deepEqual([...ids].filter(([, id]) => id === '(none)'), [])
+      assert.equal(new Set(ids.values()).size, ids.size, 'operation ids are unique')
+      const served = CONTRACT_OPERATIONS.filter(([key]) => ids.has(key))
+      assert.deepEqual(served.map(([key]) => [key, ids.get(key)]), served)
+      const missing = CONTRACT_OPERATIONS.filter(([key]) => !ids.has(key)).map(([key]) => key)
+      assert.deepEqual(missing, [], 'every operation of the contracts is served')
+    })
 
     it('has a request for every documented status of every operation, answered with that status', async () => {
       const wrong: string[] = []
@@ -404,6 +510,26 @@ for (const engine of ENGINES) {
       }
       for (const key of Object.keys(RECIPES)) {
         if (!operations.some((o) => `${o.method} ${o.path}` === key)) wrong.push(`${key} is not in the document`)
+      }
+      assert.deepEqual(wrong, [])
+    })
+
+    it('offers request examples that succeed as they are, for every operation that takes a body but the token request', async () => {
+      const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json()
+      const wrong: string[] = []
+      for (const operation of operations) {
+        const described = document.paths[operation.path][operation.method.toLowerCase()]
+        const media = described.requestBody?.content?.['application/json']
+        if (!media) continue
+        const key = `${operation.method} ${operation.path}`
+        if (media.example === undefined) {
+          wrong.push(`${key} has no request example`)
+          continue
+        }
+        // The config example creates the config a tenant has one of; the fixture's tenant has it already.
+        const asEmptyTenant = described.operationId === 'POST-webhook-create-config'
+        const res = await run(t, operation, { body: media.example, asEmptyTenant })
+        if (res.statusCode >= 300) wrong.push(`${key} → ${res.statusCode}: ${res.body.slice(0, 200)}`)
       }
       assert.deepEqual(wrong, [])
     })

@@ -3,6 +3,7 @@ import { type Static, Type } from 'typebox'
 import { Metadata, Mixins } from '../domain.js'
 import { ResourceId } from '../segments/segment-schemas.js'
 import { AssignmentContent } from './assignment-state.js'
+import { named } from '../validation/named-schema.js'
 
 const Text = Type.String({ maxLength: 1000 })
 
@@ -26,7 +27,7 @@ const upsertFields = {
   assignmentType: Type.Optional(AssignmentType),
 }
 
-export const CustomerAssignmentUpsert = Type.Object(upsertFields, { additionalProperties: false })
+export const CustomerAssignmentUpsert = named('CustomerAssignmentUpdate', Type.Object(upsertFields, { additionalProperties: false }))
 export type CustomerAssignmentUpsert = Static<typeof CustomerAssignmentUpsert>
 
 /** The keys are `customerId` and `legalEntityId`, or, in an item as a read returns it, `customer.id` and `legalEntity.id`. */
@@ -43,7 +44,7 @@ export const CustomerKey = Type.Object(
 export type CustomerKey = Static<typeof CustomerKey>
 
 // Every key is optional, ids included: `fields=customer.email` leaves `customer` without its id.
-export const CustomerAssignmentResponse = Type.Object({
+export const CustomerAssignmentResponse = named('CustomerAssignment', Type.Object({
   customer: Type.Optional(
     Type.Object({
       id: Type.Optional(Type.String()),
@@ -56,4 +57,4 @@ export const CustomerAssignmentResponse = Type.Object({
   assignmentType: Type.Optional(AssignmentType),
   mixins: Type.Optional(Mixins),
   metadata: Type.Optional(Type.Partial(Metadata)),
-})
+}))

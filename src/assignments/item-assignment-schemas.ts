@@ -3,6 +3,7 @@ import { type Static, Type } from 'typebox'
 import { LanguageMap, Metadata, Mixins } from '../domain.js'
 import { ResourceId } from '../segments/segment-schemas.js'
 import { AssignmentContent } from './assignment-state.js'
+import { named } from '../validation/named-schema.js'
 
 export const ITEM_TYPES = ['PRODUCT', 'CATEGORY'] as const
 export type ItemType = (typeof ITEM_TYPES)[number]
@@ -23,7 +24,7 @@ const upsertFields = {
   item: Type.Optional(InlineItem),
 }
 
-export const ItemAssignmentUpsert = Type.Object(upsertFields, { additionalProperties: false })
+export const ItemAssignmentUpsert = named('ItemAssignmentUpdate', Type.Object(upsertFields, { additionalProperties: false }))
 export type ItemAssignmentUpsert = Static<typeof ItemAssignmentUpsert>
 
 /** The key is `id`, or, in an item as a read returns it, `item.id`. */
@@ -31,7 +32,7 @@ export const ItemAssignmentUpsertBulk = Type.Object({ id: Type.Optional(Resource
 export type ItemAssignmentUpsertBulk = Static<typeof ItemAssignmentUpsertBulk>
 
 // Every key is optional, the item id included: `fields=item.code` leaves `item` without its id.
-export const ItemAssignmentResponse = Type.Object({
+export const ItemAssignmentResponse = named('ItemAssignment', Type.Object({
   segmentId: Type.Optional(Type.String()),
   item: Type.Optional(
     Type.Object({ id: Type.Optional(Type.String()), code: Type.Optional(Type.String()), name: Type.Optional(LanguageMap) }),
@@ -39,4 +40,4 @@ export const ItemAssignmentResponse = Type.Object({
   type: Type.Optional(ItemTypeSchema),
   mixins: Type.Optional(Mixins),
   metadata: Type.Optional(Type.Partial(Metadata)),
-})
+}))

@@ -5,20 +5,21 @@
 import { type Static, Type } from 'typebox'
 import { LanguageMap, Validity } from '../domain.js'
 import { ResourceId } from '../segments/segment-schemas.js'
+import { named } from '../validation/named-schema.js'
 
 const Text = Type.String({ maxLength: 1000 })
 const closed = { additionalProperties: false } as const
 
-export const DirectoryCustomer = Type.Object(
+export const DirectoryCustomer = named('DirectoryCustomer', Type.Object(
   { id: ResourceId, email: Type.Optional(Text), firstName: Type.Optional(Text), lastName: Type.Optional(Text) },
   closed,
-)
+))
 export type DirectoryCustomer = Static<typeof DirectoryCustomer>
 
-export const DirectoryLegalEntity = Type.Object({ id: ResourceId, name: Type.Optional(Text) }, closed)
+export const DirectoryLegalEntity = named('DirectoryLegalEntity', Type.Object({ id: ResourceId, name: Type.Optional(Text) }, closed))
 export type DirectoryLegalEntity = Static<typeof DirectoryLegalEntity>
 
-export const DirectoryProduct = Type.Object(
+export const DirectoryProduct = named('DirectoryProduct', Type.Object(
   {
     id: ResourceId,
     code: Type.Optional(Text),
@@ -26,10 +27,10 @@ export const DirectoryProduct = Type.Object(
     categoryIds: Type.Optional(Type.Array(ResourceId, { maxItems: 1000 })),
   },
   closed,
-)
+))
 export type DirectoryProduct = Static<typeof DirectoryProduct>
 
-export const DirectoryCategory = Type.Object(
+export const DirectoryCategory = named('DirectoryCategory', Type.Object(
   {
     id: ResourceId,
     parentId: Type.Optional(ResourceId),
@@ -43,5 +44,5 @@ export const DirectoryCategory = Type.Object(
     published: Type.Optional(Type.Boolean()),
   },
   closed,
-)
+))
 export type DirectoryCategory = Static<typeof DirectoryCategory>

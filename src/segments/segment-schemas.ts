@@ -1,6 +1,7 @@
 /** The segment resource as the API reads and writes it: one TypeBox description per shape. */
 import { type Static, Type } from 'typebox'
 import { LanguageMap, Metadata, MetadataUpdate, MixinSchemas, Mixins, SegmentStatus, Validity } from '../domain.js'
+import { named } from '../validation/named-schema.js'
 
 /**
  * Ids are kept exactly as given; they must be addressable as one path segment. Control characters are
@@ -23,27 +24,27 @@ const content = {
   mixins: Type.Optional(Mixins),
 }
 
-export const SegmentCreation = Type.Object(
+export const SegmentCreation = named('SegmentCreation', Type.Object(
   {
     id: Type.Optional(ResourceId),
     ...content,
     metadata: Type.Optional(Type.Object({ mixins: Type.Optional(MixinSchemas) }, { additionalProperties: false })),
   },
   { additionalProperties: false },
-)
+))
 export type SegmentCreation = Static<typeof SegmentCreation>
 
 /**
  * PUT body, and what a read returns: `id`, if sent, must equal the path id; the dates in `metadata` are
  * ignored.
  */
-export const SegmentUpdate = Type.Object(
+export const SegmentUpdate = named('SegmentUpdate', Type.Object(
   { id: Type.Optional(ResourceId), ...content, metadata: Type.Optional(MetadataUpdate) },
   { additionalProperties: false },
-)
+))
 export type SegmentUpdate = Static<typeof SegmentUpdate>
 
-export const SegmentResponse = Type.Object(
+export const SegmentResponse = named('Segment', Type.Object(
   {
     id: Type.String(),
     name: Type.Optional(LanguageMap),
@@ -54,7 +55,7 @@ export const SegmentResponse = Type.Object(
     mixins: Type.Optional(Mixins),
     metadata: Type.Optional(Type.Partial(Metadata)),
   },
-)
+))
 
 /** A stored segment in API shape, with language maps (before Accept-Language and `fields`). */
 export interface Segment {
@@ -68,12 +69,12 @@ export interface Segment {
   metadata: Metadata
 }
 
-export const SearchBody = Type.Object(
+export const SearchBody = named('SearchQuery', Type.Object(
   { q: Type.Optional(Type.String({ maxLength: 10_000 })) },
   { additionalProperties: false },
-)
+))
 
-export const PatchOperation = Type.Object(
+export const PatchOperation = named('JsonPatchOperation', Type.Object(
   {
     op: Type.Union(['add', 'remove', 'replace', 'test', 'move', 'copy'].map((op) => Type.Literal(op))),
     path: Type.String(),
@@ -81,13 +82,13 @@ export const PatchOperation = Type.Object(
     value: Type.Optional(Type.Unknown()),
   },
   { additionalProperties: false },
-)
+))
 export const PatchBody = Type.Array(PatchOperation, { minItems: 1, maxItems: 1000 })
 export type PatchBody = Static<typeof PatchBody>
 
-export const CreatedResponse = Type.Object({ id: Type.String() })
+export const CreatedResponse = named('Created', Type.Object({ id: Type.String() }))
 
-export const BulkResult = Type.Object(
+export const BulkResult = named('BulkResult', Type.Object(
   {
     index: Type.Integer(),
     id: Type.Optional(Type.String()),
@@ -95,5 +96,5 @@ export const BulkResult = Type.Object(
     status: Type.String(),
     message: Type.Optional(Type.String()),
   },
-)
+))
 export type BulkResult = Static<typeof BulkResult>

@@ -5,6 +5,7 @@
  * config read and sent again keeps its secrets.
  */
 import { type Static, Type } from 'typebox'
+import { named } from '../validation/named-schema.js'
 
 const closed = { additionalProperties: false } as const
 
@@ -86,26 +87,26 @@ const configProperties = {
   configuration: Type.Optional(HttpConfigInput),
 }
 
-export const ConfigCreation = Type.Object({ code: ConfigCode, ...configProperties }, closed)
+export const ConfigCreation = named('WebhookConfigCreation', Type.Object({ code: ConfigCode, ...configProperties }, closed))
 export type ConfigCreation = Static<typeof ConfigCreation>
 
 /** PUT body: the whole config. `code`, if sent, must equal the path code. */
-export const ConfigUpdate = Type.Object({ code: Type.Optional(ConfigCode), ...configProperties }, closed)
+export const ConfigUpdate = named('WebhookConfigUpdate', Type.Object({ code: Type.Optional(ConfigCode), ...configProperties }, closed))
 export type ConfigUpdate = Static<typeof ConfigUpdate>
 
-export const PatchOperation = Type.Object(
+export const PatchOperation = named('WebhookConfigPatchOperation', Type.Object(
   {
     op: Type.Union([Type.Literal('UPSERT'), Type.Literal('REMOVE')]),
     path: Type.String({ minLength: 1, maxLength: 1024 }),
     value: Type.Optional(Type.Unknown()),
   },
   closed,
-)
+))
 export type PatchOperation = Static<typeof PatchOperation>
 
 export const ConfigPatch = Type.Array(PatchOperation, { minItems: 1, maxItems: 100 })
 
-export const CreatedConfig = Type.Object({ code: Type.String() })
+export const CreatedConfig = named('CreatedWebhookConfig', Type.Object({ code: Type.String() }))
 
 const EntryResponse = Type.Object({
   id: Type.String(),
@@ -119,7 +120,7 @@ const EntryResponse = Type.Object({
   active: Type.Boolean(),
 })
 
-export const ConfigResponse = Type.Object({
+export const ConfigResponse = named('WebhookConfig', Type.Object({
   code: Type.String(),
   provider: Type.String(),
   active: Type.Boolean(),
@@ -129,5 +130,5 @@ export const ConfigResponse = Type.Object({
     headers: Type.Optional(HeaderMap),
     eventsConfiguration: Type.Array(EntryResponse),
   }),
-})
+}))
 export type ConfigResponse = Static<typeof ConfigResponse>

@@ -15,7 +15,7 @@ const WebhookErrorBody = Type.Object({
   message: Type.String(),
   details: Type.Optional(Type.Array(Type.String(), { description: 'The problems, each as `field: problem`.' })),
   fault: Type.Optional(Type.Object({}, { additionalProperties: true })),
-})
+}, { title: 'WebhookError' })
 
 /** The documented error responses of the webhook routes, for OpenAPI. */
 export const webhookErrorResponses = errorResponsesFor(WebhookErrorBody)

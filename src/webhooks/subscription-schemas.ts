@@ -1,5 +1,6 @@
 /** Event subscriptions as the API reads and writes them: the catalogue with each event's state, and the update items. */
 import { type Static, Type } from 'typebox'
+import { named } from '../validation/named-schema.js'
 
 const closed = { additionalProperties: false } as const
 
@@ -15,7 +16,7 @@ const WebhookEvent = Type.Object({
 
 const SubscriptionState = Type.Union([Type.Literal('SUBSCRIBED'), Type.Literal('UNSUBSCRIBED'), Type.Literal('NONE')])
 
-export const WebhookSubscription = Type.Object({
+export const WebhookSubscription = named('EventSubscription', Type.Object({
   event: WebhookEvent,
   subscription: SubscriptionState,
   excludedFields: Type.Array(Type.String(), { description: 'Top-level payload fields left out of deliveries.' }),
@@ -27,12 +28,12 @@ export const WebhookSubscription = Type.Object({
     },
     { description: 'Empty for an event type that was never subscribed.' },
   ),
-})
+}))
 export type WebhookSubscription = Static<typeof WebhookSubscription>
 
 const fieldNames = (description: string) => Type.Array(Type.String({ maxLength: 255 }), { maxItems: 100, description })
 
-export const SubscriptionUpdateItem = Type.Object(
+export const SubscriptionUpdateItem = named('EventSubscriptionChange', Type.Object(
   {
     eventType: Type.String({ minLength: 1, maxLength: 255, description: 'An event type of the catalogue, in any case.' }),
     action: Type.Optional(Type.Union([Type.Literal('SUBSCRIBE'), Type.Literal('UNSUBSCRIBE')])),
@@ -46,15 +47,15 @@ export const SubscriptionUpdateItem = Type.Object(
     fieldsToSubscribe: Type.Optional(fieldNames('Fields left out before, to deliver again.')),
   },
   closed,
-)
+))
 export type SubscriptionUpdateItem = Static<typeof SubscriptionUpdateItem>
 
 export const SubscriptionUpdate = Type.Array(SubscriptionUpdateItem, { maxItems: 200 })
 
-export const SubscriptionResult = Type.Object({
+export const SubscriptionResult = named('EventSubscriptionResult', Type.Object({
   eventType: Type.String(),
   code: Type.Integer(),
   status: Type.String(),
   message: Type.Optional(Type.String()),
-})
+}))
 export type SubscriptionResult = Static<typeof SubscriptionResult>

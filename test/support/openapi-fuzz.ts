@@ -44,16 +44,29 @@ export interface Operation {
 
 export interface OpenApiDocument {
   paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>>
+  components?: { schemas?: Record<string, JsonSchema> }
+}
+
+/** `schema` with every `#/components/schemas/…` reference replaced by what it names. */
+function dereference(schema: unknown, components: Record<string, JsonSchema>): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => dereference(item, components))
+  if (schema === null || typeof schema !== 'object') return schema
+  const ref = (schema as { $ref?: unknown }).$ref
+  if (typeof ref === 'string' && ref.startsWith('#/components/schemas/')) {
+    return dereference(components[ref.slice('#/components/schemas/'.length)], components)
+  }
+  return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, dereference(value, components)]))
 }
 
 /** Every operation of the document. */
 export function operationsOf(document: OpenApiDocument): Operation[] {
+  const components = document.components?.schemas ?? {}
   return Object.entries(document.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]) => ({
       method: method.toUpperCase(),
       path,
       parameters: operation.parameters ?? [],
-      body: operation.requestBody?.content['application/json']?.schema,
+      body: dereference(operation.requestBody?.content['application/json']?.schema, components) as JsonSchema | undefined,
     })),
   )
 }

@@ -1,12 +1,13 @@
 /** The delivery log as the API shows it: one TypeBox description per shape (validation, types, OpenAPI). */
 import { type Static, type TSchema, Type } from 'typebox'
+import { named } from '../../validation/named-schema.js'
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 const Time = Type.String({ format: 'date-time' })
 
 export const DeliveryStateSchema = Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')])
 
-export const DeliverySummary = Type.Object({
+export const DeliverySummary = named('Delivery', Type.Object({
   id: Type.Integer({ description: 'The delivery id, for its attempt log.' }),
   configCode: Type.String(),
   targetId: Type.String({ description: "`default` for the config's own destinationUrl, else the eventsConfiguration entry id." }),
@@ -16,20 +17,20 @@ export const DeliverySummary = Type.Object({
   lastError: Nullable(Type.String()),
   nextAttemptAt: Nullable({ ...Time, description: 'When a pending delivery is tried next; null once it has finished.' }),
   finishedAt: Nullable(Time),
-})
+}))
 export type DeliverySummary = Static<typeof DeliverySummary>
 
-export const LoggedAttempt = Type.Object({
+export const LoggedAttempt = named('DeliveryAttempt', Type.Object({
   attempt: Type.Integer({ minimum: 1 }),
   startedAt: Time,
   durationMs: Nullable(Type.Integer({ description: 'Null when the outcome is unknown: the worker making the attempt was lost (its lease ran out).' })),
   status: Nullable(Type.Integer()),
   responseExcerpt: Nullable(Type.String({ description: 'The first 4 KiB of the response body.' })),
   error: Nullable(Type.String()),
-})
+}))
 export type LoggedAttempt = Static<typeof LoggedAttempt>
 
-export const TargetOverview = Type.Object({
+export const TargetOverview = named('DeliveryTarget', Type.Object({
   configCode: Type.String(),
   targetId: Type.String(),
   name: Type.Optional(Type.String()),
@@ -43,7 +44,7 @@ export const TargetOverview = Type.Object({
   failingSince: Nullable({ ...Time, description: 'Start of the current run of failures.' }),
   pendingDeliveries: Type.Integer(),
   failedDeliveries: Type.Integer(),
-})
+}))
 export type TargetOverview = Static<typeof TargetOverview>
 
 export const MonthStatistics = Type.Object({
@@ -52,7 +53,7 @@ export const MonthStatistics = Type.Object({
 })
 export type MonthStatistics = Static<typeof MonthStatistics>
 
-export const WebhookStatistics = Type.Object({
+export const WebhookStatistics = named('WebhookStatistics', Type.Object({
   monthStatistics: Type.Array(MonthStatistics, { description: 'Newest month first; every month of the range.' }),
   webhooksLimit: Type.Optional(Type.Integer({ description: 'Successful deliveries allowed per month; absent when unlimited.' })),
-})
+}))

@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import { eventPayloadSchemas } from '../../events/catalogue.js'
+import { REQUEST_EXAMPLES } from '../request-examples.js'
 
 const DESCRIPTION = `Segments, their customer and item assignments, and the webhook events of every change.
 
@@ -38,7 +39,46 @@ function webhooks() {
   )
 }
 
+interface OpenApiDocument {
+  paths?: unknown
+  components?: { schemas?: Record<string, unknown> }
+}
+
+/** A schema's `title` that names a component: one word in PascalCase (event payloads' titles are prose). */
+const COMPONENT_NAME = /^[A-Z][A-Za-z0-9]*$/
+
+/**
+ * Moves every schema titled with a component name into `components.schemas` and refers to it there, so
+ * that clients generated from the document get one named type per shape (a Segment, an Error) instead of
+ * one anonymous type per operation. A titled schema that differs from another of the same title (one
+ * given a description of its own where it is used) stays where it is.
+ */
+function hoistNamedSchemas<T extends OpenApiDocument>(document: T): T {
+  const named = new Map<string, string>()
+  const components: Record<string, unknown> = {}
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit)
+    if (node === null || typeof node !== 'object') return node
+    const copy = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, visit(value)]))
+    const title = copy.title
+    if (typeof title !== 'string' || !COMPONENT_NAME.test(title)) return copy
+    const text = JSON.stringify(copy)
+    const existing = named.get(title)
+    if (existing !== undefined && existing !== text) return copy
+    named.set(title, text)
+    components[title] = copy
+    return { $ref: `#/components/schemas/${title}` }
+  }
+  const paths = visit(document.paths)
+  return { ...document, paths, components: { ...document.components, schemas: { ...document.components?.schemas, ...components } } }
+}
+
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  // Each operation's request example goes on its body schema, where the document generator finds it.
+  app.addHook('onRoute', (route) => {
+    const example = REQUEST_EXAMPLES[String(route.schema?.operationId)]
+    if (route.schema?.body && example !== undefined) route.schema.body = { ...(route.schema.body as object), examples: [example] }
+  })
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -51,6 +91,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       security: [{ bearer: [] }],
       webhooks: webhooks(),
     } as Record<string, unknown>,
+    transformObject: (documents) => hoistNamedSchemas((documents as { openapiObject: OpenApiDocument }).openapiObject) as never,
   })
   await app.register(swaggerUi, {
     routePrefix: '/docs',

@@ -29,7 +29,7 @@ export function apiClientRoutes(app: FastifyInstance, database: Database): void 
       config: manage,
       schema: {
         tags,
-        summary: 'Create an API client; the response holds its secret, shown only this once',
+        operationId: 'POST-customer-segment-create-api-client', summary: 'Create an API client; the response holds its secret, shown only this once',
         params: TenantParams,
         body: ClientCreation,
         response: { 201: ClientWithSecret, ...errorResponses() },
@@ -44,13 +44,13 @@ export function apiClientRoutes(app: FastifyInstance, database: Database): void 
 
   app.get<{ Params: { tenant: string } }>(
     base,
-    { config: manage, schema: { tags, summary: "The tenant's API clients, oldest first (no secrets)", params: TenantParams, response: { 200: Type.Array(ClientResponse), ...errorResponses() } } },
+    { config: manage, schema: { tags, operationId: 'GET-customer-segment-list-api-clients', summary: "The tenant's API clients, oldest first (no secrets)", params: TenantParams, response: { 200: Type.Array(ClientResponse), ...errorResponses() } } },
     async (request) => listClients(db, request.params.tenant),
   )
 
   app.get<{ Params: Params }>(
     `${base}/:clientId`,
-    { config: manage, schema: { tags, summary: 'Read an API client (no secret)', params: ClientParams, response: { 200: ClientResponse, ...errorResponses(404) } } },
+    { config: manage, schema: { tags, operationId: 'GET-customer-segment-retrieve-api-client', summary: 'Read an API client (no secret)', params: ClientParams, response: { 200: ClientResponse, ...errorResponses(404) } } },
     async (request) => presentClient(await getClient(db, request.params.tenant, request.params.clientId)),
   )
 
@@ -61,7 +61,7 @@ export function apiClientRoutes(app: FastifyInstance, database: Database): void 
       preValidation: missingBodyIsEmpty,
       schema: {
         tags,
-        summary: 'Give the client a new secret (shown only this once); the previous one stops working at once, or after graceSeconds',
+        operationId: 'POST-customer-segment-rotate-api-client-secret', summary: 'Give the client a new secret (shown only this once); the previous one stops working at once, or after graceSeconds',
         params: ClientParams,
         body: ClientRotation,
         response: { 200: ClientWithSecret, ...errorResponses(404) },
@@ -80,7 +80,7 @@ export function apiClientRoutes(app: FastifyInstance, database: Database): void 
       config: manage,
       schema: {
         tags,
-        summary: 'Revoke an API client: its secrets stop working at once (404 when the tenant has no such client)',
+        operationId: 'DELETE-customer-segment-revoke-api-client', summary: 'Revoke an API client: its secrets stop working at once (404 when the tenant has no such client)',
         params: ClientParams,
         response: { 204: Type.Null(), ...errorResponses(404) },
       },

@@ -13,7 +13,7 @@ export const ErrorBody = Type.Object({
   details: Type.Optional(Type.Object({}, { additionalProperties: true })),
   resourceId: Type.Optional(Type.String()),
   fault: Type.Optional(Type.Object({}, { additionalProperties: true })),
-})
+}, { title: 'Error' })
 
 /**
  * The documented error responses with `body` as their schema, for OpenAPI (the error handler renders

@@ -63,12 +63,12 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
   }
 
   const listResponse = { 200: Type.Array(CustomerAssignmentResponse), ...errorResponses(404) }
-  app.get(base, { config: readOrOwn, schema: { tags, summary: 'List a segment’s customer assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery }), response: listResponse } }, (request, reply) =>
+  app.get(base, { config: readOrOwn, schema: { tags, operationId: 'GET-customer-segment-retrieve-customers', summary: 'List a segment’s customer assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery }), response: listResponse } }, (request, reply) =>
     list(request as ListRequest, reply, (request as ListRequest).query.q),
   )
   app.post(
     `${base}/search`,
-    { config: read, schema: { tags, summary: 'Search a segment’s customer assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, q: Type.Optional(Type.Never()) }), body: SearchBody, response: listResponse } },
+    { config: read, schema: { tags, operationId: 'POST-customer-segment-search-customers', summary: 'Search a segment’s customer assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, q: Type.Optional(Type.Never()) }), body: SearchBody, response: listResponse } },
     (request, reply) => list(request as ListRequest, reply, (request.body as { q?: string }).q),
   )
 
@@ -78,7 +78,7 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
   ] as const) {
     app.get<{ Params: Params; Querystring: { fields?: string } }>(
       path,
-      { config: read, schema: { tags, summary: `[${label}] Read a customer assignment`, params, querystring: FieldsQuery, response: { 200: CustomerAssignmentResponse, ...errorResponses(404) } } },
+      { config: read, schema: { tags, operationId: label === 'B2C' ? 'GET-customer-segment-retrieve-customer-by-customerId' : 'GET-customer-segment-retrieve-customer', summary: `[${label}] Read a customer assignment`, params, querystring: FieldsQuery, response: { 200: CustomerAssignmentResponse, ...errorResponses(404) } } },
       async (request) => {
         const { tenant, segmentId, customerId, legalEntityId = '' } = request.params
         await requireVisibleSegment(database.db, tenant, segmentId)
@@ -90,7 +90,7 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
       {
         config: manage,
         preValidation: missingBodyIsEmpty,
-        schema: { tags, summary: `[${label}] Upsert a customer assignment`, params, body: CustomerAssignmentUpsert, response: { 201: Type.Null(), 204: Type.Null(), ...errorResponses(404, 409) } },
+        schema: { tags, operationId: label === 'B2C' ? 'PUT-customer-segment-update-customer-by-customerId' : 'PUT-customer-segment-update-customer', summary: `[${label}] Upsert a customer assignment`, params, body: CustomerAssignmentUpsert, response: { 201: Type.Null(), 204: Type.Null(), ...errorResponses(404, 409) } },
       },
       async (request, reply) => {
         const { tenant, segmentId, customerId, legalEntityId } = request.params
@@ -100,7 +100,7 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
     )
     app.delete<{ Params: Params }>(
       path,
-      { config: manage, schema: { tags, summary: `[${label}] Remove a customer from a segment`, params, response: { 204: Type.Null(), ...errorResponses(404) } } },
+      { config: manage, schema: { tags, operationId: label === 'B2C' ? 'DELETE-customer-segment-remove-customer-by-customerId' : 'DELETE-customer-segment-remove-customer', summary: `[${label}] Remove a customer from a segment`, params, response: { 204: Type.Null(), ...errorResponses(404) } } },
       async (request, reply) => {
         const { tenant, segmentId, customerId, legalEntityId } = request.params
         await deleteCustomerAssignments(context(tenant), segmentId, [{ customerId, legalEntityId }])
@@ -122,7 +122,7 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
   const checkKey = schemaChecker<CustomerKey>(CustomerKey)
   app.put<{ Params: { tenant: string; segmentId: string }; Body: unknown[] }>(
     `${base}/bulk`,
-    { config: manage, schema: { tags, summary: 'Upsert customer assignments in bulk', params: SegmentParams, body: Type.Array(Type.Unknown()), response: bulkResponse } },
+    { config: manage, schema: { tags, operationId: 'PUT-customer-segment-update-customers-bulk', summary: 'Upsert customer assignments in bulk', params: SegmentParams, body: Type.Array(Type.Unknown()), response: bulkResponse } },
     async (request, reply) => {
       const { tenant, segmentId } = request.params
       const results = await runAssignmentBulk(request.body, checkUpsert, (items) => upsertCustomerAssignments(context(tenant), segmentId, items))
@@ -131,7 +131,7 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
   )
   app.delete<{ Params: { tenant: string; segmentId: string }; Body: unknown[] }>(
     `${base}/bulk`,
-    { config: manage, schema: { tags, summary: 'Remove customers from a segment in bulk', params: SegmentParams, body: Type.Array(Type.Unknown()), response: bulkResponse } },
+    { config: manage, schema: { tags, operationId: 'DELETE-customer-segment-remove-customers-bulk', summary: 'Remove customers from a segment in bulk', params: SegmentParams, body: Type.Array(Type.Unknown()), response: bulkResponse } },
     async (request, reply) => {
       const { tenant, segmentId } = request.params
       const results = await runAssignmentBulk(request.body, checkKey, (keys) => deleteCustomerAssignments(context(tenant), segmentId, keys))

@@ -15,6 +15,7 @@ import { getEvent, listEvents } from '../../events/event-log.js'
 import { storableInstant } from '../../query/iso-date.js'
 import { parsePaging } from '../../query/paging.js'
 import { errorResponses, TenantParam } from './common.js'
+import { named } from '../../validation/named-schema.js'
 
 const EventQuery = Type.Object({
   type: Type.Optional(Type.Union(eventTypes.map((type) => Type.Literal(type)))),
@@ -24,7 +25,7 @@ const EventQuery = Type.Object({
   pageSize: Type.Optional(Type.String()),
 })
 
-const LoggedEvent = Type.Object({
+const LoggedEvent = named('Event', Type.Object({
   id: Type.String({ format: 'uuid' }),
   type: Type.String(),
   time: Type.String({ format: 'date-time' }),
@@ -32,7 +33,7 @@ const LoggedEvent = Type.Object({
   subject: Type.String(),
   payload: Type.Object({}, { additionalProperties: true }),
   deliveries: Type.Array(DeliverySummary, { description: 'One per target the event went to (or was resent to), oldest first.' }),
-})
+}))
 
 function parseSince(since: string | undefined): { sinceTime?: Date; afterSequence?: number } {
   if (since === undefined || since === '') return {}

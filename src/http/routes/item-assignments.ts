@@ -139,7 +139,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
       config: readOrOwn,
       schema: {
         tags,
-        summary: 'List item assignments across segments',
+        operationId: 'GET-customer-segment-retrieve-segments-items', summary: 'List item assignments across segments',
         params: Type.Object({ tenant: TenantParam }),
         querystring: Type.Object({ ...ListQuery, ...ReaderQuery, siteCode: Type.Optional(Type.String()), onlyActive: Type.Optional(BooleanParam) }),
         response: { 200: Type.Array(ItemAssignmentResponse), ...errorResponses() },
@@ -150,14 +150,14 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
 
   app.get(
     base,
-    { config: readOrOwn, schema: { tags, summary: 'List a segment’s item assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery }), response: listResponse } },
+    { config: readOrOwn, schema: { tags, operationId: 'GET-customer-segment-retrieve-segment-items', summary: 'List a segment’s item assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery }), response: listResponse } },
     (request, reply) => list(request, reply, (request.query as Query).q, (request.params as { segmentId: string }).segmentId),
   )
   app.post(
     `${base}/search`,
     {
       config: readOrOwn,
-      schema: { tags, summary: 'Search a segment’s item assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery, q: Type.Optional(Type.Never()) }), body: SearchBody, response: listResponse },
+      schema: { tags, operationId: 'POST-customer-segment-search-items', summary: 'Search a segment’s item assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery, q: Type.Optional(Type.Never()) }), body: SearchBody, response: listResponse },
     },
     (request, reply) => list(request, reply, (request.body as { q?: string }).q, (request.params as { segmentId: string }).segmentId),
   )
@@ -166,7 +166,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     `${base}/:type/:itemId`,
     {
       config: readOrOwn,
-      schema: { tags, summary: 'Read an item assignment', params: ItemParams, querystring: Type.Object({ fields: ListQuery.fields, ...ReaderQuery }), response: { 200: ItemAssignmentResponse, ...errorResponses(404) } },
+      schema: { tags, operationId: 'GET-customer-segment-retrieve-item', summary: 'Read an item assignment', params: ItemParams, querystring: Type.Object({ fields: ListQuery.fields, ...ReaderQuery }), response: { 200: ItemAssignmentResponse, ...errorResponses(404) } },
     },
     async (request) => {
       const { tenant, segmentId, type, itemId } = request.params
@@ -180,7 +180,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     {
       config: manage,
       preValidation: missingBodyIsEmpty,
-      schema: { tags, summary: 'Upsert an item assignment', params: ItemParams, headers: LanguageHeaders, body: ItemAssignmentUpsert, response: { 201: Type.Null(), 204: Type.Null(), ...errorResponses(404, 409) } },
+      schema: { tags, operationId: 'PUT-customer-segment-update-item', summary: 'Upsert an item assignment', params: ItemParams, headers: LanguageHeaders, body: ItemAssignmentUpsert, response: { 201: Type.Null(), 204: Type.Null(), ...errorResponses(404, 409) } },
     },
     async (request, reply) => {
       const { tenant, segmentId, type, itemId } = request.params
@@ -190,7 +190,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
   )
   app.delete<{ Params: Params }>(
     `${base}/:type/:itemId`,
-    { config: manage, schema: { tags, summary: 'Remove an item assignment', params: ItemParams, response: { 204: Type.Null(), ...errorResponses(404) } } },
+    { config: manage, schema: { tags, operationId: 'DELETE-customer-segment-remove-item', summary: 'Remove an item assignment', params: ItemParams, response: { 204: Type.Null(), ...errorResponses(404) } } },
     async (request, reply) => {
       const { tenant, segmentId, type, itemId } = request.params
       await deleteItemAssignments(context(tenant), segmentId, parseItemType(type), [itemId])
@@ -211,7 +211,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
   const checkId = schemaChecker<string>(ResourceId)
   app.put<{ Params: Omit<Params, 'itemId'>; Body: unknown[] }>(
     `${base}/:type/bulk`,
-    { config: manage, schema: { tags, summary: 'Upsert item assignments in bulk', params: TypeParams, headers: LanguageHeaders, body: Type.Array(Type.Unknown()), response: bulkResponse } },
+    { config: manage, schema: { tags, operationId: 'PUT-customer-segment-update-items-bulk', summary: 'Upsert item assignments in bulk', params: TypeParams, headers: LanguageHeaders, body: Type.Array(Type.Unknown()), response: bulkResponse } },
     async (request, reply) => {
       const { tenant, segmentId } = request.params
       const type = parseItemType(request.params.type)
@@ -223,7 +223,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
   )
   app.delete<{ Params: Omit<Params, 'itemId'>; Body: unknown[] }>(
     `${base}/:type/bulk`,
-    { config: manage, schema: { tags, summary: 'Remove item assignments in bulk', params: TypeParams, body: Type.Array(Type.Unknown()), response: bulkResponse } },
+    { config: manage, schema: { tags, operationId: 'DELETE-customer-segment-remove-items-bulk', summary: 'Remove item assignments in bulk', params: TypeParams, body: Type.Array(Type.Unknown()), response: bulkResponse } },
     async (request, reply) => {
       const { tenant, segmentId } = request.params
       const type = parseItemType(request.params.type)
@@ -238,7 +238,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
       config: { scopes: [SCOPES.segmentManage, SCOPES.segmentRead, SCOPES.segmentReadOwn] },
       schema: {
         tags: ['Segments'],
-        summary: 'Which products belong to segments, directly or through a category',
+        operationId: 'POST-customer-segment-check-match', summary: 'Which products belong to segments, directly or through a category',
         params: Type.Object({ tenant: TenantParam }),
         querystring: Type.Object(ReaderQuery),
         body: MatchBody,
@@ -263,7 +263,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
       config: readOrOwn,
       schema: {
         tags,
-        summary: 'Category trees of the categories assigned to effective segments',
+        operationId: 'GET-customer-segment-retrieve-category-trees', summary: 'Category trees of the categories assigned to effective segments',
         params: Type.Object({ tenant: TenantParam }),
         querystring: Type.Object({ ...ReaderQuery, siteCode: Type.Optional(Type.String()) }),
         response: { 200: Type.Array(CategoryTreeNode), ...errorResponses() },

@@ -119,7 +119,7 @@ export function oauthRoutes(app: FastifyInstance, database: Database, issuer: To
           security: [],
           consumes: [FORM],
           body: TokenRequest,
-          response: { 200: AccessTokenResponse, 400: OAuthErrorResponse, 401: OAuthErrorResponse, 413: OAuthErrorResponse, 415: OAuthErrorResponse, 503: OAuthErrorResponse },
+          response: { 200: AccessTokenResponse, 400: OAuthErrorResponse, 401: OAuthErrorResponse, 413: OAuthErrorResponse, 503: OAuthErrorResponse },
         },
       },
       async (request, reply) => {
@@ -134,6 +134,7 @@ export function oauthRoutes(app: FastifyInstance, database: Database, issuer: To
     {
       schema: {
         tags: ['OAuth'],
+        operationId: 'GET-oauth-jwks',
         summary: "The public key of the service's token signing key (404 when it signs with an HS256 secret)",
         security: [],
         response: { 200: Jwks, 404: errorResponses(404)[404] },

@@ -63,7 +63,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
     base,
     {
       config: manage,
-      schema: { tags, summary: 'Create a segment', params: TenantParams, headers: LanguageHeaders, body: SegmentCreation, response: { 201: CreatedResponse, ...errorResponses(409) } },
+      schema: { tags, operationId: 'POST-customer-segment-create-segment', summary: 'Create a segment', params: TenantParams, headers: LanguageHeaders, body: SegmentCreation, response: { 201: CreatedResponse, ...errorResponses(409) } },
     },
     async (request, reply) => {
       const id = await createSegment(context(request), request.body)
@@ -93,7 +93,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
     base,
     {
       config: read,
-      schema: { tags, summary: 'List segments', params: TenantParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery }), headers: ReadHeaders, response: { 200: Type.Array(SegmentResponse), ...errorResponses() } },
+      schema: { tags, operationId: 'GET-customer-segment-retrieve-segments', summary: 'List segments', params: TenantParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery }), headers: ReadHeaders, response: { 200: Type.Array(SegmentResponse), ...errorResponses() } },
     },
     async (request, reply) => {
       const { items, total } = await list(request, request.query.q)
@@ -108,7 +108,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
       config: read,
       schema: {
         tags,
-        summary: 'Search segments',
+        operationId: 'POST-customer-segment-search-segments', summary: 'Search segments',
         params: TenantParams,
         querystring: Type.Object({ ...ListQuery, ...ReaderQuery, q: Type.Optional(Type.Never()) }),
         headers: ReadHeaders,
@@ -129,7 +129,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
       config: read,
       schema: {
         tags,
-        summary: 'Read a segment',
+        operationId: 'GET-customer-segment-retrieve-segment', summary: 'Read a segment',
         params: SegmentParams,
         querystring: Type.Object({ fields: ListQuery.fields, legalEntityId: ReaderQuery.legalEntityId }),
         headers: ReadHeaders,
@@ -149,7 +149,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
     `${base}/:segmentId`,
     {
       config: manage,
-      schema: { tags, summary: 'Upsert a segment', params: SegmentParams, headers: LanguageHeaders, body: SegmentUpdate, response: { 201: CreatedResponse, 204: Type.Null(), ...errorResponses(409) } },
+      schema: { tags, operationId: 'PUT-customer-segment-update-segment', summary: 'Upsert a segment', params: SegmentParams, headers: LanguageHeaders, body: SegmentUpdate, response: { 201: CreatedResponse, 204: Type.Null(), ...errorResponses(409) } },
     },
     async (request, reply) => {
       const result = await upsertSegment(context(request), request.params.segmentId, request.body)
@@ -161,7 +161,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
     `${base}/:segmentId`,
     {
       config: manage,
-      schema: { tags, summary: 'Patch a segment (RFC 6902)', params: SegmentParams, headers: LanguageHeaders, body: PatchBody, response: { 204: Type.Null(), ...errorResponses(404, 409) } },
+      schema: { tags, operationId: 'PATCH-customer-segment-update-segment', summary: 'Patch a segment (RFC 6902)', params: SegmentParams, headers: LanguageHeaders, body: PatchBody, response: { 204: Type.Null(), ...errorResponses(404, 409) } },
     },
     async (request, reply) => {
       await patchSegment(context(request), request.params.segmentId, request.body)
@@ -173,7 +173,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
     `${base}/:segmentId`,
     {
       config: manage,
-      schema: { tags, summary: 'Delete a segment', params: SegmentParams, querystring: ForceDeleteQuery, response: { 204: Type.Null(), ...errorResponses() } },
+      schema: { tags, operationId: 'DELETE-customer-segment-remove-segment', summary: 'Delete a segment', params: SegmentParams, querystring: ForceDeleteQuery, response: { 204: Type.Null(), ...errorResponses() } },
     },
     async (request, reply) => {
       await deleteSegment(context(request), request.params.segmentId, request.query.forceDelete === 'true')
@@ -187,7 +187,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
     `${base}/bulk`,
     {
       config: manage,
-      schema: { tags, summary: 'Create segments in bulk', params: TenantParams, headers: LanguageHeaders, body: Type.Array(Type.Unknown()), response: bulkResponse },
+      schema: { tags, operationId: 'POST-customer-segment-create-segments-bulk', summary: 'Create segments in bulk', params: TenantParams, headers: LanguageHeaders, body: Type.Array(Type.Unknown()), response: bulkResponse },
     },
     async (request, reply) => {
       const ctx = context(request)
@@ -205,7 +205,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
     `${base}/bulk`,
     {
       config: manage,
-      schema: { tags, summary: 'Upsert segments in bulk', params: TenantParams, headers: LanguageHeaders, body: Type.Array(Type.Unknown()), response: bulkResponse },
+      schema: { tags, operationId: 'PUT-customer-segment-update-segments-bulk', summary: 'Upsert segments in bulk', params: TenantParams, headers: LanguageHeaders, body: Type.Array(Type.Unknown()), response: bulkResponse },
     },
     async (request, reply) => {
       const ctx = context(request)
@@ -226,7 +226,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
     `${base}/bulk`,
     {
       config: manage,
-      schema: { tags, summary: 'Delete segments in bulk', params: TenantParams, querystring: ForceDeleteQuery, body: Type.Array(Type.Unknown()), response: bulkResponse },
+      schema: { tags, operationId: 'DELETE-customer-segment-remove-segments-bulk', summary: 'Delete segments in bulk', params: TenantParams, querystring: ForceDeleteQuery, body: Type.Array(Type.Unknown()), response: bulkResponse },
     },
     async (request, reply) => {
       const ctx = context(request)
