@@ -4,6 +4,7 @@
  * rules for all) or from a request written for it (its successes, 404, 409). An operation documenting a
  * status nobody can produce, or one without a request for a documented status, fails. The other half,
  * every status answered is documented, is checked by every suite's app (test/support/harness.ts).
+ * The requests are made with a token from /oauth/token, as a client of the platform would get it.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -15,7 +16,7 @@ import { DEFAULT_HTTP, DEFAULT_LIMITS } from '../src/config.js'
 import { openDatabase } from '../src/db/database.js'
 import { type Receiver, startReceiver, waitFor } from './support/delivery-helpers.js'
 import { startFaultProxy } from './support/fault-proxy.js'
-import { ENGINES, siblingApp, startTestApp, type TestApp } from './support/harness.js'
+import { ALL_SCOPES, ENGINES, siblingApp, startTestApp, type TestApp } from './support/harness.js'
 import { freshTenant } from './support/segment-helpers.js'
 
 interface DocumentedOperation {
@@ -403,8 +404,22 @@ for (const engine of ENGINES) {
       const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
       keyed = await siblingApp(t, { signingKey: await keyPairFromPem(privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, 'test key') })
       operations = documentedOperations((await t.app.inject({ method: 'GET', url: '/openapi.json' })).json())
+      // Set up as a client of the platform is: an API client's id and secret, exchanged for a token at
+      // /oauth/token, which then makes every request below.
       const tenant = freshTenant('doc')
-      token = await t.token({ tenant })
+      const admin = await t.token({ tenant })
+      const credentials = await t.call({ method: 'POST', url: `/customer-segment/${tenant}/api-clients`, token: admin, payload: { name: 'platform client', scopes: ALL_SCOPES } })
+      assert.equal(credentials.statusCode, 201, credentials.body)
+      const { clientId, clientSecret } = credentials.json()
+      const granted = await t.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }),
+      })
+      assert.equal(granted.statusCode, 200, granted.body)
+      assert.match(granted.json().scope, new RegExp(`(^| )tenant=${tenant}( |$)`))
+      token = granted.json().access_token
       const call = async (method: InjectOptions['method'], url: string, payload?: unknown) => {
         const res = await t.call({ method, url: `/${url.split('/')[1]}/${tenant}/${url.split('/').slice(2).join('/')}`, token, payload: payload as InjectOptions['payload'] })
         assert.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body}`)
