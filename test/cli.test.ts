@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
@@ -7,12 +7,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { once } from 'node:events'
 import { after, describe, it } from 'node:test'
-import { promisify } from 'node:util'
 import { decodeJwt } from 'jose'
-import { CLI, ROOT } from './support/cli-path.js'
+import { CLI, ROOT, segments, segmentsFailure as failure } from './support/cli-path.js'
 import { freshPostgresDatabase } from './support/harness.js'
 
-const run = promisify(execFile)
 const dirs: string[] = []
 
 function tempDir(): string {
@@ -21,19 +19,7 @@ function tempDir(): string {
   return dir
 }
 
-function segments(args: string[], env: Record<string, string> = {}) {
-  return run(process.execPath, [...CLI, ...args], { env: { PATH: process.env.PATH, ...env } })
-}
 
-async function failure(args: string[], env: Record<string, string>): Promise<{ code: number; stderr: string }> {
-  try {
-    await segments(args, env)
-  } catch (error) {
-    const { code, stderr } = error as { code: number; stderr: string }
-    return { code, stderr }
-  }
-  assert.fail(`segments ${args.join(' ')} should have failed`)
-}
 
 /** Starts `segments serve` (or another command line that runs it) and resolves with its URL once it listens. */
 async function serve(

@@ -644,8 +644,13 @@ for (const engine of ENGINES) {
       }
       assert.ok(doc.paths['/webhook/{tenant}/events/{eventId}']?.get)
       const statistics = doc.paths['/webhook/{tenant}/statistics'].get.responses
-      assert.ok(statistics['200'].content['application/json'].schema.properties.monthStatistics.items.properties.succesfullySentWebhooks)
-      assert.equal(statistics['400'].content['application/json'].schema.properties.details.type, 'array', 'the webhook contract’s error shape')
+      // Shared shapes are named components: follow the reference.
+      const schemaOf = (response: { content: Record<string, { schema: { $ref?: string } }> }) => {
+        const schema = response.content['application/json'].schema
+        return schema.$ref ? doc.components.schemas[schema.$ref.split('/').at(-1) as string] : schema
+      }
+      assert.ok(schemaOf(statistics['200']).properties.monthStatistics.items.properties.succesfullySentWebhooks)
+      assert.equal(schemaOf(statistics['400']).properties.details.type, 'array', 'the webhook contract’s error shape')
     })
   })
 }

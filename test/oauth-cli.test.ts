@@ -5,20 +5,17 @@
  * asymmetric one (AUTH_PRIVATE_KEY_FILE) that `serve` publishes at /.well-known/jwks.json.
  */
 import assert from 'node:assert/strict'
-import { execFile } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import { promisify } from 'node:util'
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose'
 import { SCOPES } from '../src/auth/principal.js'
-import { CLI, ROOT } from './support/cli-path.js'
+import { segments, segmentsFailure as failure } from './support/cli-path.js'
 import { ENGINES, freshPostgresDatabase } from './support/harness.js'
 import { startService } from './support/service-process.js'
 
-const run = promisify(execFile)
 const SECRET = 'a-secret-that-is-at-least-32-characters'
 const dirs: string[] = []
 
@@ -32,19 +29,7 @@ after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
 })
 
-function segments(args: string[], env: Record<string, string>) {
-  return run(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env } })
-}
 
-async function failure(args: string[], env: Record<string, string>): Promise<{ code: number; stderr: string }> {
-  try {
-    await segments(args, env)
-  } catch (error) {
-    const { code, stderr } = error as { code: number; stderr: string }
-    return { code, stderr }
-  }
-  assert.fail(`segments ${args.join(' ')} should have failed`)
-}
 
 function tokenRequest(url: string, body: Record<string, string>): Promise<globalThis.Response> {
   return fetch(`${url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body) })

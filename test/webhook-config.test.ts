@@ -542,14 +542,16 @@ for (const engine of ENGINES) {
     describe('OpenAPI', () => {
       it('documents the config and subscription routes with their schemas, tags and error shape', async () => {
         const doc = (await t.call({ method: 'GET', url: '/openapi.json', token: null })).json()
+        // Shared shapes are named components: follow the reference.
+        const resolve = (schema: { $ref?: string }) => (schema.$ref ? doc.components.schemas[schema.$ref.split('/').at(-1) as string] : schema)
         const config = doc.paths['/webhook/{tenant}/config']
         assert.deepEqual(config.post.tags, ['Webhook configuration'])
-        const created = config.post.requestBody.content['application/json'].schema
+        const created = resolve(config.post.requestBody.content['application/json'].schema)
         assert.ok(created.properties.configuration.properties.eventsConfiguration, 'the create body shows the HTTP configuration')
-        assert.equal(config.post.responses['400'].content['application/json'].schema.properties.details.type, 'array')
+        assert.equal(resolve(config.post.responses['400'].content['application/json'].schema).properties.details.type, 'array')
         const one = doc.paths['/webhook/{tenant}/config/{code}']
         for (const method of ['get', 'put', 'patch', 'delete']) assert.deepEqual(one[method].tags, ['Webhook configuration'], method)
-        assert.ok(one.get.responses['200'].content['application/json'].schema.properties.configuration.properties.secretKeyExists)
+        assert.ok(resolve(one.get.responses['200'].content['application/json'].schema).properties.configuration.properties.secretKeyExists)
         const subscriptions = doc.paths['/webhook/{tenant}/event-subscriptions']
         assert.deepEqual(subscriptions.get.tags, ['Event subscriptions'])
         assert.ok(subscriptions.patch.responses['207'])
