@@ -179,7 +179,9 @@ for (const engine of ENGINES) {
             const due = first.started_at.getTime() + first.duration_ms + RETRY_MS * 1.2
             const late = retry.started_at.getTime() - due
             ctx.diagnostic(`retry of fail-${i}: ${late} ms past its latest due time, ${backlogLeft} first attempts waiting`)
-            assert.ok(late < 1_000, `retry of fail-${i} was ${late} ms past its latest due time`)
+            // A retry that waited behind the backlog would be many seconds late (it takes about 12 s to
+            // drain); the margin is for a busy machine, where every timer of the process fires late.
+            assert.ok(late < 3_000, `retry of fail-${i} was ${late} ms past its latest due time`)
           }
         } finally {
           receiver.reply = () => ({})
