@@ -529,6 +529,24 @@ for (const engine of ENGINES) {
       assert.deepEqual(wrong, [])
     })
 
+    it('documents the X-Total-Count response header on exactly the operations that answer it', async () => {
+      const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json()
+      const wrong: string[] = []
+      for (const operation of operations) {
+        const key = `${operation.method} ${operation.path}`
+        const success = RECIPES[key]?.[200]
+        if (!success) continue
+        const described = document.paths[operation.path][operation.method.toLowerCase()]
+        const documented = described.responses['200'].headers?.['X-Total-Count'] !== undefined
+        const asks = described.parameters?.some((p: { in: string; name: string }) => p.in === 'header' && p.name === 'x-total-count') ?? false
+        const request = await success(fixture)
+        const res = await run(t, operation, { ...request, headers: { ...request.headers, 'x-total-count': 'true' } })
+        const answered = res.headers['x-total-count'] !== undefined
+        if (documented !== answered || asks !== answered) wrong.push(`${key}: documented ${documented}, asked for ${asks}, answered ${answered}`)
+      }
+      assert.deepEqual(wrong, [])
+    })
+
     it('offers request examples that succeed as they are, for every operation that takes a body but the token request', async () => {
       const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json()
       const wrong: string[] = []

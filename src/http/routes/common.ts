@@ -1,6 +1,6 @@
 /** Pieces shared by the route modules: path and query parameter schemas, header readers, error responses. */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { Type } from 'typebox'
+import { type TSchema, Type } from 'typebox'
 import { ResourceId } from '../../segments/segment-schemas.js'
 import { SHAPE_STATUSES, shapeResponse } from '../plugins/documented-errors.js'
 
@@ -41,6 +41,21 @@ export const SegmentParams = Type.Object({ tenant: TenantParam, segmentId: Resou
 
 /** Whose view a read is, when an operator asks for one customer's (see readerOf). */
 export const ReaderQuery = { customerId: Type.Optional(ResourceId), legalEntityId: Type.Optional(ResourceId) }
+
+/** Request headers of reads that localize: the reader's languages. */
+export const AcceptLanguageHeader = {
+  'accept-language': Type.Optional(Type.String({ description: 'Languages by preference, with q-values: each localized field then holds its best entry. `*` or none: every entry.' })),
+}
+
+/** Request headers of lists that can count. */
+export const TotalCountHeader = {
+  'x-total-count': Type.Optional(Type.String({ description: '`true` to receive the number of all matches in the X-Total-Count response header.' })),
+}
+
+/** A list response: an array of `item`, with the X-Total-Count response header when it was asked for. */
+export function listResponse<T extends TSchema>(item: T) {
+  return { ...Type.Array(item), headers: { 'X-Total-Count': { type: 'string', description: 'The number of all matches, when the request sent `X-Total-Count: true`.' } } }
+}
 
 /** True when the client sent `X-Total-Count: true`. */
 export function wantsTotalCount(request: FastifyRequest): boolean {

@@ -25,7 +25,7 @@ import { ResourceId, SearchBody } from '../../segments/segment-schemas.js'
 import { readerOf } from '../reader.js'
 import { runAssignmentBulk, singleStatus } from './assignment-bulk.js'
 import { BulkResult } from '../../segments/segment-schemas.js'
-import { errorResponses, ListQuery, missingBodyIsEmpty, ReaderQuery, SegmentParams, sendTotalCount, TenantParam, wantsTotalCount } from './common.js'
+import { errorResponses, ListQuery, listResponse, TotalCountHeader, missingBodyIsEmpty, ReaderQuery, SegmentParams, sendTotalCount, TenantParam, wantsTotalCount } from './common.js'
 
 const tags = ['Customers Assignments']
 const manage = { scopes: [SCOPES.segmentManage] }
@@ -62,13 +62,14 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
     return items.map((item) => projectFields(item, request.query.fields))
   }
 
-  const listResponse = { 200: Type.Array(CustomerAssignmentResponse), ...errorResponses(404) }
-  app.get(base, { config: readOrOwn, schema: { tags, operationId: 'GET-customer-segment-retrieve-customers', summary: 'List a segment’s customer assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery }), response: listResponse } }, (request, reply) =>
+  const listed = { 200: listResponse(CustomerAssignmentResponse), ...errorResponses(404) }
+  const headers = Type.Object(TotalCountHeader)
+  app.get(base, { config: readOrOwn, schema: { tags, operationId: 'GET-customer-segment-retrieve-customers', summary: 'List a segment’s customer assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery }), headers, response: listed } }, (request, reply) =>
     list(request as ListRequest, reply, (request as ListRequest).query.q),
   )
   app.post(
     `${base}/search`,
-    { config: read, schema: { tags, operationId: 'POST-customer-segment-search-customers', summary: 'Search a segment’s customer assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, q: Type.Optional(Type.Never()) }), body: SearchBody, response: listResponse } },
+    { config: read, schema: { tags, operationId: 'POST-customer-segment-search-customers', summary: 'Search a segment’s customer assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, q: Type.Optional(Type.Never()) }), headers, body: SearchBody, response: listed } },
     (request, reply) => list(request as ListRequest, reply, (request.body as { q?: string }).q),
   )
 

@@ -31,7 +31,10 @@ import { readerOf } from '../reader.js'
 import { runAssignmentBulk, singleStatus } from './assignment-bulk.js'
 import {
   BooleanParam,
+  AcceptLanguageHeader,
   errorResponses,
+  listResponse,
+  TotalCountHeader,
   header,
   ListQuery,
   missingBodyIsEmpty,
@@ -131,7 +134,9 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     const shownIn = locale(request)
     return items.map((item) => projectFields(localizeItem(item, shownIn), query.fields))
   }
-  const listResponse = { 200: Type.Array(ItemAssignmentResponse), ...errorResponses(404) }
+  const listed = { 200: listResponse(ItemAssignmentResponse), ...errorResponses(404) }
+  const listHeaders = Type.Object({ ...AcceptLanguageHeader, ...TotalCountHeader })
+  const readHeaders = Type.Object(AcceptLanguageHeader)
 
   app.get(
     `${segments}/items`,
@@ -142,7 +147,8 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
         operationId: 'GET-customer-segment-retrieve-segments-items', summary: 'List item assignments across segments',
         params: Type.Object({ tenant: TenantParam }),
         querystring: Type.Object({ ...ListQuery, ...ReaderQuery, siteCode: Type.Optional(Type.String()), onlyActive: Type.Optional(BooleanParam) }),
-        response: { 200: Type.Array(ItemAssignmentResponse), ...errorResponses() },
+        headers: listHeaders,
+        response: { 200: listResponse(ItemAssignmentResponse), ...errorResponses() },
       },
     },
     (request, reply) => list(request, reply, (request.query as Query).q),
@@ -150,14 +156,14 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
 
   app.get(
     base,
-    { config: readOrOwn, schema: { tags, operationId: 'GET-customer-segment-retrieve-segment-items', summary: 'List a segment’s item assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery }), response: listResponse } },
+    { config: readOrOwn, schema: { tags, operationId: 'GET-customer-segment-retrieve-segment-items', summary: 'List a segment’s item assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery }), headers: listHeaders, response: listed } },
     (request, reply) => list(request, reply, (request.query as Query).q, (request.params as { segmentId: string }).segmentId),
   )
   app.post(
     `${base}/search`,
     {
       config: readOrOwn,
-      schema: { tags, operationId: 'POST-customer-segment-search-items', summary: 'Search a segment’s item assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery, q: Type.Optional(Type.Never()) }), body: SearchBody, response: listResponse },
+      schema: { tags, operationId: 'POST-customer-segment-search-items', summary: 'Search a segment’s item assignments', params: SegmentParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery, q: Type.Optional(Type.Never()) }), headers: listHeaders, body: SearchBody, response: listed },
     },
     (request, reply) => list(request, reply, (request.body as { q?: string }).q, (request.params as { segmentId: string }).segmentId),
   )
@@ -166,7 +172,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     `${base}/:type/:itemId`,
     {
       config: readOrOwn,
-      schema: { tags, operationId: 'GET-customer-segment-retrieve-item', summary: 'Read an item assignment', params: ItemParams, querystring: Type.Object({ fields: ListQuery.fields, ...ReaderQuery }), response: { 200: ItemAssignmentResponse, ...errorResponses(404) } },
+      schema: { tags, operationId: 'GET-customer-segment-retrieve-item', summary: 'Read an item assignment', params: ItemParams, querystring: Type.Object({ fields: ListQuery.fields, ...ReaderQuery }), headers: readHeaders, response: { 200: ItemAssignmentResponse, ...errorResponses(404) } },
     },
     async (request) => {
       const { tenant, segmentId, type, itemId } = request.params
@@ -266,6 +272,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
         operationId: 'GET-customer-segment-retrieve-category-trees', summary: 'Category trees of the categories assigned to effective segments',
         params: Type.Object({ tenant: TenantParam }),
         querystring: Type.Object({ ...ReaderQuery, siteCode: Type.Optional(Type.String()) }),
+        headers: readHeaders,
         response: { 200: Type.Array(CategoryTreeNode), ...errorResponses() },
       },
     },

@@ -29,7 +29,7 @@ import { requireVisibleSegment } from '../../assignments/visible-segment.js'
 import type { Database } from '../../db/database.js'
 import { readerOf } from '../reader.js'
 import { bulkEntry, itemChecker, runBulk } from './bulk.js'
-import { BooleanParam, errorResponses, header, ListQuery, ReaderQuery, SegmentParams, sendTotalCount, TenantParam, wantsTotalCount } from './common.js'
+import { AcceptLanguageHeader, BooleanParam, errorResponses, listResponse, TotalCountHeader, header, ListQuery, ReaderQuery, SegmentParams, sendTotalCount, TenantParam, wantsTotalCount } from './common.js'
 
 // Bulk items run one by one, each in its own service transaction, so one bad item does not undo the others.
 const MAX_BULK = 200
@@ -39,10 +39,8 @@ const tags = ['Segments']
 
 const TenantParams = Type.Object({ tenant: TenantParam })
 const LanguageHeaders = Type.Object({ 'content-language': Type.Optional(Type.String()) })
-const ReadHeaders = Type.Object({
-  'accept-language': Type.Optional(Type.String()),
-  'x-total-count': Type.Optional(Type.String()),
-})
+const ListHeaders = Type.Object({ ...AcceptLanguageHeader, ...TotalCountHeader })
+const ReadHeaders = Type.Object(AcceptLanguageHeader)
 const ForceDeleteQuery = Type.Object({ forceDelete: Type.Optional(BooleanParam) })
 
 type Params = { tenant: string; segmentId: string }
@@ -93,7 +91,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
     base,
     {
       config: read,
-      schema: { tags, operationId: 'GET-customer-segment-retrieve-segments', summary: 'List segments', params: TenantParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery }), headers: ReadHeaders, response: { 200: Type.Array(SegmentResponse), ...errorResponses() } },
+      schema: { tags, operationId: 'GET-customer-segment-retrieve-segments', summary: 'List segments', params: TenantParams, querystring: Type.Object({ ...ListQuery, ...ReaderQuery }), headers: ListHeaders, response: { 200: listResponse(SegmentResponse), ...errorResponses() } },
     },
     async (request, reply) => {
       const { items, total } = await list(request, request.query.q)
@@ -111,9 +109,9 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
         operationId: 'POST-customer-segment-search-segments', summary: 'Search segments',
         params: TenantParams,
         querystring: Type.Object({ ...ListQuery, ...ReaderQuery, q: Type.Optional(Type.Never()) }),
-        headers: ReadHeaders,
+        headers: ListHeaders,
         body: SearchBody,
-        response: { 200: Type.Array(SegmentResponse), ...errorResponses() },
+        response: { 200: listResponse(SegmentResponse), ...errorResponses() },
       },
     },
     async (request, reply) => {
