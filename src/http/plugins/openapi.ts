@@ -6,15 +6,17 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import { eventPayloadSchemas } from '../../events/catalogue.js'
+import { GRANTABLE_SCOPES } from '../../clients/client-schemas.js'
 import { REQUEST_EXAMPLES } from '../request-examples.js'
 
 const DESCRIPTION = `Segments, their customer and item assignments, and the webhook events of every change.
 
 **Getting a token.** Every operation but the health checks needs a bearer token for the tenant in its
-path, holding a scope the operation names. On the machine running the service,
-\`npm run segments -- token --tenant acme\` prints one signed with the service's secret (\`--scopes\`,
-\`--customer\` for a storefront customer's token). Press **Authorize**, paste the token, and every
-**Try it out** here sends it.
+path, holding a scope the operation names. Press **Authorize** and either give an API client's id and
+secret (\`apiClient\`: the token comes from \`POST /oauth/token\`, as on the platform), or paste a token
+(\`bearer\`). On the machine running the service, \`npm run segments -- clients create --tenant acme
+--scopes "…"\` makes an API client, and \`npm run segments -- token --tenant acme\` prints a token signed with
+the service's key (\`--customer\` for a storefront customer's). Every **Try it out** then sends it.
 
 **Errors** have one format: \`{"code", "status", "message", "details"}\`; the webhook operations answer
 \`details\` as a list of strings, as their contract does. A request that arrives too slowly (408), a URL or
@@ -87,8 +89,17 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         version: '0.1.0',
         description: DESCRIPTION,
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      security: [{ bearer: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiClient: {
+            type: 'oauth2',
+            description: 'An API client of the tenant: its id and secret, exchanged at /oauth/token.',
+            flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: Object.fromEntries(GRANTABLE_SCOPES.map((scope) => [scope, scope])) } },
+          },
+        },
+      },
+      security: [{ bearer: [] }, { apiClient: [] }],
       webhooks: webhooks(),
     } as Record<string, unknown>,
     transformObject: (documents) => hoistNamedSchemas((documents as { openapiObject: OpenApiDocument }).openapiObject) as never,
