@@ -206,8 +206,17 @@ describe('a PostgreSQL that is not up yet at start (PostgreSQL)', { skip: needsP
     const proxy = await startFaultProxy({ host: target.hostname, port: Number(target.port || 5432) })
     await proxy.cut()
     try {
-      const starting = startService('serve', { DATABASE_URL: proxy.url(url), AUTH_SECRET: TEST_SECRET, DATABASE_START_TIMEOUT_MS: '30000' })
-      await sleep(2_000)
+      // PostgreSQL comes up once the service has found it down and said so (however long its start takes).
+      let sawWait: () => void = () => {}
+      const waiting = new Promise<void>((resolve) => {
+        sawWait = resolve
+      })
+      const env = { DATABASE_URL: proxy.url(url), AUTH_SECRET: TEST_SECRET, DATABASE_START_TIMEOUT_MS: '30000' }
+      const starting = startService('serve', env, 40_000, (line) => {
+        if (line.msg.startsWith('waiting for PostgreSQL')) sawWait()
+      })
+      await Promise.race([waiting, starting])
+      await sleep(1_000)
       await proxy.restore()
       const serve = await starting
       try {

@@ -37,8 +37,16 @@ after(() => {
   for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
 })
 
-/** Starts `segments <command>` with `env` (on top of PATH) and resolves once it is ready. */
-export async function startService(command: 'serve' | 'worker', env: Record<string, string>, readyWithinMs = 30_000): Promise<ServiceProcess> {
+/**
+ * Starts `segments <command>` with `env` (on top of PATH) and resolves once it is ready; `onLog` sees
+ * each log line as it comes, before then too.
+ */
+export async function startService(
+  command: 'serve' | 'worker',
+  env: Record<string, string>,
+  readyWithinMs = 30_000,
+  onLog: (line: LogLine) => void = () => {},
+): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [...CLI, command], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, PORT: '0', LOG_LEVEL: 'info', ...env },
@@ -60,6 +68,7 @@ export async function startService(command: 'serve' | 'worker', env: Record<stri
         return
       }
       logs.push(entry)
+      onLog(entry)
       const listening = /^listening on (http:\/\/[^ ]+)/.exec(entry.msg)
       if (listening) resolve(listening[1])
       if (entry.msg === 'delivery worker ready') resolve(undefined)
