@@ -101,6 +101,8 @@ interface Finished {
   /** No request was made (the target is gone from the config): says nothing of the receiver's health. */
   unsent: boolean
   disableReason?: string
+  /** When the outcome was judged (performance.now()): a retry is due its delay after this, not after the write. */
+  judgedAt: number
 }
 
 /** Rows a worker may hold per send slot: the one being sent and one waiting. */
@@ -388,6 +390,7 @@ export function startWorker(options: WorkerOptions): Worker {
       },
       unsent: targetGone,
       disableReason: verdict.state === 'failed' ? verdict.disableTarget : undefined,
+      judgedAt: performance.now(),
     })
     scheduleFlush()
   }
@@ -415,10 +418,15 @@ export function startWorker(options: WorkerOptions): Worker {
       finished = []
       let applied: Set<number>
       try {
+        // The database dates a retry from the moment it writes the outcome, which a busy database may
+        // reach seconds after the attempt was judged: the time already waited is taken off.
+        const now = performance.now()
         applied = await recordAttempts(
           db,
           workerId,
-          batch.map((f) => f.outcome),
+          batch.map(({ outcome, judgedAt }) =>
+            outcome.retryInMs === null ? outcome : { ...outcome, retryInMs: Math.max(0, outcome.retryInMs - (now - judgedAt)) },
+          ),
         )
       } catch (error) {
         finished = batch.concat(finished)
