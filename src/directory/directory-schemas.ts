@@ -15,7 +15,7 @@ const closed = { additionalProperties: false } as const
 export const customerProfile = {
   tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 100 })),
   attributes: Type.Optional(Attributes),
-  legalEntityIds: Type.Optional(Type.Array(ResourceId, { maxItems: 100, description: 'The legal entities the customer buys for' })),
+  legalEntityIds: Type.Optional(Type.Array(ResourceId, { maxItems: 100, uniqueItems: true, description: 'The legal entities the customer buys for' })),
 }
 
 export const DirectoryCustomer = named('DirectoryCustomer', Type.Object(
