@@ -114,6 +114,8 @@ describe('compileRule', () => {
     refused('tags:>a', /Comparison is not supported for 'tags'/)
     refused('attributes.at:(>now-1d AND <5)', /Invalid value '5' for 'attributes\.at'.*dates at both ends/)
     refused('attributes.at:>now-999999w', /outside the years 1 to 9999/)
+    refused('attributes.at:>now-1y', /Invalid relative date 'now-1y'/)
+    refused('attributes.at:>now+1234567d', /Invalid relative date/)
     refused('email:~[b-a]', /Invalid regex for 'email'/)
     refused('tags:~(a){1,100}{1,100}', /Invalid regex for 'tags'/)
     refused('email:~\\1', /back-references/)

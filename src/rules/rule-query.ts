@@ -152,6 +152,9 @@ function dateValue({ value }: QueryComparison, now: Date): Date | undefined {
     if (year < 1 || year > 9999) throw error(`Date '${value.text}' at position ${value.position} is outside the years 1 to 9999`, value.position)
     return instant
   }
+  if (/^now[+-]/.test(value.text)) {
+    throw error(`Invalid relative date '${value.text}' at position ${value.position}; write now-30d or now+1h (units s, m, h, d, w, at most 6 digits)`, value.position)
+  }
   if (isDecimal(value.text)) return undefined
   const timestamp = normalizeTimestamp(value.text)
   return timestamp === undefined ? undefined : new Date(timestamp)
