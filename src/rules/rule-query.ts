@@ -113,9 +113,9 @@ function compileTerm(term: QueryTerm, options: CompileOptions): RawBuilder<SqlBo
   } else if (condition.kind === 'compare' && condition.comparisons.some((c) => dateValue(c, options.now) !== undefined)) {
     compiled = dateRange(term.field, field.expression, condition.comparisons, options.now)
   } else compiled = compileCondition(field, condition)
-  const total = sql<SqlBool>`coalesce(${compiled}, false)`
-  if (path[0] !== 'legalEntity' || options.mode === 'b2b') return total
-  return sql<SqlBool>`exists (select 1 from directory_legal_entity le where le.tenant = c.tenant and le.id = any(c.legal_entity_ids) and ${total})`
+  const twoValued = sql<SqlBool>`coalesce(${compiled}, false)`
+  if (path[0] !== 'legalEntity' || options.mode === 'b2b') return twoValued
+  return sql<SqlBool>`exists (select 1 from directory_legal_entity le where le.tenant = c.tenant and le.id = any(c.legal_entity_ids) and ${twoValued})`
 }
 
 function tagCondition(term: QueryTerm): RawBuilder<SqlBool> {
