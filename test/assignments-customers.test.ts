@@ -591,6 +591,26 @@ for (const engine of ENGINES) {
         assert.deepEqual((await read(customerPath('seg', 'fresh'))).customer, { id: 'fresh', firstName: 'Fresh' })
       })
 
+      it('carries tags, attributes and legal entity ids inline; a read shows only the contract fields', async () => {
+        await setup('inlineattr')
+        const profile = { tags: ['wholesale'], attributes: { tier: 'gold', address: { country: 'DE' } }, legalEntityIds: ['le9'] }
+        await assignCustomer(c, 'seg', 'p1', 'le9', { customer: { email: 'p1@example.com', ...profile }, legalEntity: { attributes: { size: 40 } } })
+        assert.deepEqual(await readDirectory(c, 'customers', 'p1'), { id: 'p1', email: 'p1@example.com', ...profile })
+        assert.deepEqual(await readDirectory(c, 'legal-entities', 'le9'), { id: 'le9', attributes: { size: 40 } })
+        const body = await read(customerPath('seg', 'p1', 'le9'))
+        assert.deepEqual(body.customer, { id: 'p1', email: 'p1@example.com' })
+        assert.deepEqual(body.legalEntity, { id: 'le9' })
+
+        // A sent field replaces the stored one whole; the others stay.
+        await assignCustomer(c, 'seg', 'p1', 'le9', { customer: { attributes: { tier: 'silver' } } }, 204)
+        assert.deepEqual(await readDirectory(c, 'customers', 'p1'), { id: 'p1', email: 'p1@example.com', ...profile, attributes: { tier: 'silver' } })
+
+        const bad = await put(customerPath('seg', 'p2'), { customer: { attributes: { at: [1] } } })
+        assertError(bad, 400)
+        assert.equal(bad.json().details.field, 'customer.attributes.at')
+        assert.equal(await readDirectory(c, 'customers', 'p2'), undefined)
+      })
+
       it('inline details in a bulk: merged per item; a failed item leaves the directory alone', async () => {
         await setup('inlinebulk')
         const res = await c.call({

@@ -12,11 +12,19 @@ import { assertError, freshTenant, MESSAGES } from './support/segment-helpers.js
 /** For each kind: an entry with every field set, and what a stored `{id}` alone reads back as. */
 const KINDS: Record<string, { full: Record<string, unknown>; bare: (id: string) => Record<string, unknown> }> = {
   customers: {
-    full: { id: 'c1', email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' },
+    full: {
+      id: 'c1',
+      email: 'ada@example.com',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      tags: ['wholesale', 'newsletter'],
+      attributes: { tier: 'gold', spent: 1250.5, vip: true, lastOrderAt: '2026-05-18T07:27:27.455Z', address: { country: 'DE', zip: '10115' } },
+      legalEntityIds: ['le1', 'le2'],
+    },
     bare: (id) => ({ id }),
   },
   'legal-entities': {
-    full: { id: 'le1', name: 'Analytical Engines Ltd' },
+    full: { id: 'le1', name: 'Analytical Engines Ltd', attributes: { country: 'GB', employees: 12 } },
     bare: (id) => ({ id }),
   },
   products: {
@@ -181,6 +189,32 @@ for (const engine of ENGINES) {
         assert.match(results[0].message, /'validity\.from'/)
         assert.match(results[1].message, /'validity\.to'/)
         assert.deepEqual((await c.get('categories', 'fine')).json(), { id: 'fine', validity: { from: '2024-02-29T08:00:00.000Z' } })
+      })
+
+      it('refuses attributes rules could not read: arrays, null, odd keys, bad date-times, too deep or too large', async () => {
+        const c = await client('dirattr')
+        const deep = (levels: number): Record<string, unknown> => (levels === 1 ? { k: 1 } : { k: deep(levels - 1) })
+        const cases: [Record<string, unknown>, RegExp][] = [
+          [{ list: [1, 2] }, /'attributes\.list' must be a string, number, boolean or object/],
+          [{ none: null }, /'attributes\.none' must be/],
+          [{ 'a.b': 1 }, /'attributes' has the key 'a\.b'/],
+          [{ at: '2026-02-30T00:00:00Z' }, /'attributes\.at' has the shape of a date-time/],
+          [deep(9), /nested deeper than 8 levels/],
+          [{ big: 'x'.repeat(17_000) }, /'attributes' is larger than 16384 bytes/],
+        ]
+        const res = await c.put('customers', [...cases.map(([attributes], i) => ({ id: `c${i}`, attributes })), { id: 'fine', attributes: deep(8) }])
+        const results = res.json()
+        for (const [i, [, message]] of cases.entries()) {
+          assert.equal(results[i].code, 400, JSON.stringify(cases[i][0]).slice(0, 80))
+          assert.match(results[i].message, message)
+        }
+        assert.equal(results[cases.length].code, 204)
+        const legal = (await c.put('legal-entities', [{ id: 'le', attributes: { x: [1] } }])).json()
+        assert.match(legal[0].message, /'attributes\.x'/)
+        for (const [field, value] of [['tags', ['']], ['tags', 'vip'], ['legalEntityIds', [5]]] as const) {
+          assert.equal((await c.put('customers', [{ id: 'c', [field]: value }])).json()[0].code, 400, field)
+        }
+        assertError(await c.get('customers', 'c0'), 404)
       })
 
       it('takes the last of several entries with the same id', async () => {

@@ -215,5 +215,15 @@ for (const engine of ENGINES) {
       assert.equal(crlf.code, 0, crlf.stderr)
       assert.deepEqual(await stored('legal-entities', tenant), { le1: { id: 'le1', name: 'Acme Ltd' }, le2: { id: 'le2' } })
     })
+
+    it('imports tags, attributes and legal entity ids, refusing attributes out of bounds by line', async () => {
+      const tenant = freshTenant('impattr')
+      const good = { id: 'c1', tags: ['vip'], attributes: { spent: 1200, since: '2024-03-01T00:00:00Z', address: { country: 'DE' } }, legalEntityIds: ['le1'] }
+      const path = file('attr.ndjson', `${JSON.stringify(good)}\n{"id":"c2","attributes":{"list":[1]}}\n`)
+      const outcome = await importFile('customers', path, tenant)
+      assert.equal(outcome.code, 2, outcome.stderr)
+      assert.match(outcome.stderr, /^line 2: 'attributes\.list' must be a string, number, boolean or object/m)
+      assert.deepEqual(await stored('customers', tenant), { c1: good })
+    })
   })
 }

@@ -145,6 +145,7 @@ const RECIPES: Record<string, Record<number, Recipe>> = {
   },
   'GET /customer-segment/{tenant}/segments': { 200: () => ({}) },
   'POST /customer-segment/{tenant}/segments/search': { 200: () => ({ body: { q: 'status:ACTIVE' } }) },
+  'POST /customer-segment/{tenant}/segments/rule-preview': { 200: () => ({ body: { query: 'tags:vip OR attributes.spent:>1000' } }) },
   'GET /customer-segment/{tenant}/segments/{segmentId}': {
     200: () => ({}),
     404: () => ({ path: { segmentId: NO_SUCH } }),

@@ -4,15 +4,20 @@ import { Metadata, Mixins } from '../domain.js'
 import { ResourceId } from '../segments/segment-schemas.js'
 import { AssignmentContent } from './assignment-state.js'
 import { named } from '../validation/named-schema.js'
+import { customerProfile } from '../directory/directory-schemas.js'
+import { Attributes } from '../directory/entry-attributes.js'
 
 const Text = Type.String({ maxLength: 1000 })
 
-/** Directory details that may ride along on an upsert; they update the directory (merged). */
+/** Directory details that may ride along on an upsert; they update the directory (merged key by key: sent `tags` or `attributes` replace the stored ones). */
 const InlineCustomer = Type.Object(
-  { id: Type.Optional(ResourceId), email: Type.Optional(Text), firstName: Type.Optional(Text), lastName: Type.Optional(Text) },
+  { id: Type.Optional(ResourceId), email: Type.Optional(Text), firstName: Type.Optional(Text), lastName: Type.Optional(Text), ...customerProfile },
   { additionalProperties: false },
 )
-const InlineLegalEntity = Type.Object({ id: Type.Optional(ResourceId), name: Type.Optional(Text) }, { additionalProperties: false })
+const InlineLegalEntity = Type.Object(
+  { id: Type.Optional(ResourceId), name: Type.Optional(Text), attributes: Type.Optional(Attributes) },
+  { additionalProperties: false },
+)
 
 const AssignmentType = Type.Union([Type.Literal('MANUAL'), Type.Literal('AUTOMATIC')])
 

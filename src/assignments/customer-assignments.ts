@@ -10,6 +10,7 @@ import type { CustomerAssignmentTable, DB } from '../db/schema.js'
 import { customers as customerKind, legalEntities as legalEntityKind } from '../directory/directory-kinds.js'
 import type { DirectoryCustomer, DirectoryLegalEntity } from '../directory/directory-schemas.js'
 import { getEntries, upsertEntries } from '../directory/directory-store.js'
+import { attributesProblem } from '../directory/entry-attributes.js'
 import { ApiError, errors } from '../errors.js'
 import type { EventPayload } from '../events/catalogue.js'
 import { appendEvents, type NewEvent } from '../events/outbox.js'
@@ -52,6 +53,11 @@ function customerSubject(segmentId: string, customerId: string, legalEntityId: s
   return `segments/${segmentId}/customers/${customerId}${legalEntityId ? `/${legalEntityId}` : ''}`
 }
 
+/** What an assignment and its events show of a customer: the contract's fields, not what rules select by. */
+function card({ id, email, firstName, lastName }: DirectoryCustomer): DirectoryCustomer {
+  return Object.fromEntries(Object.entries({ id, email, firstName, lastName }).filter(([, value]) => value !== undefined)) as unknown as DirectoryCustomer
+}
+
 /** The API shape of an assignment, with what the directory knows about its customer and legal entity. */
 function presentCustomerAssignment(
   row: Pick<Row, 'customer_id' | 'legal_entity_id' | 'assignment_type'> & { state: AssignmentState },
@@ -59,16 +65,20 @@ function presentCustomerAssignment(
   legalEntity: DirectoryLegalEntity | undefined,
 ): CustomerAssignment {
   const view: CustomerAssignment = {
-    customer: customer ?? { id: row.customer_id },
+    customer: customer ? card(customer) : { id: row.customer_id },
     assignmentType: row.assignment_type,
     metadata: metadataOf(row.state),
   }
-  if (row.legal_entity_id) view.legalEntity = legalEntity ?? { id: row.legal_entity_id }
+  if (row.legal_entity_id) view.legalEntity = legalEntity ? { id: legalEntity.id, ...(legalEntity.name !== undefined && { name: legalEntity.name }) } : { id: row.legal_entity_id }
   if (row.state.mixins) view.mixins = row.state.mixins
   return view
 }
 
-function checkInlineIds(input: CustomerAssignmentInput, legalEntityId: string): void {
+function checkInlineDetails(input: CustomerAssignmentInput, legalEntityId: string): void {
+  for (const [field, attributes] of [['customer.attributes', input.customer?.attributes], ['legalEntity.attributes', input.legalEntity?.attributes]] as const) {
+    const problem = attributes === undefined ? undefined : attributesProblem(attributes, field)
+    if (problem) throw errors.invalidParameter(problem.field, problem.message.replace(`'${problem.field}' `, ''))
+  }
   if (input.customer?.id !== undefined && input.customer.id !== input.customerId) {
     throw errors.invalidParameter('customer.id', `'${input.customer.id}' differs from the customer id '${input.customerId}'`)
   }
@@ -125,7 +135,7 @@ export async function upsertCustomerAssignments(
       const legalEntityId = input.legalEntityId ?? ''
       const key = keyOf(input.customerId, legalEntityId)
       try {
-        checkInlineIds(input, legalEntityId)
+        checkInlineDetails(input, legalEntityId)
         const knownCustomer = customerDetails.get(input.customerId) ?? knownCustomers.get(input.customerId)
         const knownLegalEntity = legalEntityId ? (legalEntityDetails.get(legalEntityId) ?? knownLegalEntities.get(legalEntityId)) : undefined
         const customer = merged(knownCustomer, input.customerId, input.customer)

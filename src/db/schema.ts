@@ -4,6 +4,8 @@ import type { StoredHttpConfiguration } from '../webhooks/stored-config.js'
 
 export type Json = ColumnType<unknown, string, string>
 export type LanguageMap = Record<string, string>
+/** A directory entry's free attributes: a JSON object (see directory/entry-attributes.ts). */
+export type Attributes = Record<string, unknown>
 
 export interface SegmentTable {
   tenant: string
@@ -72,6 +74,9 @@ export interface DirectoryCustomerTable {
   email: string | null
   first_name: string | null
   last_name: string | null
+  tags: string[] | null
+  attributes: ColumnType<Attributes | null, string | null, string | null>
+  legal_entity_ids: string[] | null
   modified_at: Date
 }
 
@@ -79,6 +84,7 @@ export interface DirectoryLegalEntityTable {
   tenant: string
   id: string
   name: string | null
+  attributes: ColumnType<Attributes | null, string | null, string | null>
   modified_at: Date
 }
 

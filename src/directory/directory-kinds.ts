@@ -36,16 +36,33 @@ export const customers: DirectoryKind<DirectoryCustomer, 'directory_customer'> =
   name: 'customers',
   table: 'directory_customer',
   schema: DirectoryCustomer,
-  toRow: (e) => ({ id: e.id, email: e.email ?? null, first_name: e.firstName ?? null, last_name: e.lastName ?? null }),
-  fromRow: (r) => defined({ id: r.id, email: r.email, firstName: r.first_name, lastName: r.last_name }) as DirectoryCustomer,
+  toRow: (e) => ({
+    id: e.id,
+    email: e.email ?? null,
+    first_name: e.firstName ?? null,
+    last_name: e.lastName ?? null,
+    tags: e.tags ?? null,
+    attributes: json(e.attributes),
+    legal_entity_ids: e.legalEntityIds ?? null,
+  }),
+  fromRow: (r) =>
+    defined({
+      id: r.id,
+      email: r.email,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      tags: r.tags,
+      attributes: r.attributes,
+      legalEntityIds: r.legal_entity_ids,
+    }) as DirectoryCustomer,
 }
 
 export const legalEntities: DirectoryKind<DirectoryLegalEntity, 'directory_legal_entity'> = {
   name: 'legal-entities',
   table: 'directory_legal_entity',
   schema: DirectoryLegalEntity,
-  toRow: (e) => ({ id: e.id, name: e.name ?? null }),
-  fromRow: (r) => defined({ id: r.id, name: r.name }) as DirectoryLegalEntity,
+  toRow: (e) => ({ id: e.id, name: e.name ?? null, attributes: json(e.attributes) }),
+  fromRow: (r) => defined({ id: r.id, name: r.name, attributes: r.attributes }) as DirectoryLegalEntity,
 }
 
 export const products: DirectoryKind<DirectoryProduct, 'directory_product'> = {

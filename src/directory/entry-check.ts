@@ -1,13 +1,15 @@
 /**
  * What makes a directory entry acceptable, for the API and the importer alike: its kind's schema, text
- * and nesting the store can hold, and validity instants PostgreSQL can keep. An entry that passes is
- * written without a database error, so one bad entry never fails the statement that carries good ones.
+ * and nesting the store can hold, attributes within their bounds, and validity instants PostgreSQL can
+ * keep. An entry that passes is written without a database error, so one bad entry never fails the
+ * statement that carries good ones.
  */
 import { ApiError } from '../errors.js'
 import { checkJsonLimits } from '../limits/json-limits.js'
 import { storableInstant } from '../query/iso-date.js'
 import { type Checker, schemaChecker } from '../validation/schema-check.js'
 import type { DirectoryKind } from './directory-kinds.js'
+import { attributesProblem } from './entry-attributes.js'
 
 export function entryChecker<E extends { id: string }>(kind: DirectoryKind<E>): Checker<E> {
   const checkSchema = schemaChecker<E>(kind.schema)
@@ -22,6 +24,9 @@ export function entryChecker<E extends { id: string }>(kind: DirectoryKind<E>): 
     }
     const checked = checkSchema(value)
     if (checked.problem) return checked
+    const attributes = (checked.value as { attributes?: unknown }).attributes
+    const problem = attributes === undefined ? undefined : attributesProblem(attributes, 'attributes')
+    if (problem) return { problem }
     const validity = (checked.value as { validity?: { from?: string; to?: string } }).validity
     for (const bound of ['from', 'to'] as const) {
       const text = validity?.[bound]

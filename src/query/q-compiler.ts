@@ -49,7 +49,8 @@ const OPERATORS: Readonly<Record<Comparator, RawBuilder<unknown>>> = {
   '<=': sql.raw('<='),
 }
 
-function compileCondition(field: ResolvedField, condition: QueryCondition): RawBuilder<SqlBool> {
+/** One condition over a resolved field; rules/rule-query.ts builds on it. */
+export function compileCondition(field: ResolvedField, condition: QueryCondition): RawBuilder<SqlBool> {
   const { spec, expression: e } = field
   switch (condition.kind) {
     case 'null':
@@ -139,7 +140,7 @@ function jsonCompare(e: RawBuilder<unknown>, op: RawBuilder<unknown>, value: Que
  * `-12`, `3.5`, `1e3`: the decimal forms JavaScript and PostgreSQL's numeric agree on. The exponent
  * is kept to three digits so PostgreSQL can never overflow or underflow on it.
  */
-function isDecimal(text: string): boolean {
+export function isDecimal(text: string): boolean {
   let i = text.startsWith('-') ? 1 : 0
   const digitsFrom = (start: number): number => {
     let end = start

@@ -62,6 +62,15 @@ export function parseQ(q: string): QueryAst {
   return new Parser(q).parseQuery()
 }
 
+/**
+ * Reads the one `field:condition` term of `src` that starts at `position`, for a language built on q's
+ * terms (rules/rule-query.ts); `name` is what messages call the text. What follows the term is the
+ * caller's to check.
+ */
+export function parseTermAt(src: string, position: number, name: string): { term: QueryTerm; end: number } {
+  return new Parser(src, name).termAt(position)
+}
+
 function isWhitespace(ch: string | undefined): boolean {
   return ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === '\f' || ch === '\v'
 }
@@ -86,7 +95,16 @@ function isDelimiter(ch: string | undefined): boolean {
 class Parser {
   private pos = 0
 
-  constructor(private readonly src: string) {}
+  constructor(
+    private readonly src: string,
+    private readonly name = 'q',
+  ) {}
+
+  termAt(position: number): { term: QueryTerm; end: number } {
+    this.pos = position
+    const term = this.parseTerm()
+    return { term, end: this.pos }
+  }
 
   parseQuery(): QueryAst {
     if (this.src.length > MAX_Q_LENGTH) {
@@ -328,7 +346,7 @@ class Parser {
   }
 
   private unexpected(expected?: string): QueryError {
-    const what = this.atEnd() ? 'end of q' : `'${this.peek()}'`
+    const what = this.atEnd() ? `end of ${this.name}` : `'${this.peek()}'`
     const suffix = expected === undefined ? '' : `, ${expected}`
     return new QueryError(`Unexpected ${what} at position ${this.pos}${suffix}`, this.pos)
   }

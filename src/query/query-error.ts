@@ -1,11 +1,11 @@
 /**
- * QueryError: the one error type of the query module (q, sort, paging).
- * It always means "the client sent a bad query parameter", so the HTTP layer can map it to 400
- * and name the parameter; it never wraps a database failure.
+ * QueryError: the one error type of the query module (q, sort, paging) and of rules built on q.
+ * It always means "the client sent a bad query parameter" (or a rule's `query`), so the HTTP layer can
+ * map it to 400 and name the parameter; it never wraps a database failure.
  */
 
 /** Which request parameter the error is about. */
-export type QueryParameter = 'q' | 'sort' | 'pageNumber' | 'pageSize'
+export type QueryParameter = 'q' | 'sort' | 'pageNumber' | 'pageSize' | 'query'
 
 export class QueryError extends Error {
   override readonly name = 'QueryError'

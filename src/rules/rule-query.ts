@@ -1,0 +1,274 @@
+/**
+ * The rule language: q's terms (`field:condition`, query/q-parser.ts) combined with `AND`, `OR`, `NOT` and
+ * parentheses, over what the directory knows of a customer, compiled to one parameterized SQL condition.
+ *
+ *   rule  = or
+ *   or    = and { "OR" and }
+ *   and   = unary { ["AND"] unary }            juxtaposed terms are ANDed, as in q
+ *   unary = "NOT" unary | "(" or ")" | term    keywords in any case
+ *
+ * Fields: `email`, `firstName`, `lastName` (text; ranges compare bytewise), `tags` (`tags:x` has the tag,
+ * `tags:(a,b)` has one of them, `tags:~re` has one that matches, `exists` has any), `attributes.<path>`,
+ * `legalEntity.name` and `legalEntity.attributes.<path>`. Attributes follow q's json semantics (an unquoted
+ * `15` matches 15 and "15"; `>`/`<` with a number compare numbers, otherwise strings bytewise), except that
+ * a range with a date (`2026-01-01`, `now`, `now-30d`; units s, m, h, d, w) compares date-time attributes
+ * as instants. Per customer, a `legalEntity.*` term holds when one of the customer's legal entities in the
+ * directory satisfies it; per customer and legal entity (B2B), it is about that pair's legal entity.
+ *
+ * Every term is two-valued (a missing value makes it false, never NULL), so `NOT` is the exact complement.
+ * The SQL reads the customer as `c` and, in B2B mode, the legal entity as `le`; values are parameters.
+ */
+import { type RawBuilder, type SqlBool, sql } from 'kysely'
+import { ATTRIBUTE_LIMITS, DATE_TIME_SHAPE } from '../directory/entry-attributes.js'
+import { type FieldMap, resolveField } from '../query/field-map.js'
+import { normalizeTimestamp } from '../query/iso-date.js'
+import { compileCondition, isDecimal } from '../query/q-compiler.js'
+import { type QueryComparison, type QueryTerm, type QueryValue, parseTermAt } from '../query/q-parser.js'
+import { QueryError } from '../query/query-error.js'
+import { checkRegex } from '../query/regex-bounds.js'
+
+export const RULE_LIMITS = {
+  /** Characters of a rule. */
+  length: 4_000,
+  /** `field:condition` terms. */
+  terms: 50,
+  /** Values in all the terms' lists together. */
+  values: 500,
+  /** Parentheses and NOTs inside one another. */
+  depth: 10,
+} as const
+
+export type RuleNode =
+  | { readonly kind: 'term'; readonly term: QueryTerm }
+  | { readonly kind: 'and' | 'or'; readonly items: readonly RuleNode[] }
+  | { readonly kind: 'not'; readonly item: RuleNode }
+
+/** Per customer, or per customer and each of its legal entities (B2B). */
+export type RuleMode = 'customer' | 'b2b'
+
+export interface CompileOptions {
+  readonly mode: RuleMode
+  /** What `now` means; relative dates are bound as instants. */
+  readonly now: Date
+}
+
+const FIELDS: FieldMap = {
+  email: { type: 'string', column: 'c.email' },
+  firstName: { type: 'string', column: 'c.first_name' },
+  lastName: { type: 'string', column: 'c.last_name' },
+  tags: { type: 'string', column: 'c.tags' },
+  'attributes.*': { type: 'json', column: 'c.attributes' },
+  'legalEntity.name': { type: 'string', column: 'le.name' },
+  'legalEntity.attributes.*': { type: 'json', column: 'le.attributes' },
+}
+
+const error = (message: string, position: number) => new QueryError(message, position, 'query')
+
+export function parseRule(text: string): RuleNode {
+  return aboutQuery(() => new RuleParser(text).parse())
+}
+
+/** Parses and compiles `text` into a condition over `c` (and `le`); throws a QueryError naming what is wrong. */
+export function compileRule(text: string, options: CompileOptions): RawBuilder<SqlBool> {
+  const node = parseRule(text)
+  return aboutQuery(() => compileNode(node, options))
+}
+
+/** q's parts report their errors about `q`; here they are about the rule's `query`. */
+function aboutQuery<T>(run: () => T): T {
+  try {
+    return run()
+  } catch (caught) {
+    if (caught instanceof QueryError && caught.parameter !== 'query') throw new QueryError(caught.message, caught.position, 'query')
+    throw caught
+  }
+}
+
+function compileNode(node: RuleNode, options: CompileOptions): RawBuilder<SqlBool> {
+  switch (node.kind) {
+    case 'term':
+      return compileTerm(node.term, options)
+    case 'not':
+      return sql<SqlBool>`not ${compileNode(node.item, options)}`
+    case 'and':
+    case 'or':
+      return sql<SqlBool>`(${sql.join(node.items.map((item) => compileNode(item, options)), node.kind === 'and' ? sql` and ` : sql` or `)})`
+  }
+}
+
+function compileTerm(term: QueryTerm, options: CompileOptions): RawBuilder<SqlBool> {
+  const field = resolveField(FIELDS, term.field, { parameter: 'query', position: term.position })
+  const path = term.field.split('.')
+  const attributePath = path[0] === 'attributes' ? path.length - 1 : path[1] === 'attributes' ? path.length - 2 : 0
+  if (attributePath > ATTRIBUTE_LIMITS.depth) {
+    throw error(`Field '${term.field}' at position ${term.position} has a path of more than ${ATTRIBUTE_LIMITS.depth} keys`, term.position)
+  }
+  const condition = term.condition
+  let compiled: RawBuilder<SqlBool>
+  if (term.field === 'tags') compiled = tagCondition(term)
+  else if (condition.kind === 'compare' && field.spec.type === 'string') {
+    // Bytewise, as JavaScript compares ASCII, whatever the database's collation.
+    const parts = condition.comparisons.map(({ comparator, value }) => sql`${field.expression} collate "C" ${sql.raw(comparator)} ${value.text}::text`)
+    compiled = sql`${sql.join(parts, sql` and `)}`
+  } else if (condition.kind === 'compare' && condition.comparisons.some((c) => dateValue(c, options.now) !== undefined)) {
+    compiled = dateRange(term.field, field.expression, condition.comparisons, options.now)
+  } else compiled = compileCondition(field, condition)
+  const twoValued = sql<SqlBool>`coalesce(${compiled}, false)`
+  if (path[0] !== 'legalEntity' || options.mode === 'b2b') return twoValued
+  return sql<SqlBool>`exists (select 1 from directory_legal_entity le where le.tenant = c.tenant and le.id = any(c.legal_entity_ids) and ${twoValued})`
+}
+
+function tagCondition(term: QueryTerm): RawBuilder<SqlBool> {
+  const condition = term.condition
+  switch (condition.kind) {
+    case 'equals':
+      return sql`c.tags @> ${[condition.value.text]}::text[]`
+    case 'in':
+      return sql`c.tags && ${condition.values.map((v) => v.text)}::text[]`
+    case 'exists':
+      return sql`cardinality(c.tags) > 0`
+    case 'null':
+    case 'missing':
+      return sql`coalesce(cardinality(c.tags), 0) = 0`
+    case 'regex':
+      checkRegex('tags', condition.pattern, condition.position)
+      return sql`exists (select 1 from unnest(c.tags) as tag where tag ~ ${condition.pattern})`
+    case 'compare':
+      throw error(`Comparison is not supported for 'tags' at position ${condition.position}; write tags:x or tags:(x,y)`, condition.position)
+  }
+}
+
+const RELATIVE = /^now(?:([+-])(\d{1,6})([smhdw]))?$/
+const UNIT_MS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
+
+/** The instant a comparison's value names (`now-30d`, an ISO date), or undefined when it names none. */
+function dateValue({ value }: QueryComparison, now: Date): Date | undefined {
+  const relative = RELATIVE.exec(value.text)
+  if (relative) {
+    const [, sign, amount, unit] = relative
+    const offset = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * Number(amount) * UNIT_MS[unit]
+    const instant = new Date(now.getTime() + offset)
+    const year = instant.getUTCFullYear()
+    if (year < 1 || year > 9999) throw error(`Date '${value.text}' at position ${value.position} is outside the years 1 to 9999`, value.position)
+    return instant
+  }
+  if (/^now[+-]/.test(value.text)) {
+    throw error(`Invalid relative date '${value.text}' at position ${value.position}; write now-30d or now+1h (units s, m, h, d, w, at most 6 digits)`, value.position)
+  }
+  if (isDecimal(value.text)) return undefined
+  const timestamp = normalizeTimestamp(value.text)
+  return timestamp === undefined ? undefined : new Date(timestamp)
+}
+
+/** A range over a date-time attribute: only strings of the RFC 3339 date-time shape take part, as instants. */
+function dateRange(name: string, e: RawBuilder<unknown>, comparisons: readonly QueryComparison[], now: Date): RawBuilder<SqlBool> {
+  const instant = sql`(case when jsonb_typeof(${e}) = 'string' and (${e} #>> '{}') ~ ${DATE_TIME_SHAPE} then (${e} #>> '{}')::timestamptz end)`
+  const parts = comparisons.map((comparison) => {
+    const date = dateValue(comparison, now)
+    if (date === undefined) throw invalidDate(name, comparison.value)
+    return sql`${instant} ${sql.raw(comparison.comparator)} ${date.toISOString()}::timestamptz`
+  })
+  return sql`${sql.join(parts, sql` and `)}`
+}
+
+function invalidDate(name: string, value: QueryValue): QueryError {
+  return error(`Invalid value '${value.text}' for '${name}' at position ${value.position}; a range with a date takes dates at both ends`, value.position)
+}
+
+class RuleParser {
+  private pos = 0
+  private terms = 0
+  private values = 0
+
+  constructor(private readonly src: string) {}
+
+  parse(): RuleNode {
+    if (this.src.length > RULE_LIMITS.length) {
+      throw error(`query is too long (${this.src.length} characters, at most ${RULE_LIMITS.length})`, RULE_LIMITS.length)
+    }
+    const nul = this.src.indexOf('\u0000')
+    if (nul >= 0) throw error(`Invalid character U+0000 at position ${nul}`, nul)
+    this.skipWhitespace()
+    if (this.atEnd()) throw error('query is empty: write at least one term, e.g. tags:wholesale', 0)
+    const node = this.parseOr(0)
+    if (!this.atEnd()) throw this.unexpected(this.peek() === ')' ? 'no \'(\' to close' : undefined)
+    return node
+  }
+
+  private parseOr(depth: number): RuleNode {
+    const items = [this.parseAnd(depth)]
+    while (this.keyword('OR')) items.push(this.parseAnd(depth))
+    return items.length === 1 ? items[0] : { kind: 'or', items }
+  }
+
+  private parseAnd(depth: number): RuleNode {
+    const items = [this.parseUnary(depth)]
+    for (;;) {
+      this.skipWhitespace()
+      if (this.atEnd() || this.peek() === ')' || this.isKeyword('OR')) break
+      this.keyword('AND')
+      items.push(this.parseUnary(depth))
+    }
+    return items.length === 1 ? items[0] : { kind: 'and', items }
+  }
+
+  private parseUnary(depth: number): RuleNode {
+    this.skipWhitespace()
+    const position = this.pos
+    if (this.atEnd()) throw error(`Missing term at the end of query (position ${this.pos})`, this.pos)
+    if (this.isKeyword('NOT') || this.peek() === '(') {
+      if (depth === RULE_LIMITS.depth) throw error(`query nests NOT and parentheses deeper than ${RULE_LIMITS.depth} levels at position ${position}`, position)
+      if (this.keyword('NOT')) return { kind: 'not', item: this.parseUnary(depth + 1) }
+      this.pos++
+      const inner = this.parseOr(depth + 1)
+      this.skipWhitespace()
+      if (this.peek() !== ')') throw error(`Missing ')' for '(' at position ${position}`, position)
+      this.pos++
+      return inner
+    }
+    if (this.isKeyword('AND') || this.isKeyword('OR')) throw this.unexpected('expected a term')
+    if (this.peek() === ')') throw this.unexpected('expected a term')
+    const { term, end } = parseTermAt(this.src, this.pos, 'query')
+    this.pos = end
+    const next = this.peek()
+    if (next !== undefined && next !== ')' && !/\s/.test(next)) throw this.unexpected()
+    this.terms++
+    if (this.terms > RULE_LIMITS.terms) throw error(`query has more than ${RULE_LIMITS.terms} terms`, term.position)
+    if (term.condition.kind === 'in') this.values += term.condition.values.length
+    if (this.values > RULE_LIMITS.values) throw error(`query lists more than ${RULE_LIMITS.values} values`, term.condition.position)
+    return { kind: 'term', term }
+  }
+
+  /** Whether `word` (any case) stands at the current position as a word of its own. */
+  private isKeyword(word: string): boolean {
+    const end = this.pos + word.length
+    if (this.src.slice(this.pos, end).toUpperCase() !== word) return false
+    const next = this.src[end]
+    return next === undefined || next === '(' || /\s/.test(next)
+  }
+
+  /** Consumes `word` when it stands here (after whitespace). */
+  private keyword(word: string): boolean {
+    this.skipWhitespace()
+    if (!this.isKeyword(word)) return false
+    this.pos += word.length
+    return true
+  }
+
+  private skipWhitespace(): void {
+    while (/\s/.test(this.src[this.pos] ?? '')) this.pos++
+  }
+
+  private peek(): string | undefined {
+    return this.src[this.pos]
+  }
+
+  private atEnd(): boolean {
+    return this.pos >= this.src.length
+  }
+
+  private unexpected(expected?: string): QueryError {
+    const what = this.atEnd() ? 'end of query' : `'${this.peek()}'`
+    return error(`Unexpected ${what} at position ${this.pos}${expected === undefined ? '' : `, ${expected}`}`, this.pos)
+  }
+}
