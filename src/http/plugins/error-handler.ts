@@ -10,6 +10,13 @@ import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { DatabaseAvailability } from '../../db/availability.js'
 import { ApiError, errors } from '../../errors.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The request field holding the route's query, named when the database refuses one of its regexes (default `q`). */
+    queryParameter?: string
+  }
+}
 import { QueryError } from '../../query/query-error.js'
 import { problemsOf, reasonOf, type SchemaError } from '../../validation/problems.js'
 
@@ -50,7 +57,9 @@ function toApiError(error: FastifyError, request: FastifyRequest): ApiError | un
   }
   if (error.validation) return fromValidation(error)
   // PostgreSQL's message reads "invalid regular expression: …" already.
-  if ((error as { code?: unknown }).code === INVALID_REGULAR_EXPRESSION) return errors.invalidQuery(error.message)
+  if ((error as { code?: unknown }).code === INVALID_REGULAR_EXPRESSION) {
+    return errors.invalidQuery(error.message, request.routeOptions.config?.queryParameter)
+  }
   return fromFastify(error, request)
 }
 

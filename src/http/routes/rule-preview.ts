@@ -38,7 +38,7 @@ export function rulePreviewRoutes(app: FastifyInstance, database: Database): voi
   app.post<{ Params: { tenant: string }; Body: { query: string; b2b?: boolean } }>(
     '/customer-segment/:tenant/segments/rule-preview',
     {
-      config: { scopes: [SCOPES.segmentRead, SCOPES.segmentManage] },
+      config: { scopes: [SCOPES.segmentRead, SCOPES.segmentManage], queryParameter: 'query' },
       schema: {
         tags: ['Segments'],
         operationId: 'POST-customer-segment-preview-rule',
