@@ -261,7 +261,9 @@ for (const engine of ENGINES) {
       it('answers invalid_client (401, Basic challenge) alike for a wrong secret, an unknown client and no credentials', async () => {
         const tenant = freshTenant('wrong')
         const client = await create(tenant, { scopes: [SCOPES.segmentRead] })
-        const wrongSecret = assertOAuthError(await requestToken({ ...credentials(client), client_secret: `${client.clientSecret.slice(0, -1)}A` }), 401, 'invalid_client')
+        // One character changed (to one it is not: a secret may end in 'A' already).
+        const changed = `${client.clientSecret.slice(0, -1)}${client.clientSecret.endsWith('A') ? 'B' : 'A'}`
+        const wrongSecret = assertOAuthError(await requestToken({ ...credentials(client), client_secret: changed }), 401, 'invalid_client')
         const unknown = assertOAuthError(await requestToken({ ...credentials(client), client_id: '0'.repeat(32) }), 401, 'invalid_client')
         assert.equal(unknown, wrongSecret, 'the caller cannot tell an unknown client from a wrong secret')
         assertOAuthError(await requestToken({ ...credentials(client), client_id: 'x\u0000y' }), 401, 'invalid_client')
