@@ -57,6 +57,8 @@ const EnvSchema = Type.Object({
   EMBEDDED_SHARED_BUFFERS_MB: Type.Integer({ minimum: 1, maximum: 4_096, default: 32 }),
   DESTINATION_PROBE: Type.Boolean({ default: true }),
   DESTINATION_PROBE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: DEFAULT_DESTINATION_PROBE.timeoutMs }),
+  RULES_CHUNK_SIZE: Type.Optional(Type.Integer({ minimum: 10, maximum: 100_000 })),
+  RULES_RELATIVE_INTERVAL_MINUTES: Type.Number({ minimum: 1, maximum: 525_600, default: 60 }),
   DEFAULT_LANGUAGE: Type.String({ pattern: '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$', default: 'en' }),
 })
 type Env = Static<typeof EnvSchema>
@@ -104,6 +106,15 @@ export interface Config {
   readonly limits: Limits
   readonly http: HttpSettings
   readonly destinationProbe: DestinationProbeSettings
+  readonly rules: RuleSettings
+}
+
+/** Full evaluations of segment rules, run beside the delivery engine. */
+export interface RuleSettings {
+  /** Directory customers per chunk (one transaction): 5,000 on PostgreSQL, 1,000 embedded unless set. */
+  readonly chunkSize: number
+  /** Rules that compare with `now` are evaluated again this often. */
+  readonly relativeIntervalMs: number
 }
 
 /** Checking that something answers at a webhook destination when a config names it. */
@@ -240,5 +251,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       corsOrigins: parseOrigins(parsed.CORS_ORIGINS),
     }),
     destinationProbe: Object.freeze({ enabled: parsed.DESTINATION_PROBE, timeoutMs: parsed.DESTINATION_PROBE_TIMEOUT_MS }),
+    rules: Object.freeze({
+      // The embedded engine has one connection: a shorter chunk keeps API requests from waiting long.
+      chunkSize: parsed.RULES_CHUNK_SIZE ?? (parsed.DATABASE_URL ? 5_000 : 1_000),
+      relativeIntervalMs: Math.round(parsed.RULES_RELATIVE_INTERVAL_MINUTES * 60_000),
+    }),
   })
 }

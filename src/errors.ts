@@ -85,6 +85,14 @@ export const errors = {
   notFound: (id: string) => new ApiError(404, `The resource with id ${id} has not been found.`, undefined, id),
   routeNotFound: (method: string, url: string) => new ApiError(404, `No route ${method} ${url}.`),
   alreadyExists: (id: string) => new ApiError(409, 'The resource already exists.', undefined, id),
+  managedByRule: (id: string, segmentId: string) =>
+    new ApiError(
+      409,
+      `The assignment ${id} is AUTOMATIC: the rule of segment ${segmentId} manages it. Change the rule or the customer's directory entry, or PUT the assignment to make it MANUAL.`,
+      { type: 'managed_by_rule' },
+      id,
+    ),
+  noRule: (segmentId: string) => new ApiError(404, `The segment ${segmentId} has no rule.`, { type: 'no_rule' }, segmentId),
   versionConflict: (id: string) => new ApiError(409, 'The resource you are attempting to access has changed.', undefined, id),
   targetDisabled: (target: string, reason: string | null) =>
     new ApiError(409, `The target ${target} is disabled${reason ? ` (${reason})` : ''}; re-enable it first.`, { type: 'target_disabled' }, target),

@@ -32,7 +32,7 @@ const SEGMENT_DELETED = 'customer-segment.segment-deleted'
 const KEYS: Record<string, { required: string[]; optional: string[] }> = {
   [CA_CREATED]: { required: ['assignmentType', 'customer', 'metadata', 'segmentId', 'tenant'], optional: ['legalEntity', 'mixins'] },
   [CA_UPDATED]: { required: ['assignmentType', 'customer', 'metadata', 'segmentId', 'tenant'], optional: ['legalEntity', 'mixins'] },
-  [CA_DELETED]: { required: ['customerId', 'segmentId', 'tenant'], optional: ['legalEntityId'] },
+  [CA_DELETED]: { required: ['customerId', 'segmentId', 'tenant'], optional: ['legalEntityId', 'assignmentType'] },
   [IA_CREATED]: { required: ['item', 'metadata', 'segmentId', 'tenant', 'type'], optional: ['mixins'] },
   [IA_UPDATED]: { required: ['item', 'metadata', 'segmentId', 'tenant', 'type'], optional: ['mixins'] },
   [IA_DELETED]: { required: ['itemId', 'segmentId', 'tenant', 'type'], optional: [] },
@@ -178,10 +178,10 @@ for (const engine of ENGINES) {
         await assignCustomer(c, 'seg', 'c1')
         await assignCustomer(c, 'seg', 'c1', 'le1')
         const b2c = await eventsOf(() => call('DELETE', customerPath('seg', 'c1')))
-        assert.deepEqual(b2c.map((e) => [e.type, e.subject, e.payload]), [[CA_DELETED, 'segments/seg/customers/c1', { customerId: 'c1', segmentId: 'seg', tenant: c.tenant }]])
+        assert.deepEqual(b2c.map((e) => [e.type, e.subject, e.payload]), [[CA_DELETED, 'segments/seg/customers/c1', { customerId: 'c1', segmentId: 'seg', assignmentType: 'MANUAL', tenant: c.tenant }]])
         const b2b = await eventsOf(() => call('DELETE', customerPath('seg', 'c1', 'le1')))
         assert.deepEqual(b2b.map((e) => [e.type, e.subject, e.payload]), [
-          [CA_DELETED, 'segments/seg/customers/c1/le1', { customerId: 'c1', legalEntityId: 'le1', segmentId: 'seg', tenant: c.tenant }],
+          [CA_DELETED, 'segments/seg/customers/c1/le1', { customerId: 'c1', legalEntityId: 'le1', segmentId: 'seg', assignmentType: 'MANUAL', tenant: c.tenant }],
         ])
         assert.deepEqual(await eventsOf(() => call('DELETE', customerPath('seg', 'c1'))), [])
         assert.deepEqual(await eventsOf(() => call('DELETE', customerPath('seg', 'c1', 'le1'))), [])
@@ -388,7 +388,7 @@ for (const engine of ENGINES) {
           'segments/seg/items/PRODUCT/p1',
         ])
         assert.deepEqual(assignments.map((e) => e.type).sort(), [CA_DELETED, CA_DELETED, CA_DELETED, IA_DELETED, IA_DELETED])
-        assert.deepEqual(events.find((e) => e.subject === 'segments/seg/customers/c2/le2')?.payload, { customerId: 'c2', legalEntityId: 'le2', segmentId: 'seg', tenant: c.tenant })
+        assert.deepEqual(events.find((e) => e.subject === 'segments/seg/customers/c2/le2')?.payload, { customerId: 'c2', legalEntityId: 'le2', segmentId: 'seg', assignmentType: 'MANUAL', tenant: c.tenant })
         // One transaction: the sequences are consecutive (nothing else of this tenant in between).
         for (let i = 1; i < events.length; i++) assert.equal(events[i].sequence, events[i - 1].sequence + 1)
         // The other segment's assignment is untouched and has no event.

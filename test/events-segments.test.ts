@@ -40,7 +40,7 @@ const KEYS: Record<string, { required: string[]; optional: string[] }> = {
   [CREATED]: { required: ['id', 'metadata', 'name', 'siteCode', 'status', 'tenant'], optional: ['description', 'validity'] },
   [UPDATED]: { required: ['id', 'metadata', 'name', 'previousStatus', 'siteCode', 'status', 'tenant'], optional: ['description', 'mixins', 'validity'] },
   [DELETED]: { required: ['id', 'tenant'], optional: [] },
-  [CUSTOMER_DELETED]: { required: ['customerId', 'segmentId', 'tenant'], optional: ['legalEntityId'] },
+  [CUSTOMER_DELETED]: { required: ['customerId', 'segmentId', 'tenant'], optional: ['legalEntityId', 'assignmentType'] },
   [ITEM_DELETED]: { required: ['itemId', 'segmentId', 'tenant', 'type'], optional: [] },
 }
 
@@ -297,8 +297,8 @@ for (const engine of ENGINES) {
         assert.equal(customers.length, 2)
         assert.equal(items.length, 2)
         const bySubject = Object.fromEntries(events.map((e) => [e.subject, e.payload]))
-        assert.deepEqual(bySubject['segments/seg/customers/cust-b2c'], { customerId: 'cust-b2c', segmentId: 'seg', tenant: c.tenant })
-        assert.deepEqual(bySubject['segments/seg/customers/cust-b2b/le-1'], { customerId: 'cust-b2b', legalEntityId: 'le-1', segmentId: 'seg', tenant: c.tenant })
+        assert.deepEqual(bySubject['segments/seg/customers/cust-b2c'], { customerId: 'cust-b2c', segmentId: 'seg', assignmentType: 'MANUAL', tenant: c.tenant })
+        assert.deepEqual(bySubject['segments/seg/customers/cust-b2b/le-1'], { customerId: 'cust-b2b', legalEntityId: 'le-1', segmentId: 'seg', assignmentType: 'MANUAL', tenant: c.tenant })
         assert.deepEqual(bySubject['segments/seg/items/PRODUCT/prod-1'], { itemId: 'prod-1', segmentId: 'seg', type: 'PRODUCT', tenant: c.tenant })
         assert.deepEqual(bySubject['segments/seg/items/CATEGORY/cat-1'], { itemId: 'cat-1', segmentId: 'seg', type: 'CATEGORY', tenant: c.tenant })
         const sequences = events.map((e) => e.sequence)

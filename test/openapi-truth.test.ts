@@ -132,6 +132,7 @@ const CREATED = 'customer-segment.segment-created'
 const UPDATED = 'customer-segment.segment-updated'
 const httpConfig = (destinationUrl: string) => ({ active: true, provider: 'HTTP', configuration: { destinationUrl, eventsConfiguration: [] } })
 
+const RULE = 'tags:vip'
 const segment = (name = 'Segment') => ({ name: { en: name }, siteCode: 'main', status: 'ACTIVE' })
 
 /**
@@ -146,6 +147,20 @@ const RECIPES: Record<string, Record<number, Recipe>> = {
   'GET /customer-segment/{tenant}/segments': { 200: () => ({}) },
   'POST /customer-segment/{tenant}/segments/search': { 200: () => ({ body: { q: 'status:ACTIVE' } }) },
   'POST /customer-segment/{tenant}/segments/rule-preview': { 200: () => ({ body: { query: 'tags:vip OR attributes.spent:>1000' } }) },
+  'GET /customer-segment/{tenant}/segments/{segmentId}/rule': {
+    200: () => ({ path: { segmentId: 'ruled' } }),
+    404: () => ({ path: { segmentId: NO_SUCH } }),
+  },
+  'PUT /customer-segment/{tenant}/segments/{segmentId}/rule': {
+    200: () => ({ path: { segmentId: 'ruled' }, body: { query: RULE } }),
+    201: () => ({ path: { segmentId: 'unruled' }, body: { query: RULE } }),
+    404: () => ({ path: { segmentId: NO_SUCH }, body: { query: RULE } }),
+    409: () => ({ path: { segmentId: 'ruled' }, body: { query: RULE, metadata: { version: 99_999 } } }),
+  },
+  'DELETE /customer-segment/{tenant}/segments/{segmentId}/rule': {
+    204: () => ({ path: { segmentId: 'ruleless' } }),
+    404: () => ({ path: { segmentId: NO_SUCH } }),
+  },
   'GET /customer-segment/{tenant}/segments/{segmentId}': {
     200: () => ({}),
     404: () => ({ path: { segmentId: NO_SUCH } }),
@@ -186,6 +201,7 @@ const RECIPES: Record<string, Record<number, Recipe>> = {
   'DELETE /customer-segment/{tenant}/segments/{segmentId}/customers/{customerId}': {
     204: () => ({ path: { customerId: NO_SUCH } }),
     404: () => ({ path: { segmentId: NO_SUCH } }),
+    409: () => ({ path: { segmentId: 'ruled', customerId: 'vip1' } }),
   },
   'GET /customer-segment/{tenant}/segments/{segmentId}/customers/{customerId}/{legalEntityId}': {
     200: () => ({}),
@@ -200,6 +216,7 @@ const RECIPES: Record<string, Record<number, Recipe>> = {
   'DELETE /customer-segment/{tenant}/segments/{segmentId}/customers/{customerId}/{legalEntityId}': {
     204: () => ({ path: { legalEntityId: NO_SUCH } }),
     404: () => ({ path: { segmentId: NO_SUCH } }),
+    409: () => ({ path: { segmentId: 'ruledb2b', customerId: 'vip1', legalEntityId: 'le9' } }),
   },
   'PUT /customer-segment/{tenant}/segments/{segmentId}/customers/bulk': {
     207: (f) => ({ body: [{ customerId: f.fresh('c') }] }),
@@ -450,6 +467,12 @@ for (const engine of ENGINES) {
       await call('PUT', '/customer-segment/segments/s1/customers/c1', {})
       await call('PUT', '/customer-segment/segments/s1/customers/c1/le1', {})
       await call('PUT', '/customer-segment/segments/s1/items/PRODUCT/p1', {})
+      for (const id of ['ruled', 'unruled', 'ruleless']) await call('PUT', `/customer-segment/segments/${id}`, segment(id))
+      await call('PUT', '/customer-segment/segments/ruled/rule', { query: RULE })
+      await call('PUT', '/customer-segment/segments/ruledb2b', segment('B2B'))
+      await call('PUT', '/customer-segment/segments/ruledb2b/rule', { query: RULE, b2b: true })
+      // Selected by both rules as the directory write lands: automatic assignments, which a DELETE may not remove.
+      await call('PUT', '/customer-segment/directory/customers', [{ id: 'vip1', tags: ['vip'], legalEntityIds: ['le9'] }])
       for (const [kind, entries] of Object.entries(RECIPES).filter(([key]) => key.startsWith('PUT /customer-segment/{tenant}/directory/'))) {
         await call('PUT', `/customer-segment/directory/${kind.split('/').at(-1)}`, (await entries[207](undefined as unknown as Fixture)).body)
       }

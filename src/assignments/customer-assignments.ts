@@ -15,6 +15,9 @@ import { ApiError, errors } from '../errors.js'
 import type { EventPayload } from '../events/catalogue.js'
 import { appendEvents, type NewEvent } from '../events/outbox.js'
 import { type AssignmentBody, type AssignmentState, type ItemResult, excludedStateColumns, metadataOf, nextState, stateColumns, stateOf } from './assignment-state.js'
+import { lockForDirectoryWrite, syncWritten } from '../directory/directory-writes.js'
+import { syncMembership, tenantRules } from '../rules/membership-sync.js'
+import { lockMemberships } from '../rules/rule-locks.js'
 import { lockSegment } from './lock-segment.js'
 
 export interface AssignmentContext {
@@ -48,6 +51,11 @@ export interface CustomerAssignment {
 type Row = Selectable<CustomerAssignmentTable>
 const canonical = configure({ deterministic: true })
 const keyOf = (customerId: string, legalEntityId: string) => `${customerId}\u0000${legalEntityId}`
+
+/** An automatic assignment written by hand: the same content, now MANUAL, as a new version. */
+function madeManual(state: AssignmentState, now: string) {
+  return { outcome: 'updated' as const, state: { ...state, version: state.version + 1, modifiedAt: now } }
+}
 
 function customerSubject(segmentId: string, customerId: string, legalEntityId: string): string {
   return `segments/${segmentId}/customers/${customerId}${legalEntityId ? `/${legalEntityId}` : ''}`
@@ -103,6 +111,8 @@ function changed<T extends object>(details: T | undefined, known: T | undefined)
   return details !== undefined && (known === undefined || canonical(details) !== canonical(known))
 }
 
+const saysSomething = (details: object | undefined) => Object.entries(details ?? {}).some(([key, value]) => key !== 'id' && value !== undefined)
+
 /**
  * Upserts assignments of one segment. A bad item (stale version, unknown id in strict mode, bad inline
  * ids) gets its error and writes nothing; the others are written. The segment must exist (404).
@@ -113,6 +123,10 @@ export async function upsertCustomerAssignments(
   inputs: CustomerAssignmentInput[],
 ): Promise<ItemResult[]> {
   return ctx.db.transaction().execute(async (tx) => {
+    // Inline details may change the directory, and so what rules select: then this is a directory write too.
+    const inline = inputs.some((input) => saysSomething(input.customer) || saysSomething(input.legalEntity))
+    const rules = inline ? await lockForDirectoryWrite(tx, ctx.tenant, segmentId) : []
+    if (!inline) await lockMemberships(tx, ctx.tenant, [], segmentId)
     await lockSegment(tx, ctx.tenant, segmentId)
     const customerIds = inputs.map((i) => i.customerId)
     const legalEntityIds = inputs.map((i) => i.legalEntityId ?? '').filter(Boolean)
@@ -142,7 +156,9 @@ export async function upsertCustomerAssignments(
         const legalEntity = legalEntityId ? merged(knownLegalEntity, legalEntityId, input.legalEntity) : undefined
         if (ctx.strict && !customer) throw errors.unknownReference('customer', input.customerId)
         if (ctx.strict && legalEntityId && !legalEntity) throw errors.unknownReference('legal entity', legalEntityId)
-        const { outcome, state } = nextState(states.get(key), input, now, key.replace('\u0000', '/'), ctx.limits.documentBytes)
+        const next = nextState(states.get(key), input, now, key.replace('\u0000', '/'), ctx.limits.documentBytes)
+        // A manual write over an automatic assignment makes it manual: a change even with the same content.
+        const { outcome, state } = types.get(key) === 'AUTOMATIC' && next.outcome === 'unchanged' ? madeManual(next.state, now) : next
         results.push({ outcome })
         if (changed(customer, knownCustomer)) customerDetails.set(input.customerId, customer)
         if (changed(legalEntity, knownLegalEntity)) legalEntityDetails.set(legalEntityId, legalEntity)
@@ -150,7 +166,7 @@ export async function upsertCustomerAssignments(
         states.set(key, state)
         written.set(key, { customerId: input.customerId, legalEntityId, state })
         const view = presentCustomerAssignment(
-          { customer_id: input.customerId, legal_entity_id: legalEntityId, assignment_type: types.get(key) ?? 'MANUAL', state },
+          { customer_id: input.customerId, legal_entity_id: legalEntityId, assignment_type: 'MANUAL', state },
           customer,
           legalEntity,
         )
@@ -171,6 +187,8 @@ export async function upsertCustomerAssignments(
     await upsertEntries(tx, ctx.tenant, legalEntityKind, [...legalEntityDetails.values()], 'merge')
     await writeRows(tx, ctx.tenant, segmentId, [...written.values()])
     await appendEvents(tx, events)
+    // After the manual rows, which the rules then leave alone.
+    await syncWritten(tx, ctx.tenant, rules, { customers: [...customerDetails.keys()], legalEntities: [...legalEntityDetails.keys()] })
     return results
   })
 }
@@ -216,25 +234,44 @@ async function writeRows(
       })),
     )
     .onConflict((oc) =>
-      oc.columns(['tenant', 'segment_id', 'customer_id', 'legal_entity_id']).doUpdateSet(excludedStateColumns()),
+      oc.columns(['tenant', 'segment_id', 'customer_id', 'legal_entity_id']).doUpdateSet({ ...excludedStateColumns(), assignment_type: 'MANUAL' }),
     )
     .execute()
 }
 
-/** Deletes assignments of one segment; each one that existed gets its deleted event. */
+/**
+ * Deletes manual assignments of one segment; each one that existed gets its deleted event. An automatic
+ * one is refused (409): its segment's rule manages it. A customer the rule selects becomes an automatic
+ * member once its manual assignment is gone.
+ */
 export async function deleteCustomerAssignments(
   ctx: Omit<AssignmentContext, 'strict'>,
   segmentId: string,
   keys: { customerId: string; legalEntityId?: string }[],
 ): Promise<ItemResult[]> {
   return ctx.db.transaction().execute(async (tx) => {
+    await lockMemberships(tx, ctx.tenant, [], segmentId)
     await lockSegment(tx, ctx.tenant, segmentId)
     if (keys.length === 0) return []
+    const pairs = keys.map((k): [string, string] => [k.customerId, k.legalEntityId ?? ''])
+    const automatic = new Set(
+      (
+        await tx
+          .selectFrom('customer_assignment')
+          .select(['customer_id', 'legal_entity_id'])
+          .where('tenant', '=', ctx.tenant)
+          .where('segment_id', '=', segmentId)
+          .where('assignment_type', '=', 'AUTOMATIC')
+          .where(isOneOf(pairs))
+          .execute()
+      ).map((row) => keyOf(row.customer_id, row.legal_entity_id)),
+    )
     const deleted = await tx
       .deleteFrom('customer_assignment')
       .where('tenant', '=', ctx.tenant)
       .where('segment_id', '=', segmentId)
-      .where(isOneOf(keys.map((k) => [k.customerId, k.legalEntityId ?? ''])))
+      .where('assignment_type', '=', 'MANUAL')
+      .where(isOneOf(pairs))
       .returning(['customer_id', 'legal_entity_id'])
       .execute()
     const gone = new Set(deleted.map((d) => keyOf(d.customer_id, d.legal_entity_id)))
@@ -242,16 +279,21 @@ export async function deleteCustomerAssignments(
     const results: ItemResult[] = keys.map((k) => {
       const legalEntityId = k.legalEntityId ?? ''
       const key = keyOf(k.customerId, legalEntityId)
+      if (automatic.has(key)) return { error: errors.managedByRule(legalEntityId ? `${k.customerId}/${legalEntityId}` : k.customerId, segmentId) }
       if (!gone.delete(key)) return { outcome: 'absent' }
       events.push({
         type: 'customer-segment.customer-assignment-deleted',
         tenant: ctx.tenant,
         subject: customerSubject(segmentId, k.customerId, legalEntityId),
-        payload: { customerId: k.customerId, ...(legalEntityId ? { legalEntityId } : {}), segmentId, tenant: ctx.tenant },
+        payload: { customerId: k.customerId, ...(legalEntityId ? { legalEntityId } : {}), segmentId, assignmentType: 'MANUAL', tenant: ctx.tenant },
       })
       return { outcome: 'deleted' }
     })
     await appendEvents(tx, events)
+    if (deleted.length > 0) {
+      const rule = (await tenantRules(tx, ctx.tenant)).filter((r) => r.segmentId === segmentId)
+      await syncMembership(tx, ctx.tenant, rule, { ids: [...new Set(deleted.map((d) => d.customer_id))] }, new Date())
+    }
     return results
   })
 }

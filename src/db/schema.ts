@@ -37,6 +37,26 @@ export interface CustomerAssignmentTable {
   modified_at: Date
 }
 
+export interface SegmentRuleTable {
+  tenant: string
+  segment_id: string
+  query: string | null
+  b2b: boolean
+  relative: boolean
+  version: number
+  created_at: Date
+  modified_at: Date
+  state: 'PENDING' | 'RUNNING' | 'DONE'
+  cursor: string | null
+  evaluated: ColumnType<number, number | undefined, number>
+  total: ColumnType<number, number | undefined, number>
+  added: ColumnType<number, number | undefined, number>
+  removed: ColumnType<number, number | undefined, number>
+  started_at: Date | null
+  finished_at: Date | null
+  progressed_at: Date
+}
+
 export interface ItemAssignmentTable {
   tenant: string
   segment_id: string
@@ -199,6 +219,7 @@ export interface DB {
   segment: SegmentTable
   customer_assignment: CustomerAssignmentTable
   item_assignment: ItemAssignmentTable
+  segment_rule: SegmentRuleTable
   outbox_event: OutboxEventTable
   schema_migration: SchemaMigrationTable
   directory_customer: DirectoryCustomerTable

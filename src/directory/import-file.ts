@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { DirectoryKind } from './directory-kinds.js'
-import { upsertEntries } from './directory-store.js'
+import { writeEntries } from './directory-writes.js'
 import { entryChecker } from './entry-check.js'
 
 const BATCH_SIZE = 500
@@ -72,7 +72,7 @@ export async function importEntries<E extends { id: string }>(
   const summary: ImportSummary = { imported: 0, rejected: 0 }
   let batch: E[] = []
   const flush = async () => {
-    await upsertEntries(db, tenant, kind, batch)
+    await writeEntries(db, tenant, kind, batch)
     summary.imported += batch.length
     batch = []
   }

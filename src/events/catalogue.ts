@@ -89,6 +89,7 @@ export const eventPayloadSchemas = {
       customerId: Type.String(),
       legalEntityId: Type.Optional(Type.String()),
       segmentId: Type.String(),
+      assignmentType: Type.Optional(Type.Union([Type.Literal('MANUAL'), Type.Literal('AUTOMATIC')], { description: 'What the removed assignment was: AUTOMATIC ones are made and removed by the segment\'s rule' })),
       tenant: Type.String(),
     },
   ),

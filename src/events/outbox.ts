@@ -37,29 +37,24 @@ function check(event: NewEvent<EventType>): void {
 }
 
 /**
- * Writes events in one statement; their sequences follow the order given. The same statement notifies
- * the dispatcher, which PostgreSQL delivers only if the transaction commits (and once per transaction).
+ * Writes events in one statement whatever their number (one array parameter per column); their sequences
+ * follow the order given. The same statement notifies the dispatcher, which PostgreSQL delivers only if the
+ * transaction commits (and once per transaction).
  */
 export async function appendEvents(tx: Transaction<DB>, events: NewEvent<EventType>[]): Promise<void> {
   if (events.length === 0) return
   for (const event of events) check(event)
   const publishedAt = new Date()
-  const insert = tx
-    .insertInto('outbox_event')
-    .values(
-      events.map((event) => ({
-        id: uuidv7(),
-        tenant: event.tenant,
-        type: event.type,
-        subject: event.subject,
-        payload: JSON.stringify(event.payload),
-        published_at: publishedAt,
-      })),
+  await sql`
+    with inserted as (
+      insert into outbox_event (id, tenant, type, subject, payload, published_at)
+      select id, tenant, type, subject, payload::jsonb, ${publishedAt}
+      from unnest(${events.map(() => uuidv7())}::uuid[], ${events.map((e) => e.tenant)}::text[], ${events.map((e) => e.type)}::text[],
+        ${events.map((e) => e.subject)}::text[], ${events.map((e) => JSON.stringify(e.payload))}::text[])
+        with ordinality as e(id, tenant, type, subject, payload, position)
+      order by position
     )
-  await tx
-    .with('inserted', () => insert)
-    .selectNoFrom(sql`pg_notify(${OUTBOX_CHANNEL}, '')`.as('notified'))
-    .execute()
+    select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(tx)
 }
 
 export function appendEvent<T extends EventType>(tx: Transaction<DB>, event: NewEvent<T>): Promise<void> {

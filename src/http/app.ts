@@ -20,7 +20,7 @@ import { registerErrorHandler, renderClientError, renderFrameworkError } from '.
 import { registerOpenApi } from './plugins/openapi.js'
 import { registerTenantRateLimit } from './plugins/tenant-rate-limit.js'
 import { registerTextBoundary } from './plugins/text-boundary.js'
-import { rulePreviewRoutes } from './routes/rule-preview.js'
+import { rulePreviewRoutes, ruleRoutes } from './routes/rules.js'
 import { directoryRoutes } from './routes/directory.js'
 import { apiClientRoutes } from './routes/api-clients.js'
 import { customerAssignmentRoutes } from './routes/customer-assignments.js'
@@ -125,6 +125,7 @@ export async function buildApp({
   itemAssignmentRoutes(app, database, { strict: directoryStrict, limits, defaultLanguage })
   directoryRoutes(app, database)
   rulePreviewRoutes(app, database)
+  ruleRoutes(app, database)
   eventRoutes(app, database, limits)
   const probe = destinationProbe.enabled ? createDestinationProbe({ allowPrivate: allowPrivateDestinations, timeoutMs: destinationProbe.timeoutMs }) : undefined
   webhookConfigRoutes(app, database, { allowPrivate: allowPrivateDestinations, probe })

@@ -18,6 +18,7 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
   'POST-customer-segment-create-segment': segment,
   'POST-customer-segment-search-segments': { q: 'status:ACTIVE siteCode:main' },
   'POST-customer-segment-preview-rule': { query: 'tags:wholesale AND (attributes.spent:>=1000 OR attributes.lastOrderAt:>now-30d)' },
+  'PUT-customer-segment-upsert-rule': { query: 'tags:wholesale AND attributes.lastOrderAt:>now-30d', b2b: false },
   'PUT-customer-segment-update-segment': segment,
   'PATCH-customer-segment-update-segment': [{ op: 'replace', path: '/status', value: 'INACTIVE' }],
   'POST-customer-segment-create-segments-bulk': [segment, { ...segment, name: { en: 'Newsletter readers' } }],

@@ -13,12 +13,16 @@ import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
 import { type DeliveryEngine, type DeliveryLog, startDeliveryEngine } from '../delivery/delivery-engine.js'
 import { buildApp } from '../http/app.js'
+import { type RuleEvaluator, startRuleEvaluator } from '../rules/rule-evaluator.js'
 import { checkPortFree, explainListenFailure } from './listen-port.js'
 import { createLogger } from './logger.js'
 import { describePostgresUrl, migrateStore, openStore } from './open-store.js'
 
-/** Connections of the delivery engine's own pool beside the API: a claim, a flush (2) and a dispatch at once. */
-const DELIVERY_POOL_SIZE = 6
+/**
+ * Connections of the background pool beside the API: a claim, a flush (2) and a dispatch at once, and a
+ * rule evaluation.
+ */
+const DELIVERY_POOL_SIZE = 7
 /** How long a stop waits for requests and sends under way before the process exits regardless. */
 const SHUTDOWN_GRACE_MS = 10_000
 
@@ -28,9 +32,10 @@ export function describeEngine(config: Config): string {
 }
 
 /**
- * The delivery engine (dispatcher + worker) as configured. With `ownPool` on PostgreSQL it gets a pool of
- * its own, closed when it stops: API requests that queue for connections (behind a row lock, say) must
- * not hold up deliveries. PGlite is one connection either way.
+ * The background work as configured: the delivery engine (dispatcher + worker) and the evaluator of segment
+ * rules. With `ownPool` on PostgreSQL they get a pool of their own, closed when they stop: API requests that
+ * queue for connections (behind a row lock, say) must not hold up deliveries. PGlite is one connection
+ * either way.
  */
 export async function startConfiguredDelivery(
   config: Config,
@@ -39,14 +44,21 @@ export async function startConfiguredDelivery(
   { ownPool = false } = {},
 ): Promise<DeliveryEngine> {
   const own = ownPool && config.databaseUrl ? await openStore(config, log, { availability: database.availability, poolSize: DELIVERY_POOL_SIZE }) : undefined
+  const background = own ?? database
   try {
-    const engine = await startDeliveryEngine({ database: own ?? database, delivery: config.delivery, monthlyLimit: config.webhooksMonthlyLimit, log })
-    if (!own) return engine
+    const engine = await startDeliveryEngine({ database: background, delivery: config.delivery, monthlyLimit: config.webhooksMonthlyLimit, log })
+    let evaluator: RuleEvaluator
+    try {
+      evaluator = await startRuleEvaluator({ database: background, log, ...config.rules })
+    } catch (error) {
+      await engine.stop()
+      throw error
+    }
     return {
       workerId: engine.workerId,
       async stop(graceMs) {
-        await engine.stop(graceMs)
-        await own.close()
+        await Promise.all([engine.stop(graceMs), evaluator.stop()])
+        await own?.close()
       },
     }
   } catch (error) {

@@ -84,6 +84,30 @@ function aboutQuery<T>(run: () => T): T {
   }
 }
 
+/** What the engine needs to know of a rule besides its SQL. */
+export interface RuleTraits {
+  /** It compares with `now`: its selection changes with time alone, so it is evaluated again on a schedule. */
+  relative: boolean
+  /** It reads legal entities: writing one re-evaluates the customers who buy for it. */
+  readsLegalEntities: boolean
+  /** Its regexes, for PostgreSQL to compile before the rule is saved. */
+  patterns: string[]
+}
+
+export function ruleTraits(node: RuleNode): RuleTraits {
+  const traits: RuleTraits = { relative: false, readsLegalEntities: false, patterns: [] }
+  const visit = (n: RuleNode): void => {
+    if (n.kind === 'not') return visit(n.item)
+    if (n.kind !== 'term') return n.items.forEach(visit)
+    const { field, condition } = n.term
+    if (field.startsWith('legalEntity.')) traits.readsLegalEntities = true
+    if (condition.kind === 'regex') traits.patterns.push(condition.pattern)
+    if (condition.kind === 'compare' && condition.comparisons.some(({ value }) => value.text.startsWith('now'))) traits.relative = true
+  }
+  visit(node)
+  return traits
+}
+
 function compileNode(node: RuleNode, options: CompileOptions): RawBuilder<SqlBool> {
   switch (node.kind) {
     case 'term':

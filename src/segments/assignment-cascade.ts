@@ -19,15 +19,15 @@ export async function deleteAssignmentsOf(tx: Transaction<DB>, tenant: string, s
     .deleteFrom('customer_assignment')
     .where('tenant', '=', tenant)
     .where('segment_id', '=', segmentId)
-    .returning(['customer_id', 'legal_entity_id'])
+    .returning(['customer_id', 'legal_entity_id', 'assignment_type'])
     .execute()
-  for (const { customer_id: customerId, legal_entity_id: legalEntityId } of customers) {
+  for (const { customer_id: customerId, legal_entity_id: legalEntityId, assignment_type: assignmentType } of customers) {
     const subject = `segments/${segmentId}/customers/${customerId}${legalEntityId ? `/${legalEntityId}` : ''}`
     await appendEvent(tx, {
       type: 'customer-segment.customer-assignment-deleted',
       tenant,
       subject,
-      payload: { customerId, ...(legalEntityId ? { legalEntityId } : {}), segmentId, tenant },
+      payload: { customerId, ...(legalEntityId ? { legalEntityId } : {}), segmentId, assignmentType, tenant },
     })
   }
   const items = await tx

@@ -14,6 +14,7 @@ import { toLanguageMap } from '../i18n/languages.js'
 import { checkDocumentSize } from '../limits/document-size.js'
 import { storableInstant } from '../query/iso-date.js'
 import type { SegmentStatus } from '../domain.js'
+import { lockMemberships, lockTenantRules } from '../rules/rule-locks.js'
 import { deleteAssignmentsOf, hasAssignments } from './assignment-cascade.js'
 import { applySegmentPatch } from './segment-patch.js'
 import { deleteSegmentRow, insertSegment, rowToSegment, selectSegment, updateSegment } from './segment-rows.js'
@@ -182,6 +183,9 @@ export async function patchSegment(ctx: SegmentContext, id: string, operations: 
 /** Deletes a segment; false when there was none. */
 export async function deleteSegment(ctx: SegmentContext, id: string, force: boolean): Promise<boolean> {
   return ctx.db.transaction().execute(async (tx) => {
+    // Its rule goes with it: no directory write or evaluation may be using the rule meanwhile.
+    await lockTenantRules(tx, ctx.tenant, 'exclusive')
+    await lockMemberships(tx, ctx.tenant, [], id)
     const row = await selectSegment(tx, ctx.tenant, id, true)
     if (!row) return false
     if (await hasAssignments(tx, ctx.tenant, id)) {

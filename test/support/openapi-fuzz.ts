@@ -194,7 +194,7 @@ export function requestFor(operation: Operation, context: RequestContext): fc.Ar
     .map(({ path, query, headers, body, contentType, token }) => {
       let url = operation.path
       pathParameters.forEach((parameter, i) => {
-        url = url.replace(`{${parameter.name}}`, percentEncoded(String(path[i])))
+        url = url.replace(`{${parameter.name}}`, percentEncoded(typeof path[i] === 'string' ? (path[i] as string) : String(JSON.stringify(path[i]))))
       })
       const search = new URLSearchParams()
       queryParameters.forEach((parameter, i) => {

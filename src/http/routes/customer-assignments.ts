@@ -101,10 +101,11 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
     )
     app.delete<{ Params: Params }>(
       path,
-      { config: manage, schema: { tags, operationId: label === 'B2C' ? 'DELETE-customer-segment-remove-customer-by-customerId' : 'DELETE-customer-segment-remove-customer', summary: `[${label}] Remove a customer from a segment`, params, response: { 204: Type.Null(), ...errorResponses(404) } } },
+      { config: manage, schema: { tags, operationId: label === 'B2C' ? 'DELETE-customer-segment-remove-customer-by-customerId' : 'DELETE-customer-segment-remove-customer', summary: `[${label}] Remove a customer from a segment (409 for an AUTOMATIC assignment, which the segment's rule manages)`, params, response: { 204: Type.Null(), ...errorResponses(404, 409) } } },
       async (request, reply) => {
         const { tenant, segmentId, customerId, legalEntityId } = request.params
-        await deleteCustomerAssignments(context(tenant), segmentId, [{ customerId, legalEntityId }])
+        const [result] = await deleteCustomerAssignments(context(tenant), segmentId, [{ customerId, legalEntityId }])
+        if ('error' in result) throw result.error
         return reply.code(204).send()
       },
     )

@@ -7,7 +7,8 @@ import { Type } from 'typebox'
 import { SCOPES } from '../../auth/principal.js'
 import type { Database } from '../../db/database.js'
 import { directoryKinds } from '../../directory/directory-kinds.js'
-import { deleteEntry, getEntry, upsertEntries } from '../../directory/directory-store.js'
+import { getEntry } from '../../directory/directory-store.js'
+import { removeEntry, writeEntries } from '../../directory/directory-writes.js'
 import { entryChecker } from '../../directory/entry-check.js'
 import { errors } from '../../errors.js'
 import { BulkResult, ResourceId } from '../../segments/segment-schemas.js'
@@ -52,8 +53,9 @@ export function directoryRoutes(app: FastifyInstance, database: Database): void 
           },
           check,
         )
-        // One statement for the whole batch: the valid entries land together or, on a failure, not at all.
-        await upsertEntries(database.db, request.params.tenant, kind, accepted)
+        // One transaction for the whole batch: the valid entries land together, with the rule membership they
+        // change, or, on a failure, nothing does.
+        await writeEntries(database.db, request.params.tenant, kind, accepted)
         return reply.code(207).send(results)
       },
     )
@@ -78,7 +80,7 @@ export function directoryRoutes(app: FastifyInstance, database: Database): void 
         schema: { tags, operationId: `DELETE-customer-segment-remove-directory-${kind.name}`, summary: `Delete one of the ${kind.name} (204 also when absent)`, params: EntryParams, response: { 204: Type.Null(), ...errorResponses() } },
       },
       async (request, reply) => {
-        await deleteEntry(database.db, request.params.tenant, kind, request.params.id)
+        await removeEntry(database.db, request.params.tenant, kind, request.params.id)
         return reply.code(204).send()
       },
     )

@@ -1,0 +1,134 @@
+/**
+ * Rule membership applied to the store: for a set of customers (by id, or an id range of a full
+ * evaluation), the AUTOMATIC assignments of each rule segment become exactly the keys the rule selects,
+ * less those with a MANUAL assignment. One statement computes what each rule selects, removes the
+ * automatic assignments no longer selected and adds the missing ones (never over a manual one); their
+ * events follow in the same transaction.
+ *
+ * A key is a customer (legal entity '') or, for a B2B rule, a customer with each of its legalEntityIds.
+ */
+import { type RawBuilder, type SqlBool, sql, type Transaction } from 'kysely'
+import type { DB } from '../db/schema.js'
+import { appendEvents, type NewEvent } from '../events/outbox.js'
+import { compileRule, type RuleMode } from './rule-query.js'
+
+export interface ActiveRule {
+  segmentId: string
+  /** null: the rule is being removed; it selects no one. */
+  query: string | null
+  b2b: boolean
+}
+
+/** Customers by id (a directory write), or the customer ids in `(after, upTo]` (a chunk; null: open). */
+export type SyncScope = { readonly ids: readonly string[] } | { readonly after: string | null; readonly upTo: string | null }
+
+export interface SyncCounts {
+  added: number
+  removed: number
+}
+
+interface ChangeRow {
+  change: 'added' | 'removed'
+  segment_id: string
+  customer_id: string
+  legal_entity_id: string
+  email: string | null
+  first_name: string | null
+  last_name: string | null
+  legal_entity_name: string | null
+}
+
+/** The rules of a tenant the engine applies, those being removed included. */
+export async function tenantRules(tx: Transaction<DB>, tenant: string): Promise<ActiveRule[]> {
+  const rows = await tx.selectFrom('segment_rule').select(['segment_id', 'query', 'b2b']).where('tenant', '=', tenant).orderBy('segment_id').execute()
+  return rows.map((row) => ({ segmentId: row.segment_id, query: row.query, b2b: row.b2b }))
+}
+
+function inScope(column: RawBuilder<unknown>, scope: SyncScope): RawBuilder<SqlBool> {
+  if ('ids' in scope) return sql<SqlBool>`${column} = any(${[...scope.ids]}::text[])`
+  const bounds: RawBuilder<SqlBool>[] = []
+  if (scope.after !== null) bounds.push(sql<SqlBool>`${column} > ${scope.after}::text`)
+  if (scope.upTo !== null) bounds.push(sql<SqlBool>`${column} <= ${scope.upTo}::text`)
+  return bounds.length === 0 ? sql<SqlBool>`true` : sql<SqlBool>`${sql.join(bounds, sql` and `)}`
+}
+
+/** What the rules of one mode select among the customers in scope: (segment, customer, legal entity, card). */
+function selected(tenant: string, mode: RuleMode, rules: ActiveRule[], scope: SyncScope, now: Date): RawBuilder<unknown> | undefined {
+  const compiled = rules.flatMap((rule) => (rule.query === null ? [] : [sql`(${rule.segmentId}::text, ${compileRule(rule.query, { mode, now })})`]))
+  if (compiled.length === 0) return undefined
+  const conditions = sql`cross join lateral (values ${sql.join(compiled)}) as r(segment_id, matches)`
+  const where = sql`c.tenant = ${tenant} and ${inScope(sql.ref('c.id'), scope)} and r.matches`
+  if (mode === 'customer') {
+    return sql`select r.segment_id, c.id as customer_id, ''::text as legal_entity_id, c.email, c.first_name, c.last_name, null::text as legal_entity_name
+      from directory_customer c ${conditions} where ${where}`
+  }
+  return sql`select r.segment_id, c.id as customer_id, l.id as legal_entity_id, c.email, c.first_name, c.last_name, le.name as legal_entity_name
+    from directory_customer c
+    cross join lateral (select distinct unnest(c.legal_entity_ids) as id) l
+    left join directory_legal_entity le on le.tenant = c.tenant and le.id = l.id
+    ${conditions} where ${where}`
+}
+
+/**
+ * Brings the automatic assignments of `rules` in line with the directory for the customers in `scope`.
+ * The caller holds the locks (rule-locks.ts) and the transaction.
+ */
+export async function syncMembership(tx: Transaction<DB>, tenant: string, rules: ActiveRule[], scope: SyncScope, now: Date): Promise<SyncCounts> {
+  if (rules.length === 0 || ('ids' in scope && scope.ids.length === 0)) return { added: 0, removed: 0 }
+  const sources = [
+    selected(tenant, 'customer', rules.filter((r) => !r.b2b), scope, now),
+    selected(tenant, 'b2b', rules.filter((r) => r.b2b), scope, now),
+  ].filter((s) => s !== undefined)
+  const desired = sources.length === 0
+    ? sql`select null::text as segment_id, null::text as customer_id, null::text as legal_entity_id, null::text as email, null::text as first_name, null::text as last_name, null::text as legal_entity_name where false`
+    : sql.join(sources, sql` union all `)
+  const segmentIds = rules.map((r) => r.segmentId)
+  const { rows } = await sql<ChangeRow>`
+    with desired as materialized (${desired}),
+    removed as (
+      delete from customer_assignment a
+      where a.tenant = ${tenant} and a.segment_id = any(${segmentIds}::text[]) and a.assignment_type = 'AUTOMATIC'
+        and ${inScope(sql.ref('a.customer_id'), scope)}
+        and not exists (select 1 from desired d where d.segment_id = a.segment_id and d.customer_id = a.customer_id and d.legal_entity_id = a.legal_entity_id)
+      returning a.segment_id, a.customer_id, a.legal_entity_id
+    ),
+    added as (
+      insert into customer_assignment (tenant, segment_id, customer_id, legal_entity_id, assignment_type, version, created_at, modified_at)
+      select ${tenant}, d.segment_id, d.customer_id, d.legal_entity_id, 'AUTOMATIC', 1, ${now}, ${now}
+      from desired d
+      where not exists (select 1 from customer_assignment a
+        where a.tenant = ${tenant} and a.segment_id = d.segment_id and a.customer_id = d.customer_id and a.legal_entity_id = d.legal_entity_id)
+      on conflict do nothing
+      returning segment_id, customer_id, legal_entity_id
+    )
+    select 'removed' as change, segment_id, customer_id, legal_entity_id, null as email, null as first_name, null as last_name, null as legal_entity_name from removed
+    union all
+    select 'added', d.segment_id, d.customer_id, d.legal_entity_id, d.email, d.first_name, d.last_name, d.legal_entity_name
+    from added join desired d using (segment_id, customer_id, legal_entity_id)`.execute(tx)
+  await appendEvents(tx, rows.map((row) => membershipEvent(tenant, row, now.toISOString())))
+  const added = rows.filter((row) => row.change === 'added').length
+  return { added, removed: rows.length - added }
+}
+
+function membershipEvent(tenant: string, row: ChangeRow, at: string): NewEvent<'customer-segment.customer-assignment-created' | 'customer-segment.customer-assignment-deleted'> {
+  const { segment_id: segmentId, customer_id: customerId, legal_entity_id: legalEntityId } = row
+  const subject = `segments/${segmentId}/customers/${customerId}${legalEntityId ? `/${legalEntityId}` : ''}`
+  if (row.change === 'removed') {
+    return {
+      type: 'customer-segment.customer-assignment-deleted',
+      tenant,
+      subject,
+      payload: { customerId, ...(legalEntityId ? { legalEntityId } : {}), segmentId, assignmentType: 'AUTOMATIC', tenant },
+    }
+  }
+  const customer = Object.fromEntries(
+    Object.entries({ id: customerId, email: row.email, firstName: row.first_name, lastName: row.last_name }).filter(([, value]) => value !== null),
+  ) as { id: string }
+  const legalEntity = legalEntityId ? { legalEntity: { id: legalEntityId, ...(row.legal_entity_name !== null && { name: row.legal_entity_name }) } } : {}
+  return {
+    type: 'customer-segment.customer-assignment-created',
+    tenant,
+    subject,
+    payload: { segmentId, customer, ...legalEntity, assignmentType: 'AUTOMATIC', metadata: { version: 1, createdAt: at, modifiedAt: at }, tenant },
+  }
+}
