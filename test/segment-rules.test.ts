@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
-import { evaluateAll, requeueRelativeRules, startRuleEvaluator } from '../src/rules/rule-evaluator.js'
+import { evaluateAll, evaluateNextChunk, requeueRelativeRules, startRuleEvaluator } from '../src/rules/rule-evaluator.js'
+import { RULE_LIMITS } from '../src/rules/rule-query.js'
 import { pino } from 'pino'
 import { customerPath, DAY, feedDirectory, iso, segment } from './support/assignment-helpers.js'
 import { waitFor } from './support/delivery-helpers.js'
@@ -149,6 +150,43 @@ for (const engine of ENGINES) {
       assert.deepEqual(await snapshot(t, c.tenant), before)
       const { rows } = await sql`select 1 from segment_rule where tenant = ${c.tenant}`.execute(t.database.db)
       assert.equal(rows.length, 0)
+    })
+
+    it(`refuses a rule beyond ${RULE_LIMITS.perTenant} per tenant, which bound what a directory write costs`, async () => {
+      const c = await tenantClient(t, freshTenant('rulemany'))
+      for (let i = 0; i < RULE_LIMITS.perTenant; i++) {
+        await segment(c, `s${i}`)
+        assert.equal((await putRule(c, `s${i}`, { query: `tags:t${i}` })).statusCode, 201)
+      }
+      await segment(c, 'one-more')
+      const body = assertError(await putRule(c, 'one-more', { query: 'tags:x' }), 400, new RegExp(`has ${RULE_LIMITS.perTenant} segments with a rule`))
+      assert.equal(body.details?.field, 'query')
+      // Changing one of them is still allowed; so is a new one once one is removed.
+      assert.equal((await putRule(c, 's0', { query: 'tags:changed' })).statusCode, 200)
+      assert.equal((await c.call({ method: 'DELETE', url: c.url('/s1/rule') })).statusCode, 204)
+      assert.equal((await putRule(c, 'one-more', { query: 'tags:x' })).statusCode, 201)
+    })
+
+    it('puts a rule whose chunk fails behind the others, saying why', async () => {
+      const c = await tenantWithDirectory('rulefail')
+      await evaluate()
+      // A rule PostgreSQL refuses once it has a row to match (the API checks regexes before saving: written here directly).
+      const now = new Date(Date.now() - 60_000)
+      await t.database.db
+        .insertInto('segment_rule')
+        .values({ tenant: c.tenant, segment_id: 'big', query: 'email:~\\p{L}', b2b: false, relative: false, version: 1, created_at: now, modified_at: now, state: 'PENDING', progressed_at: now })
+        .execute()
+      const other = await tenantWithDirectory('rulefine')
+      await putRule(other, 'big', { query: 'tags:vip' })
+      await assert.rejects(evaluateNextChunk(t.database.db, { chunkSize: 10 }), /invalid regular expression/)
+      const failed = (await rule(c, 'big')).json().evaluation
+      assert.equal(failed.state, 'PENDING')
+      assert.match(failed.error, /invalid regular expression/)
+      const next = await evaluateNextChunk(t.database.db, { chunkSize: 10 })
+      assert.equal(next?.tenant, other.tenant, 'the other tenant’s rule goes first')
+      await t.database.db.deleteFrom('segment_rule').where('tenant', '=', c.tenant).execute()
+      await evaluate()
+      assert.deepEqual(await members(other, 'big'), ['ada:AUTOMATIC', 'cyd:AUTOMATIC'])
     })
 
     it('keeps membership current as the directory changes, in the same transaction as the write', async () => {

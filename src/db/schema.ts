@@ -54,6 +54,7 @@ export interface SegmentRuleTable {
   removed: ColumnType<number, number | undefined, number>
   started_at: Date | null
   finished_at: Date | null
+  error: string | null
   progressed_at: Date
 }
 

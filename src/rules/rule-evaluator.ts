@@ -49,6 +49,23 @@ export async function evaluateNextChunk(db: Kysely<DB>, options: ChunkOptions): 
     .executeTakeFirst()
   if (!candidate) return undefined
   const { tenant, segment_id: segmentId } = candidate
+  try {
+    return await runChunk(db, tenant, segmentId, options)
+  } catch (error) {
+    // To the back of the queue, saying why: a chunk that keeps failing (a statement timeout, say) must
+    // not hold up the other rules. When the database is out of reach this write fails as well.
+    await db
+      .updateTable('segment_rule')
+      .set({ error: error instanceof Error ? error.message : String(error), progressed_at: new Date() })
+      .where('tenant', '=', tenant)
+      .where('segment_id', '=', segmentId)
+      .execute()
+      .catch(() => {})
+    throw error
+  }
+}
+
+async function runChunk(db: Kysely<DB>, tenant: string, segmentId: string, options: ChunkOptions): Promise<ChunkReport> {
   return db.transaction().execute(async (tx) => {
     await lockMemberships(tx, tenant, [], segmentId)
     const rule = await tx.selectFrom('segment_rule').selectAll().where('tenant', '=', tenant).where('segment_id', '=', segmentId).forUpdate().executeTakeFirst()
@@ -86,6 +103,7 @@ export async function evaluateNextChunk(db: Kysely<DB>, options: ChunkOptions): 
           removed: progress.removed + counts.removed,
           started_at: progress.started_at,
           finished_at: finished ? new Date() : null,
+          error: null,
           progressed_at: new Date(),
         })
         .execute()

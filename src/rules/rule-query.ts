@@ -36,6 +36,8 @@ export const RULE_LIMITS = {
   values: 500,
   /** Parentheses and NOTs inside one another. */
   depth: 10,
+  /** Segments with a rule in one tenant. */
+  perTenant: 100,
 } as const
 
 export type RuleNode =

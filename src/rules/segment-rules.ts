@@ -4,12 +4,12 @@
  * progress the rule shows; removal takes the rule's automatic assignments away the same way and then the
  * rule itself. The segment's own body never carries the rule, so a client writing the segment keeps it.
  */
-import { type Kysely, type Selectable, sql } from 'kysely'
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely'
 import type { DB, SegmentRuleTable } from '../db/schema.js'
 import { lockSegment } from '../assignments/lock-segment.js'
 import { errors } from '../errors.js'
 import { lockMemberships, lockTenantRules } from './rule-locks.js'
-import { parseRule, compileRule, ruleTraits } from './rule-query.js'
+import { compileRule, parseRule, RULE_LIMITS, ruleTraits } from './rule-query.js'
 
 /** NOTIFY channel told that a rule waits for evaluation. */
 export const RULES_CHANNEL = 'css_rules'
@@ -25,6 +25,8 @@ export interface RuleEvaluation {
   removed: number
   startedAt?: string
   finishedAt?: string
+  /** Why the last chunk failed; it is tried again. */
+  error?: string
 }
 
 export interface SegmentRule {
@@ -48,6 +50,7 @@ function present(row: Row & { query: string }): SegmentRule {
   const evaluation: RuleEvaluation = { state: row.state, evaluated: row.evaluated, total: row.total, added: row.added, removed: row.removed }
   if (row.started_at) evaluation.startedAt = row.started_at.toISOString()
   if (row.finished_at) evaluation.finishedAt = row.finished_at.toISOString()
+  if (row.error) evaluation.error = row.error
   return {
     query: row.query,
     b2b: row.b2b,
@@ -82,6 +85,7 @@ function queued(now: Date) {
     removed: 0,
     started_at: null,
     finished_at: null,
+    error: null,
     progressed_at: now,
   }
 }
@@ -105,6 +109,7 @@ export async function putRule(db: Kysely<DB>, tenant: string, segmentId: string,
     const version = input.metadata?.version
     if (version !== undefined && (!exists || version !== current.version)) throw errors.versionConflict(`${segmentId}/rule`)
     if (exists && current.query === input.query && current.b2b === b2b) return { created: false, rule: present(current as Row & { query: string }) }
+    if (!exists) await checkRuleCount(tx, tenant)
     const now = new Date()
     const row = await tx
       .insertInto('segment_rule')
@@ -125,6 +130,14 @@ export async function putRule(db: Kysely<DB>, tenant: string, segmentId: string,
     await sql`select pg_notify(${RULES_CHANNEL}, '')`.execute(tx)
     return { created: !exists, rule: present(row as Row & { query: string }) }
   })
+}
+
+/** Every directory write evaluates all the tenant's rules: their number bounds what a write costs. */
+async function checkRuleCount(tx: Transaction<DB>, tenant: string): Promise<void> {
+  const { rows } = await sql<{ rules: number }>`select count(*)::int as rules from segment_rule where tenant = ${tenant} and query is not null`.execute(tx)
+  if (rows[0].rules >= RULE_LIMITS.perTenant) {
+    throw errors.invalidParameter('query', `the tenant has ${rows[0].rules} segments with a rule, the most allowed; remove one first`)
+  }
 }
 
 /** Removes the rule; its automatic assignments go in the background. Returns whether there was one. */

@@ -21,6 +21,8 @@ create table segment_rule (
   removed       bigint      not null default 0,
   started_at    timestamptz,
   finished_at   timestamptz,
+  -- Why the last chunk failed (it is tried again, after the other rules' chunks); null once one succeeds.
+  error         text,
   -- When a chunk of this rule last ran: evaluations take turns, the longest waiting first.
   progressed_at timestamptz not null,
   primary key (tenant, segment_id),

@@ -50,6 +50,7 @@ const Evaluation = Type.Object({
   removed: Type.Integer({ description: 'Automatic assignments this evaluation removed' }),
   startedAt: Type.Optional(Type.String({ format: 'date-time' })),
   finishedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  error: Type.Optional(Type.String({ description: 'Why the last chunk failed; it is tried again after the other rules\' chunks' })),
 })
 
 const SegmentRuleResponse = named('SegmentRule', Type.Object({
