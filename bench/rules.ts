@@ -38,7 +38,7 @@
  *   BENCH_IMPORT_BATCHES (30) sequential `PUT directory/customers` of 1,000 entries (500 existing customers
  *   changed, 500 new), after 2 untimed ones, with no rules; then 50 rule segments (tags, tag lists, attribute
  *   ranges, country lists, legal entity terms, relative dates and combinations), all evaluated (DONE), and
- *   the same kind of batches again (ANALYZE directory_customer in between, see measureImports for why).
+ *   the same kind of batches again.
  *   Target: median with 50 rules ≤ 2× median without.
  * - Settings (env): BENCH_RULE_CUSTOMERS, BENCH_IMPORT_CUSTOMERS, BENCH_IMPORT_BATCHES, BENCH_PREVIEW_REQUESTS,
  *   BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_DURATION, BENCH_ROUNDS, BENCH_POOL_SIZE (10), BENCH_WAIT_TIMEOUT
@@ -582,11 +582,6 @@ async function measureImports(api: Api, db: pg.Client): Promise<ImportResult> {
   await createSegments(api, t, segments)
   const batchesPerPhase = settings.importWarmupBatches + settings.importBatches
   const without = await importBatches(api, 0, 'no rules')
-  // The new customers' ids lie past the statistics of the load; a rule's last chunk (ids after the cursor)
-  // then plans for one customer and, in this service version, anti-joins every assignment of the tenant per
-  // match (42 s for 1,174 matches at 10,000 customers, past the 30 s statement timeout, retried until
-  // autovacuum analyzes). Analyzing here, as autovacuum eventually does, measures the batches, not that.
-  await db.query('analyze directory_customer')
 
   const rules = importRules()
   const started = performance.now()

@@ -82,22 +82,36 @@ export async function syncMembership(tx: Transaction<DB>, tenant: string, rules:
   const desired = sources.length === 0
     ? sql`select null::text as segment_id, null::text as customer_id, null::text as legal_entity_id, null::text as email, null::text as first_name, null::text as last_name, null::text as legal_entity_name where false`
     : sql.join(sources, sql` union all `)
-  const segmentIds = rules.map((r) => r.segmentId)
+  // One segment (a chunk of a full evaluation) as an equality, which leads the planner to the primary key's
+  // range over the chunk's customers rather than to every segment's assignments of those customers.
+  const ofSegments = rules.length === 1 ? sql`a.segment_id = ${rules[0].segmentId}::text` : sql`a.segment_id = any(${rules.map((r) => r.segmentId)}::text[])`
+  // What is selected is compared with what is assigned in scope (read once, by index), so only the
+  // differences are written: a row-by-row check against the whole table let the planner hash all of the
+  // tenant's assignments, and ON CONFLICT on every selected key cost a probe each.
   const { rows } = await sql<ChangeRow>`
     with desired as materialized (${desired}),
+    assigned as materialized (
+      select a.segment_id, a.customer_id, a.legal_entity_id, a.assignment_type from customer_assignment a
+      where a.tenant = ${tenant} and ${ofSegments} and ${inScope(sql.ref('a.customer_id'), scope)}
+    ),
+    gone as materialized (
+      select g.segment_id, g.customer_id, g.legal_entity_id from assigned g
+      where g.assignment_type = 'AUTOMATIC'
+        and not exists (select 1 from desired d where d.segment_id = g.segment_id and d.customer_id = g.customer_id and d.legal_entity_id = g.legal_entity_id)
+    ),
     removed as (
       delete from customer_assignment a
-      where a.tenant = ${tenant} and a.segment_id = any(${segmentIds}::text[]) and a.assignment_type = 'AUTOMATIC'
-        and ${inScope(sql.ref('a.customer_id'), scope)}
-        and not exists (select 1 from desired d where d.segment_id = a.segment_id and d.customer_id = a.customer_id and d.legal_entity_id = a.legal_entity_id)
+      using gone g
+      where a.tenant = ${tenant} and a.segment_id = g.segment_id and a.customer_id = g.customer_id and a.legal_entity_id = g.legal_entity_id
+        and a.assignment_type = 'AUTOMATIC'
       returning a.segment_id, a.customer_id, a.legal_entity_id
     ),
     added as (
       insert into customer_assignment (tenant, segment_id, customer_id, legal_entity_id, assignment_type, version, created_at, modified_at)
       select ${tenant}, d.segment_id, d.customer_id, d.legal_entity_id, 'AUTOMATIC', 1, ${now}, ${now}
       from desired d
-      where not exists (select 1 from customer_assignment a
-        where a.tenant = ${tenant} and a.segment_id = d.segment_id and a.customer_id = d.customer_id and a.legal_entity_id = d.legal_entity_id)
+      where not exists (select 1 from assigned g where g.segment_id = d.segment_id and g.customer_id = d.customer_id and g.legal_entity_id = d.legal_entity_id)
+      -- An assignment written by a transaction that committed after this statement began.
       on conflict do nothing
       returning segment_id, customer_id, legal_entity_id
     )

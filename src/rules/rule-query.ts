@@ -141,7 +141,11 @@ function compileTerm(term: QueryTerm, options: CompileOptions): RawBuilder<SqlBo
   } else compiled = compileCondition(field, condition)
   const twoValued = sql<SqlBool>`coalesce(${compiled}, false)`
   if (path[0] !== 'legalEntity' || options.mode === 'b2b') return twoValued
-  return sql<SqlBool>`exists (select 1 from directory_legal_entity le where le.tenant = c.tenant and le.id = any(c.legal_entity_ids) and ${twoValued})`
+  // Not looked up at all for a customer who names no legal entity (most, in a B2C directory): with
+  // `le.id = any(…)` alone the planner scanned the legal entity table once per customer.
+  return sql<SqlBool>`(c.legal_entity_ids is not null and exists (
+    select 1 from unnest(c.legal_entity_ids) as lid(id) join directory_legal_entity le on le.tenant = c.tenant and le.id = lid.id
+    where ${twoValued}))`
 }
 
 function tagCondition(term: QueryTerm): RawBuilder<SqlBool> {
