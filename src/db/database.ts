@@ -199,20 +199,29 @@ function postgresListener(url: string, connectTimeoutMs: number, availability: D
     retry.unref()
   }
 
+  // One statement at a time on the connection: pg deprecates a query sent while another is under way, which
+  // listeners added together (the delivery engine's two channels) would do.
+  let statements: Promise<unknown> = Promise.resolve()
+  const inTurn = <T>(run: () => Promise<T>): Promise<T> => {
+    const next = statements.then(run, run)
+    statements = next.catch(() => {})
+    return next
+  }
+
   return {
     async listen(channel, onNotify) {
       checkChannel(channel)
       if (listeners.add(channel, onNotify)) {
         try {
           // LISTEN twice is harmless; a connection being opened may have listed the channels before this one.
-          await (await connect()).query(`listen ${quoted(channel)}`)
+          await inTurn(async () => (await connect()).query(`listen ${quoted(channel)}`))
         } catch (error) {
           listeners.remove(channel, onNotify)
           throw error
         }
       }
       return async () => {
-        if (listeners.remove(channel, onNotify)) await client?.query(`unlisten ${quoted(channel)}`).catch(() => {})
+        if (listeners.remove(channel, onNotify)) await inTurn(async () => client?.query(`unlisten ${quoted(channel)}`)).catch(() => {})
       }
     },
     async close() {
