@@ -92,20 +92,21 @@ export async function syncMembership(tx: Transaction<DB>, tenant: string, rules:
   const { rows } = await sql<ChangeRow>`
     with desired as materialized (${desired}),
     assigned as materialized (
-      select a.segment_id, a.customer_id, a.legal_entity_id, a.assignment_type from customer_assignment a
+      select a.ctid as row_id, a.segment_id, a.customer_id, a.legal_entity_id, a.assignment_type from customer_assignment a
       where a.tenant = ${tenant} and ${ofSegments} and ${inScope(sql.ref('a.customer_id'), scope)}
     ),
     diff as materialized (
-      select segment_id, customer_id, legal_entity_id, d.customer_id is not null as wanted, g.assignment_type,
+      select segment_id, customer_id, legal_entity_id, d.customer_id is not null as wanted, g.row_id, g.assignment_type,
         d.email, d.first_name, d.last_name, d.legal_entity_name
       from desired d full join assigned g using (segment_id, customer_id, legal_entity_id)
       where d.customer_id is null or g.customer_id is null
     ),
+    -- By the row ids read above (no other writer holds these segments meanwhile, rule-locks.ts): a join
+    -- back to the table was also planned as a nested loop over all of the tenant's assignments.
     removed as (
       delete from customer_assignment a
-      using diff x
-      where a.tenant = ${tenant} and a.segment_id = x.segment_id and a.customer_id = x.customer_id and a.legal_entity_id = x.legal_entity_id
-        and not x.wanted and x.assignment_type = 'AUTOMATIC' and a.assignment_type = 'AUTOMATIC'
+      where a.ctid = any(array(select x.row_id from diff x where not x.wanted and x.assignment_type = 'AUTOMATIC'))
+        and a.assignment_type = 'AUTOMATIC'
       returning a.segment_id, a.customer_id, a.legal_entity_id
     ),
     added as (
