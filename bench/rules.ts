@@ -33,8 +33,8 @@
  *      Target: automatic p50 and p99 each within 1.2× of manual.
  * - 3. imports, tenant `imports`, BENCH_IMPORT_CUSTOMERS (100,000) customers: a directory write re-evaluates
  *   only the customers it writes, so what a batch costs depends on the number of rules, not on the size of the
- *   directory, while the 50 full evaluations this part waits for grow with it (11 minutes at 100,000 on 2 cores
- *   with this service version); BENCH_IMPORT_CUSTOMERS=20000 keeps a run short.
+ *   directory, while the 50 full evaluations this part waits for grow with it (38 s at 20,000, as new and changed
+ *   customers make 36,000, on 2 cores); BENCH_IMPORT_CUSTOMERS=20000 keeps a run short.
  *   BENCH_IMPORT_BATCHES (30) sequential `PUT directory/customers` of 1,000 entries (500 existing customers
  *   changed, 500 new), after 2 untimed ones, with no rules; then 50 rule segments (tags, tag lists, attribute
  *   ranges, country lists, legal entity terms, relative dates and combinations), all evaluated (DONE), and
