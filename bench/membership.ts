@@ -28,6 +28,7 @@ import { mintToken } from '../src/auth/mint-token.js'
 import { SCOPES } from '../src/auth/principal.js'
 import { segmentId, siteOf } from './dataset.js'
 import { ADMIN_URL, createFreshDatabase, describeDatabase, intEnv, onCleanup, runBenchmark, startBenchService, startDriver } from './lifecycle.js'
+import { type Api, call, expectBulk } from './api-client.js'
 import { fmt, problems, table } from './report.js'
 import type { MembershipScenario, MembershipSummary, PreparedRequest } from './membership-driver.js'
 
@@ -87,28 +88,6 @@ function matchProductsFor(n: number): string[] {
 
 // ---------------------------------------------------------------------------------------------------
 // HTTP helpers
-
-interface Api {
-  base: string
-  operator: string
-}
-
-async function call(api: Api, method: string, path: string, body?: unknown, token = api.operator): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`${api.base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await response.text()
-  return { status: response.status, json: text ? JSON.parse(text) : undefined }
-}
-
-async function expectBulk(api: Api, method: string, path: string, body: unknown[], okCodes: number[]): Promise<void> {
-  const { status, json } = await call(api, method, path, body)
-  if (status !== 207) throw new Error(`${method} ${path} answered ${status}: ${JSON.stringify(json).slice(0, 300)}`)
-  const failed = (json as { code: number }[]).filter((r) => !okCodes.includes(r.code))
-  if (failed.length > 0) throw new Error(`${method} ${path}: ${failed.length} items failed, e.g. ${JSON.stringify(failed[0])}`)
-}
 
 async function inParallel<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0

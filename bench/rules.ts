@@ -51,8 +51,10 @@ import os from 'node:os'
 import pg from 'pg'
 import { mintToken } from '../src/auth/mint-token.js'
 import { SCOPES } from '../src/auth/principal.js'
+import type { RuleEvaluation } from '../src/rules/segment-rules.js'
 import { ADMIN_URL, createFreshDatabase, describeDatabase, intEnv, onCleanup, runBenchmark, startBenchService, startDriver } from './lifecycle.js'
 import type { MembershipScenario, MembershipSummary, PreparedRequest } from './membership-driver.js'
+import { type Api, call, expectBulk, expectStatus } from './api-client.js'
 import { fmt, problems, table } from './report.js'
 
 // ---------------------------------------------------------------------------------------------------
@@ -222,33 +224,6 @@ function importRules(): string[] {
 // ---------------------------------------------------------------------------------------------------
 // HTTP helpers
 
-interface Api {
-  base: string
-  operator: string
-}
-
-async function call(api: Api, method: string, path: string, body?: unknown, token = api.operator): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`${api.base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await response.text()
-  return { status: response.status, json: text ? JSON.parse(text) : undefined }
-}
-
-async function expectStatus(api: Api, method: string, path: string, body: unknown, okCodes: number[]): Promise<unknown> {
-  const { status, json } = await call(api, method, path, body)
-  if (!okCodes.includes(status)) throw new Error(`${method} ${path} answered ${status}: ${JSON.stringify(json).slice(0, 300)}`)
-  return json
-}
-
-async function expectBulk(api: Api, method: string, path: string, body: unknown[], okCodes: number[]): Promise<void> {
-  const json = await expectStatus(api, method, path, body, [207])
-  const failed = (json as { code: number }[]).filter((r) => !okCodes.includes(r.code))
-  if (failed.length > 0) throw new Error(`${method} ${path}: ${failed.length} items failed, e.g. ${JSON.stringify(failed[0])}`)
-}
-
 async function createSegments(api: Api, tenant: string, ids: string[]): Promise<void> {
   for (let i = 0; i < ids.length; i += 200) {
     const body = ids.slice(i, i + 200).map((id) => ({ id, name: { en: `Segment ${id}` }, status: 'ACTIVE', siteCode: 'main' }))
@@ -256,15 +231,7 @@ async function createSegments(api: Api, tenant: string, ids: string[]): Promise<
   }
 }
 
-interface Evaluation {
-  state: 'PENDING' | 'RUNNING' | 'DONE'
-  evaluated: number
-  total: number
-  added: number
-  removed: number
-  startedAt?: string
-  finishedAt?: string
-}
+type Evaluation = RuleEvaluation
 
 const getRule = async (api: Api, tenant: string, segment: string) =>
   (await expectStatus(api, 'GET', `/customer-segment/${tenant}/segments/${segment}/rule`, undefined, [200])) as { query: string; evaluation: Evaluation }
