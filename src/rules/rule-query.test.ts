@@ -95,7 +95,7 @@ describe('compileRule', () => {
     assert.doesNotMatch(compiled.sql, /gold|vip|Ac|now/)
     assert.ok(compiled.parameters.includes('gold'))
     assert.ok(compiled.parameters.includes(new Date('2026-05-02T00:00:00Z').toISOString()))
-    assert.match(compiled.sql, /exists \(select 1 from directory_legal_entity le/)
+    assert.match(compiled.sql, /c.legal_entity_ids is not null and exists \(\s+select 1 from unnest\(c.legal_entity_ids\) as lid\(id\) join directory_legal_entity le on le.tenant = c.tenant and le.id = lid.id/)
     assert.doesNotMatch(compileRule('legalEntity.name:x', { ...options, mode: 'b2b' }).compile(fakeDb).sql, /exists/)
   })
 
