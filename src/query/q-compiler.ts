@@ -121,17 +121,23 @@ function typedValue(name: string, spec: ScalarSpec, value: QueryValue): RawBuild
   }
 }
 
+/**
+ * A value as a JSON scalar. to_jsonb is only stable, so written inline PostgreSQL would convert the value
+ * again for every row; as a subquery it is converted once per statement.
+ */
+const jsonScalar = (value: RawBuilder<unknown>) => sql`(select to_jsonb(${value}))`
+
 function jsonEquals(e: RawBuilder<unknown>, value: QueryValue): RawBuilder<SqlBool> {
-  const asString = sql<SqlBool>`${e} @> to_jsonb(${value.text}::text)`
+  const asString = sql<SqlBool>`${e} @> ${jsonScalar(sql`${value.text}::text`)}`
   if (value.quoted) return asString
-  if (isDecimal(value.text)) return sql`(${e} @> to_jsonb(${value.text}::numeric) or ${asString})`
-  if (value.text === 'true' || value.text === 'false') return sql`(${e} @> to_jsonb(${value.text}::boolean) or ${asString})`
+  if (isDecimal(value.text)) return sql`(${e} @> ${jsonScalar(sql`${value.text}::numeric`)} or ${asString})`
+  if (value.text === 'true' || value.text === 'false') return sql`(${e} @> ${jsonScalar(sql`${value.text}::boolean`)} or ${asString})`
   return asString
 }
 
 function jsonCompare(e: RawBuilder<unknown>, op: RawBuilder<unknown>, value: QueryValue): RawBuilder<SqlBool> {
   if (!value.quoted && isDecimal(value.text)) {
-    return sql`(jsonb_typeof(${e}) = 'number' and ${e} ${op} to_jsonb(${value.text}::numeric))`
+    return sql`(jsonb_typeof(${e}) = 'number' and ${e} ${op} ${jsonScalar(sql`${value.text}::numeric`)})`
   }
   return sql`(jsonb_typeof(${e}) = 'string' and (${e} #>> '{}') collate "C" ${op} ${value.text}::text)`
 }
