@@ -155,7 +155,8 @@ const term: fc.Arbitrary<Rule> = fc.oneof(
 
 export const rule: fc.Arbitrary<Rule> = fc.letrec<{ node: Rule }>((tie) => ({
   node: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
+    // A level nests at most two (NOT and its parentheses): within the language's bound of 10.
+    { depthSize: 'small', withCrossShrink: true, maxDepth: 5 },
     term,
     tie('node').map((r) => ({ text: `NOT (${r.text})`, holds: (s: Subject) => !r.holds(s) })),
     fc.tuple(tie('node'), tie('node'), fc.constantFrom(' AND ', ' and ', ' ')).map(([a, b, op]) => ({ text: `(${a.text}${op}${b.text})`, holds: (s: Subject) => a.holds(s) && b.holds(s) })),
