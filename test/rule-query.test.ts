@@ -33,10 +33,11 @@ for (const engine of ENGINES) {
           const tenant = `rules${run++}`
           await upsertEntries(database.db, tenant, customerKind, dir.customers)
           await upsertEntries(database.db, tenant, legalEntityKind, dir.legalEntities)
-          for (const mode of ['customer', 'b2b'] as const) {
-            const matches = await listMatches(database.db, tenant, mode, compileRule(r.text, { mode, now: NOW }), 1000)
+          // A legal entity term compares with the list of matching ones, or (past a size) looks each up.
+          for (const [mode, legalEntitySet] of [['customer', undefined], ['customer', 0], ['b2b', undefined]] as const) {
+            const matches = await listMatches(database.db, tenant, mode, compileRule(r.text, { mode, tenant, now: NOW, legalEntitySet }), 1000)
             const keys = matches.map((m) => (m.legalEntityId === undefined ? m.id : `${m.id}/${m.legalEntityId}`))
-            assert.deepEqual(keys, expected(r, dir, mode), `${mode}: ${r.text}`)
+            assert.deepEqual(keys, expected(r, dir, mode), `${mode} (legal entity list up to ${legalEntitySet ?? 'default'}): ${r.text}`)
           }
         }),
         { numRuns: RUNS },

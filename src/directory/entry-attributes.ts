@@ -16,7 +16,8 @@ export const ATTRIBUTE_LIMITS = {
   depth: 8,
 } as const
 
-const KEY = /^[A-Za-z0-9_$-]{1,100}$/
+/** What an attribute key may be. */
+export const ATTRIBUTE_KEY = /^[A-Za-z0-9_$-]{1,100}$/
 
 /** What rules read as a date: the RFC 3339 date-time shape, the same test in SQL (rules/rule-query.ts). */
 export const DATE_TIME_SHAPE = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$'
@@ -48,7 +49,7 @@ export function attributesProblem(value: unknown, field: string): { field: strin
     } else if (typeof current === 'object' && current !== null && !Array.isArray(current)) {
       if (depth === ATTRIBUTE_LIMITS.depth) return problem(`is nested deeper than ${ATTRIBUTE_LIMITS.depth} levels`)
       for (const [key, child] of Object.entries(current)) {
-        if (!KEY.test(key)) return { field: path, message: `'${path}' has the key '${key}': keys are 1 to 100 letters, digits, '_', '$' or '-'` }
+        if (!ATTRIBUTE_KEY.test(key)) return { field: path, message: `'${path}' has the key '${key}': keys are 1 to 100 letters, digits, '_', '$' or '-'` }
         stack.push({ value: child, path: `${path}.${key}`, depth: depth + 1 })
       }
     } else {

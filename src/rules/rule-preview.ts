@@ -18,7 +18,7 @@ export interface RulePreview {
 
 export async function previewRule(db: Kysely<DB>, tenant: string, query: string, options: { b2b: boolean; now: Date }): Promise<RulePreview> {
   const mode = options.b2b ? 'b2b' : 'customer'
-  const condition = compileRule(query, { mode, now: options.now })
+  const condition = compileRule(query, { mode, tenant, now: options.now })
   return db
     .transaction()
     .setIsolationLevel('repeatable read')

@@ -19,7 +19,7 @@
  * The SQL reads the customer as `c` and, in B2B mode, the legal entity as `le`; values are parameters.
  */
 import { type RawBuilder, type SqlBool, sql } from 'kysely'
-import { ATTRIBUTE_LIMITS, DATE_TIME_SHAPE } from '../directory/entry-attributes.js'
+import { ATTRIBUTE_KEY, ATTRIBUTE_LIMITS, DATE_TIME_SHAPE } from '../directory/entry-attributes.js'
 import { type FieldMap, resolveField } from '../query/field-map.js'
 import { normalizeTimestamp } from '../query/iso-date.js'
 import { compileCondition, isDecimal } from '../query/q-compiler.js'
@@ -50,6 +50,10 @@ export type RuleMode = 'customer' | 'b2b'
 
 export interface CompileOptions {
   readonly mode: RuleMode
+  /** The tenant whose directory the rule reads (its legal entities are looked up once per statement). */
+  readonly tenant: string
+  /** Up to how many legal entities matching a term a customer's ids are compared with (LEGAL_ENTITY_SET). */
+  readonly legalEntitySet?: number
   /** What `now` means; relative dates are bound as instants. */
   readonly now: Date
 }
@@ -137,16 +141,25 @@ function compileTerm(term: QueryTerm, options: CompileOptions): RawBuilder<SqlBo
     const parts = condition.comparisons.map(({ comparator, value }) => sql`${field.expression} collate "C" ${sql.raw(comparator)} ${value.text}::text`)
     compiled = sql`${sql.join(parts, sql` and `)}`
   } else if (condition.kind === 'compare' && condition.comparisons.some((c) => dateValue(c, options.now) !== undefined)) {
-    compiled = dateRange(term.field, field.expression, condition.comparisons, options.now)
+    compiled = dateRange(term.field, field.expression, attributeTarget(path), condition.comparisons, options.now)
+  } else if (condition.kind === 'compare' && condition.comparisons.every(({ value }) => isDecimal(value.text)) && attributeTarget(path)) {
+    compiled = numberRange(attributeTarget(path) as AttributeTarget, condition.comparisons)
   } else compiled = compileCondition(field, condition)
   const twoValued = sql<SqlBool>`coalesce(${compiled}, false)`
   if (path[0] !== 'legalEntity' || options.mode === 'b2b') return twoValued
-  // Not looked up at all for a customer who names no legal entity (most, in a B2C directory): with
-  // `le.id = any(…)` alone the planner scanned the legal entity table once per customer.
-  return sql<SqlBool>`(c.legal_entity_ids is not null and exists (
-    select 1 from unnest(c.legal_entity_ids) as lid(id) join directory_legal_entity le on le.tenant = c.tenant and le.id = lid.id
-    where ${twoValued}))`
+  // Not looked up at all for a customer who names no legal entity (most, in a B2C directory). The tenant's
+  // legal entities that satisfy the term are found once per statement; up to LEGAL_ENTITY_SET of them,
+  // a customer's ids are compared with that list, and beyond, each is looked up by key. (Looked up as a
+  // join, the planner scanned or hashed the legal entity table again for every customer: 8 µs each.)
+  const matching = () => sql`array(select le.id from directory_legal_entity le where le.tenant = ${options.tenant} and ${twoValued})`
+  return sql<SqlBool>`(c.legal_entity_ids is not null and case when cardinality(${matching()}) <= ${options.legalEntitySet ?? LEGAL_ENTITY_SET}
+    then c.legal_entity_ids && ${matching()}
+    else exists (select 1 from unnest(c.legal_entity_ids) as lid(id)
+      where (select ${twoValued} from directory_legal_entity le where le.tenant = c.tenant and le.id = lid.id)) end)`
 }
+
+/** How many matching legal entities a customer's ids are compared with directly (rather than by key). */
+const LEGAL_ENTITY_SET = 256
 
 function tagCondition(term: QueryTerm): RawBuilder<SqlBool> {
   const condition = term.condition
@@ -190,15 +203,89 @@ function dateValue({ value }: QueryComparison, now: Date): Date | undefined {
   return timestamp === undefined ? undefined : new Date(timestamp)
 }
 
-/** A range over a date-time attribute: only strings of the RFC 3339 date-time shape take part, as instants. */
-function dateRange(name: string, e: RawBuilder<unknown>, comparisons: readonly QueryComparison[], now: Date): RawBuilder<SqlBool> {
-  const instant = sql`(case when jsonb_typeof(${e}) = 'string' and (${e} #>> '{}') ~ ${DATE_TIME_SHAPE} then (${e} #>> '{}')::timestamptz end)`
-  const parts = comparisons.map((comparison) => {
+/**
+ * An attribute as a SQL/JSON path (`strict $."address"."country"`), for terms that a path expression
+ * evaluates in one pass over the document where the jsonb operators would extract the value once per test
+ * (a range over 1M customers: 0.4 s against 0.9 s). Strict mode steps only into objects, as
+ * jsonb_extract_path does over attributes, which hold no arrays; a missing key or another type makes the
+ * test unknown, so the term is false. Undefined for a path with keys attributes cannot have.
+ */
+interface AttributeTarget {
+  column: RawBuilder<unknown>
+  path: string
+}
+
+function attributeTarget(path: readonly string[]): AttributeTarget | undefined {
+  const keys = path[0] === 'attributes' ? path.slice(1) : path.slice(2)
+  if (keys.length === 0 || !keys.every((key) => ATTRIBUTE_KEY.test(key))) return undefined
+  return { column: sql.ref(path[0] === 'attributes' ? 'c.attributes' : 'le.attributes'), path: `strict $${keys.map((key) => `."${key}"`).join('')}` }
+}
+
+/** A JSON number with the value of a q decimal (which may have leading zeros, which JSON does not). */
+const jsonNumber = (text: string) => text.replace(/^(-?)0+(?=\d)/, '$1')
+
+/** `>`/`<` with numbers: only a JSON number compares, numerically, as in q (query/q-compiler.ts). */
+function numberRange(target: AttributeTarget, comparisons: readonly QueryComparison[]): RawBuilder<SqlBool> {
+  const tests = comparisons.map(({ comparator }, i) => `@ ${comparator} $v${i}`).join(' && ')
+  const vars = `{${comparisons.map(({ value }, i) => `"v${i}": ${jsonNumber(value.text)}`).join(', ')}}`
+  return sql<SqlBool>`jsonb_path_exists(${target.column}, ${`${target.path} ? (${tests})`}::jsonpath, ${vars}::jsonb, true)`
+}
+
+interface DateBound {
+  instant: number
+  inclusive: boolean
+}
+
+/**
+ * A range over a date-time attribute: only strings of the RFC 3339 date-time shape take part, as instants.
+ * The comparisons are one interval (the greatest lower and least upper bound), so a string is read as an
+ * instant once, and only when a cheap test on the string alone lets it near the interval (dateCandidates).
+ */
+function dateRange(name: string, e: RawBuilder<unknown>, target: AttributeTarget | undefined, comparisons: readonly QueryComparison[], now: Date): RawBuilder<SqlBool> {
+  let lower: DateBound | undefined
+  let upper: DateBound | undefined
+  for (const comparison of comparisons) {
     const date = dateValue(comparison, now)
     if (date === undefined) throw invalidDate(name, comparison.value)
-    return sql`${instant} ${sql.raw(comparison.comparator)} ${date.toISOString()}::timestamptz`
-  })
-  return sql`${sql.join(parts, sql` and `)}`
+    const bound = { instant: date.getTime(), inclusive: comparison.comparator.endsWith('=') }
+    if (comparison.comparator.startsWith('>')) {
+      if (lower === undefined || bound.instant > lower.instant || (bound.instant === lower.instant && !bound.inclusive)) lower = bound
+    } else if (upper === undefined || bound.instant < upper.instant || (bound.instant === upper.instant && !bound.inclusive)) upper = bound
+  }
+  if (lower && upper && (lower.instant > upper.instant || (lower.instant === upper.instant && !(lower.inclusive && upper.inclusive)))) return sql<SqlBool>`false`
+  const instant = sql`(case when jsonb_typeof(${e}) = 'string' and (${e} #>> '{}') ~ ${DATE_TIME_SHAPE} then (${e} #>> '{}')::timestamptz end)`
+  const at = (bound: DateBound) => sql`${new Date(bound.instant).toISOString()}::timestamptz`
+  let exact: RawBuilder<SqlBool>
+  if (lower && upper) {
+    const bounds = `${lower.inclusive ? '[' : '('}${upper.inclusive ? ']' : ')'}`
+    exact = sql<SqlBool>`tstzrange(${at(lower)}, ${at(upper)}, ${bounds}::text) @> ${instant}`
+  } else if (lower) exact = sql<SqlBool>`${instant} ${sql.raw(lower.inclusive ? '>=' : '>')} ${at(lower)}`
+  else exact = sql<SqlBool>`${instant} ${sql.raw((upper as DateBound).inclusive ? '<=' : '<')} ${at(upper as DateBound)}`
+  const candidates = target === undefined ? undefined : dateCandidates(target, lower, upper)
+  return candidates === undefined ? exact : sql<SqlBool>`(${candidates} and ${exact})`
+}
+
+/** Offsets PostgreSQL reads are under 16 hours: a date-time's local time is within this of its instant. */
+const OFFSET_BOUND_MS = 48 * 3_600_000
+
+/**
+ * A necessary condition for a date interval, on the string alone: the local date and time an RFC 3339
+ * string starts with is within OFFSET_BOUND_MS of its instant, and such strings order as their local times.
+ */
+function dateCandidates(target: AttributeTarget, lower: DateBound | undefined, upper: DateBound | undefined): RawBuilder<SqlBool> | undefined {
+  const tests: string[] = []
+  const vars: Record<string, string> = {}
+  const local = (name: string, comparator: string, ms: number) => {
+    const bound = new Date(ms)
+    if (bound.getUTCFullYear() < 1 || bound.getUTCFullYear() > 9999) return
+    vars[name] = bound.toISOString().slice(0, 19)
+    tests.push(`@ ${comparator} $${name}`)
+  }
+  // At or after (instant - bound) floored to the second; before the second after (instant + bound).
+  if (lower) local('from', '>=', Math.floor((lower.instant - OFFSET_BOUND_MS) / 1000) * 1000)
+  if (upper) local('to', '<', Math.floor((upper.instant + OFFSET_BOUND_MS) / 1000) * 1000 + 1000)
+  if (tests.length === 0) return undefined
+  return sql<SqlBool>`coalesce(jsonb_path_exists(${target.column}, ${`${target.path} ? (${tests.join(' && ')})`}::jsonpath, ${JSON.stringify(vars)}::jsonb, true), false)`
 }
 
 function invalidDate(name: string, value: QueryValue): QueryError {

@@ -97,7 +97,7 @@ function queued(now: Date) {
 export async function putRule(db: Kysely<DB>, tenant: string, segmentId: string, input: RuleInput): Promise<{ created: boolean; rule: SegmentRule }> {
   const node = parseRule(input.query)
   const b2b = input.b2b ?? false
-  compileRule(input.query, { mode: b2b ? 'b2b' : 'customer', now: new Date() })
+  compileRule(input.query, { mode: b2b ? 'b2b' : 'customer', tenant, now: new Date() })
   const { relative, patterns } = ruleTraits(node)
   return db.transaction().execute(async (tx) => {
     await lockTenantRules(tx, tenant, 'exclusive')
