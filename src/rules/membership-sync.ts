@@ -52,21 +52,28 @@ function inScope(column: RawBuilder<unknown>, scope: SyncScope): RawBuilder<SqlB
   return bounds.length === 0 ? sql<SqlBool>`true` : sql<SqlBool>`${sql.join(bounds, sql` and `)}`
 }
 
-/** What the rules of one mode select among the customers in scope: (segment, customer, legal entity, card). */
+/**
+ * What the rules of one mode select among the customers in scope: (segment, customer, legal entity, card).
+ * Each customer's (or pair's) conditions form one array, whose true positions name the segments: a row per
+ * rule and customer to filter (a lateral VALUES list) cost twice as much, 0.16 s for 1,000 customers and
+ * 50 rules against 0.07 s.
+ */
 function selected(tenant: string, mode: RuleMode, rules: ActiveRule[], scope: SyncScope, now: Date): RawBuilder<unknown> | undefined {
-  const compiled = rules.flatMap((rule) => (rule.query === null ? [] : [sql`(${rule.segmentId}::text, ${compileRule(rule.query, { mode, now })})`]))
-  if (compiled.length === 0) return undefined
-  const conditions = sql`cross join lateral (values ${sql.join(compiled)}) as r(segment_id, matches)`
-  const where = sql`c.tenant = ${tenant} and ${inScope(sql.ref('c.id'), scope)} and r.matches`
+  const live = rules.filter((rule) => rule.query !== null)
+  if (live.length === 0) return undefined
+  const conditions = live.map((rule) => compileRule(rule.query as string, { mode, tenant, now }))
+  const matches = sql`cross join lateral unnest(array_positions(array[${sql.join(conditions)}]::boolean[], true)) as r(position)`
+  const segment = sql`(${live.map((rule) => rule.segmentId)}::text[])[r.position]`
+  const where = sql`c.tenant = ${tenant} and ${inScope(sql.ref('c.id'), scope)}`
   if (mode === 'customer') {
-    return sql`select r.segment_id, c.id as customer_id, ''::text as legal_entity_id, c.email, c.first_name, c.last_name, null::text as legal_entity_name
-      from directory_customer c ${conditions} where ${where}`
+    return sql`select ${segment} as segment_id, c.id as customer_id, ''::text as legal_entity_id, c.email, c.first_name, c.last_name, null::text as legal_entity_name
+      from directory_customer c ${matches} where ${where}`
   }
-  return sql`select r.segment_id, c.id as customer_id, l.id as legal_entity_id, c.email, c.first_name, c.last_name, le.name as legal_entity_name
+  return sql`select ${segment} as segment_id, c.id as customer_id, l.id as legal_entity_id, c.email, c.first_name, c.last_name, le.name as legal_entity_name
     from directory_customer c
     cross join lateral (select distinct unnest(c.legal_entity_ids) as id) l
     left join directory_legal_entity le on le.tenant = c.tenant and le.id = l.id
-    ${conditions} where ${where}`
+    ${matches} where ${where}`
 }
 
 /**
@@ -85,16 +92,20 @@ export async function syncMembership(tx: Transaction<DB>, tenant: string, rules:
   // One segment (a chunk of a full evaluation) as an equality, which leads the planner to the primary key's
   // range over the chunk's customers rather than to every segment's assignments of those customers.
   const ofSegments = rules.length === 1 ? sql`a.segment_id = ${rules[0].segmentId}::text` : sql`a.segment_id = any(${rules.map((r) => r.segmentId)}::text[])`
+  const columns = sql`a.ctid as row_id, a.segment_id, a.customer_id, a.legal_entity_id, a.assignment_type`
+  // Customers by id are read one by one through the customer index (OFFSET 0 keeps the subquery apart, so
+  // the planner cannot turn it into a scan of all of the tenant's assignments: 30 ms at 90,000 against 3).
+  const assigned = 'ids' in scope
+    ? sql`select a.* from unnest(${[...scope.ids]}::text[]) as k(id) cross join lateral (
+        select ${columns} from customer_assignment a where a.tenant = ${tenant} and a.customer_id = k.id and ${ofSegments} offset 0) a`
+    : sql`select ${columns} from customer_assignment a where a.tenant = ${tenant} and ${ofSegments} and ${inScope(sql.ref('a.customer_id'), scope)}`
   // What is selected is compared with what is assigned in scope (read once, by index) in a full join, so
   // only the differences are written. A full join is hashed or merged whatever the row estimates: with
   // NOT EXISTS, statistics older than the data (new customers, a fresh evaluation's assignments) led the
   // planner to nested loops over one side per row of the other, seconds per batch.
   const { rows } = await sql<ChangeRow>`
     with desired as materialized (${desired}),
-    assigned as materialized (
-      select a.ctid as row_id, a.segment_id, a.customer_id, a.legal_entity_id, a.assignment_type from customer_assignment a
-      where a.tenant = ${tenant} and ${ofSegments} and ${inScope(sql.ref('a.customer_id'), scope)}
-    ),
+    assigned as materialized (${assigned}),
     diff as materialized (
       select segment_id, customer_id, legal_entity_id, d.customer_id is not null as wanted, g.row_id, g.assignment_type,
         d.email, d.first_name, d.last_name, d.legal_entity_name
@@ -122,6 +133,7 @@ export async function syncMembership(tx: Transaction<DB>, tenant: string, rules:
     select 'added', segment_id, customer_id, legal_entity_id, null, null, null, null from added
     union all
     select 'candidate', segment_id, customer_id, legal_entity_id, email, first_name, last_name, legal_entity_name from diff where wanted`.execute(tx)
+
   // What an added assignment's event shows of the customer, from the candidates (joined here, not in SQL).
   const candidates = new Map(rows.filter((row) => row.change === 'candidate').map((row) => [keyOf(row), row]))
   const changes = rows.flatMap((row) => (row.change === 'removed' ? [row] : row.change === 'added' ? [{ ...(candidates.get(keyOf(row)) as ChangeRow), change: 'added' as const }] : []))
