@@ -42,7 +42,7 @@ function assertErrorFormat(res: LightMyRequestResponse, url: string): void {
   assert.equal(typeof body.message, 'string', url)
   if (body.details !== undefined) {
     // The webhook contract's own routes list their details as strings; every other route has an object.
-    const contract = /^\/webhook\/[^/]*\/(config|event-subscriptions|statistics|dashboard-access)(\/|$)/.test(new URL(url, 'http://x').pathname)
+    const contract = /^\/webhook\/[^/]*\/(config|event-subscriptions|statistics|dashboard-access|portal)(\/|$)/.test(new URL(url, 'http://x').pathname)
     if (contract && res.statusCode !== 401) assert.ok(Array.isArray(body.details) && body.details.every((d) => typeof d === 'string'), `${url}: ${res.body}`)
     else assert.ok(typeof body.details === 'object', `${url}: ${res.body}`)
   }

@@ -103,6 +103,9 @@ interface Fixture {
   config: unknown
   /** A configured target that is inactive. */
   inactiveTarget: string
+  /** SVIX_SHARED endpoints: one to read and change, one for the request that deletes one. */
+  endpoint: string
+  spareEndpoint: string
   /** A name no request has used yet. */
   fresh(prefix: string): string
 }
@@ -309,6 +312,28 @@ const RECIPES: Record<string, Record<number, Recipe>> = {
   },
   'GET /webhook/{tenant}/statistics': { 200: () => ({}) },
   'GET /webhook/{tenant}/dashboard-access': { 404: () => ({}) },
+  'GET /webhook/{tenant}/portal/endpoints': { 200: () => ({}) },
+  'POST /webhook/{tenant}/portal/endpoints': { 201: () => ({ body: { url: '$receiver', eventTypes: [CREATED] } }) },
+  'GET /webhook/{tenant}/portal/endpoints/{endpointId}': {
+    200: (f) => ({ path: { endpointId: f.endpoint } }),
+    404: () => ({ path: { endpointId: NO_SUCH } }),
+  },
+  'PATCH /webhook/{tenant}/portal/endpoints/{endpointId}': {
+    200: (f) => ({ path: { endpointId: f.endpoint }, body: { description: 'Orders' } }),
+    404: () => ({ path: { endpointId: NO_SUCH }, body: { description: 'Orders' } }),
+  },
+  'DELETE /webhook/{tenant}/portal/endpoints/{endpointId}': {
+    204: (f) => ({ path: { endpointId: f.spareEndpoint } }),
+    404: () => ({ path: { endpointId: NO_SUCH } }),
+  },
+  'GET /webhook/{tenant}/portal/endpoints/{endpointId}/secret': {
+    200: (f) => ({ path: { endpointId: f.endpoint } }),
+    404: () => ({ path: { endpointId: NO_SUCH } }),
+  },
+  'POST /webhook/{tenant}/portal/endpoints/{endpointId}/secret/rotate': {
+    204: (f) => ({ path: { endpointId: f.endpoint }, body: {} }),
+    404: () => ({ path: { endpointId: NO_SUCH }, body: {} }),
+  },
   'POST /customer-segment/{tenant}/api-clients': { 201: () => ({ body: { scopes: [SCOPES.segmentRead] } }) },
   'GET /customer-segment/{tenant}/api-clients': { 200: () => ({}) },
   'GET /customer-segment/{tenant}/api-clients/{clientId}': { 200: () => ({}), 404: () => ({ path: { clientId: UNKNOWN_CLIENT } }) },
@@ -364,6 +389,7 @@ function pathDefaults(f: Fixture): Record<string, string> {
     eventId: f.eventId,
     deliveryId: f.deliveryId,
     clientId: f.client.clientId,
+    endpointId: f.endpoint,
   }
 }
 
@@ -492,7 +518,10 @@ for (const engine of ENGINES) {
       }
       const client = (await call('POST', '/customer-segment/api-clients', { scopes: [SCOPES.segmentRead] })).json()
       const spare = (await call('POST', '/customer-segment/api-clients', { scopes: [SCOPES.segmentRead] })).json()
-      fixture = { tenant, eventId: event.id, deliveryId, inactiveTarget, config, client, spareClient: spare.clientId, fresh: (prefix) => `${prefix}-${++counter}` }
+      const [endpoint, spareEndpoint] = await Promise.all([1, 2].map(async () => (await call('POST', '/webhook/portal/endpoints', { url: receiver.url })).json().id as string))
+      fixture = {
+        tenant, eventId: event.id, deliveryId, inactiveTarget, endpoint, spareEndpoint, config, client, spareClient: spare.clientId, fresh: (prefix) => `${prefix}-${++counter}`,
+      }
     })
     after(async () => {
       await keyed.close()

@@ -56,11 +56,11 @@ for (const engine of ENGINES) {
     }
 
     describe('the contract examples', () => {
-      it('refuses the Svix examples with the HTTP-only 400, without applying their other operations', async () => {
+      it('refuses the Svix (dedicated account) examples with a 400, without applying their other operations', async () => {
         await prepared('svix')
         await ok([{ op: 'UPSERT', path: '/active', value: false }])
         for (const name of ['Multiple Update List', 'Configuration Svix', 'Configuration Svix Api Key'] as const) {
-          await refused(EXAMPLES.patch[name], 400, /HTTP only/)
+          await refused(EXAMPLES.patch[name], 400, /provider SVIX \(a dedicated Svix account with an API key\) is not available/)
         }
         assert.equal((await c.read()).active, false, "the list's /active was not applied")
       })

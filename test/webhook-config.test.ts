@@ -55,17 +55,46 @@ for (const engine of ENGINES) {
     }
 
     describe('the contract examples', () => {
-      it('refuses the SVIX_SHARED and SVIX create and update examples with a 400 saying only HTTP is offered, storing nothing', async () => {
+      it('refuses the SVIX create and update examples with a 400 naming the providers offered, storing nothing', async () => {
         await client('svix')
-        for (const example of [EXAMPLES.create.SVIX_SHARED, EXAMPLES.create.SVIX]) {
-          const body = assertWebhookError(await post(example), 400, /HTTP only/)
-          assert.deepEqual(body.details, [`provider: only HTTP is offered, not ${example.provider}`])
-        }
+        const body = assertWebhookError(await post(EXAMPLES.create.SVIX), 400, /SVIX_SHARED/)
+        assert.deepEqual(body.details, ['provider: SVIX is not offered; use SVIX_SHARED or HTTP'])
         assert.equal(await c.row(), undefined)
         await c.create(http())
-        for (const example of [EXAMPLES.update.SVIX_SHARED, EXAMPLES.update.SVIX]) {
-          await unchanged(async () => assertWebhookError(await c.put(example), 400, /HTTP only/))
-        }
+        await unchanged(async () => assertWebhookError(await c.put(EXAMPLES.update.SVIX), 400, /SVIX_SHARED/))
+      })
+
+      it('creates the SVIX_SHARED example, reads it back with its empty configuration, and takes its update example', async () => {
+        await client('shared')
+        assert.equal((await post(EXAMPLES.create.SVIX_SHARED)).statusCode, 201)
+        const read = await c.call({ method: 'GET', url: c.url('/config/svix_shared') })
+        assert.deepEqual(read.json(), { code: 'svix_shared', provider: 'SVIX_SHARED', active: true, configuration: {} })
+        assert.equal((await c.call({ method: 'PUT', url: c.url('/config/svix_shared'), payload: EXAMPLES.update.SVIX_SHARED })).statusCode, 204)
+        assert.equal((await c.call({ method: 'PATCH', url: c.url('/config/svix_shared'), payload: [{ op: 'UPSERT', path: '/active', value: false }] })).statusCode, 204)
+        assert.equal((await c.call({ method: 'GET', url: c.url('/config/svix_shared') })).json().active, false)
+      })
+
+      it('refuses an SVIX_SHARED config with a configuration of its own, on create, PUT and PATCH', async () => {
+        await client('sharedbad')
+        const configuration = { destinationUrl: URL_A }
+        assertWebhookError(await post({ ...EXAMPLES.create.SVIX_SHARED, configuration }), 400, /empty configuration/)
+        assertWebhookError(await post({ ...EXAMPLES.create.SVIX_SHARED, code: 'http' }), 400, /provider SVIX_SHARED code 'svix_shared'/)
+        await c.create(EXAMPLES.create.SVIX_SHARED)
+        const url = c.url('/config/svix_shared')
+        assertWebhookError(await c.call({ method: 'PUT', url, payload: { ...EXAMPLES.update.SVIX_SHARED, configuration } }), 400, /empty configuration/)
+        assertWebhookError(await c.call({ method: 'PUT', url, payload: update() }), 400, /code does not match|does not match the provider/)
+        assertWebhookError(await c.call({ method: 'PATCH', url, payload: [{ op: 'UPSERT', path: '/configuration/http/destinationUrl', value: URL_A }] }), 400, /empty configuration/)
+        assert.deepEqual((await c.call({ method: 'GET', url })).json().configuration, {})
+      })
+
+      it('keeps one config active: activating one deactivates the other', async () => {
+        await client('oneactive')
+        await c.create(http())
+        await c.create(EXAMPLES.create.SVIX_SHARED)
+        const active = async () => Object.fromEntries(((await c.call({ method: 'GET', url: c.url('/config') })).json() as { code: string; active: boolean }[]).map((r) => [r.code, r.active]))
+        assert.deepEqual(await active(), { http: false, svix_shared: true })
+        assert.equal((await c.patch([{ op: 'UPSERT', path: '/active', value: true }])).statusCode, 204)
+        assert.deepEqual(await active(), { http: true, svix_shared: false })
       })
 
       it('creates the HTTP example as written: other services\' event types are kept as sent', async () => {
@@ -155,7 +184,7 @@ for (const engine of ENGINES) {
     describe('provider, code and uniqueness', () => {
       it('takes only code http for provider HTTP, on create and on PUT', async () => {
         await client('code')
-        for (const code of ['svix', 'HTTP', 'http2']) assertWebhookError(await post(http({}, { code })), 400, /provider HTTP takes code 'http'/)
+        for (const code of ['svix', 'svix_shared', 'HTTP', 'http2']) assertWebhookError(await post(http({}, { code })), 400, /provider HTTP takes code 'http'/)
         assert.equal(await c.row(), undefined)
         await c.create(http())
         assertWebhookError(await c.put({ ...update(), code: 'other' }), 400, /differs from the path code/)
@@ -486,9 +515,9 @@ for (const engine of ENGINES) {
     })
 
     describe('the dashboard', () => {
-      it('answers dashboard-access with 404: there is no Svix dashboard', async () => {
+      it('answers dashboard-access with 404: no hosted dashboard links are issued', async () => {
         await client('dashboard')
-        assertWebhookError(await c.call({ method: 'GET', url: c.url('/dashboard-access') }), 404, /no Svix dashboard/)
+        assertWebhookError(await c.call({ method: 'GET', url: c.url('/dashboard-access') }), 404, /issues no dashboard links/)
       })
     })
 
@@ -551,7 +580,9 @@ for (const engine of ENGINES) {
         assert.equal(resolve(config.post.responses['400'].content['application/json'].schema).properties.details.type, 'array')
         const one = doc.paths['/webhook/{tenant}/config/{code}']
         for (const method of ['get', 'put', 'patch', 'delete']) assert.deepEqual(one[method].tags, ['Webhook configuration'], method)
-        assert.ok(resolve(one.get.responses['200'].content['application/json'].schema).properties.configuration.properties.secretKeyExists)
+        const [httpShape, sharedShape] = resolve(one.get.responses['200'].content['application/json'].schema).properties.configuration.anyOf
+        assert.ok(httpShape.properties.secretKeyExists, 'an HTTP configuration shows whether it has a secret')
+        assert.deepEqual(sharedShape.properties, {}, 'an SVIX_SHARED configuration is empty')
         const subscriptions = doc.paths['/webhook/{tenant}/event-subscriptions']
         assert.deepEqual(subscriptions.get.tags, ['Event subscriptions'])
         assert.ok(subscriptions.patch.responses['207'])

@@ -1,6 +1,6 @@
 /** Row types of the tables, as Kysely sees them (see migrations/ for the DDL). */
 import type { ColumnType, Generated } from 'kysely'
-import type { StoredHttpConfiguration } from '../webhooks/stored-config.js'
+import type { PreviousSecret, StoredHttpConfiguration } from '../webhooks/stored-config.js'
 
 export type Json = ColumnType<unknown, string, string>
 export type LanguageMap = Record<string, string>
@@ -144,6 +144,19 @@ export interface WebhookConfigTable {
   modified_at: Date
 }
 
+export interface PortalEndpointTable {
+  tenant: string
+  id: string
+  url: string
+  description: string
+  event_types: string[] | null
+  secret: string
+  previous_secrets: ColumnType<PreviousSecret[], string, string>
+  disabled: boolean
+  created_at: Date
+  modified_at: Date
+}
+
 export interface EventSubscriptionTable {
   tenant: string
   event_type: string
@@ -228,6 +241,7 @@ export interface DB {
   directory_product: DirectoryProductTable
   directory_category: DirectoryCategoryTable
   webhook_config: WebhookConfigTable
+  portal_endpoint: PortalEndpointTable
   event_subscription: EventSubscriptionTable
   delivery_target: DeliveryTargetTable
   delivery: DeliveryTable

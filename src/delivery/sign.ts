@@ -58,13 +58,15 @@ export interface SignInput {
   headers: HeaderMap
   /** The attempt's time: `webhook-timestamp` is when it is sent. */
   now: Date
+  /** Also under the `svix-id`, `svix-timestamp` and `svix-signature` names (SVIX_SHARED endpoints). */
+  svix?: boolean
 }
 
 /**
  * The request headers of one attempt. Configured headers come first and cannot override the ones that
  * describe or sign the event.
  */
-export function deliveryHeaders({ event, body, secretKey, previousSecretKeys = [], headers, now }: SignInput): Record<string, string> {
+export function deliveryHeaders({ event, body, secretKey, previousSecretKeys = [], headers, now, svix = false }: SignInput): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [name, { value }] of Object.entries(headers)) out[name.toLowerCase()] = value
   const timestamp = Math.floor(now.getTime() / 1000)
@@ -88,6 +90,11 @@ export function deliveryHeaders({ event, body, secretKey, previousSecretKeys = [
     out['webhook-signature'] = [secretKey, ...previousSecretKeys.filter((key) => key !== secretKey)]
       .map((key) => standardWebhookSignature(key, event.id, timestamp, body))
       .join(' ')
+  }
+  if (svix) {
+    out['svix-id'] = out['webhook-id']
+    out['svix-timestamp'] = out['webhook-timestamp']
+    if (out['webhook-signature'] !== undefined) out['svix-signature'] = out['webhook-signature']
   }
   return out
 }

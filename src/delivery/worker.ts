@@ -347,7 +347,7 @@ export function startWorker(options: WorkerOptions): Worker {
         const body = canonicalJson(withoutFields(delivery.event.payload, target.excludedFields))
         const now = new Date()
         const previousSecretKeys = secretsInGrace(target.previousSecrets, now, secretGraceMs)
-        const headers = deliveryHeaders({ event: delivery.event, body, secretKey: target.secretKey, previousSecretKeys, headers: target.headers, now })
+        const headers = deliveryHeaders({ event: delivery.event, body, secretKey: target.secretKey, previousSecretKeys, headers: target.headers, now, svix: target.svix })
         sent = await sender.send({ url: target.url, headers, body })
       } catch (error) {
         sent = { startedAt: new Date(), durationMs: 0, error: `could not prepare the request: ${(error as Error).message}` }

@@ -52,6 +52,9 @@ export const REQUEST_EXAMPLES: Record<string, unknown> = {
     configuration: { destinationUrl: LISTENER, eventsConfiguration: [{ eventType: 'customer-segment.segment-created', filter: "$[?(@.siteCode == 'main')]" }] },
   },
   'PATCH-webhook-update-config': [{ op: 'UPSERT', path: '/active', value: true }],
+  'POST-webhook-create-portal-endpoint': { url: LISTENER, description: 'Segment changes for the CRM', eventTypes: ['customer-segment.customer-assignment-created', 'customer-segment.customer-assignment-deleted'] },
+  'PATCH-webhook-update-portal-endpoint': { disabled: false, eventTypes: null },
+  'POST-webhook-rotate-portal-endpoint-secret': {},
   'PATCH-webhook-manage-event-subscriptions': [
     { eventType: 'customer-segment.segment-created', action: 'SUBSCRIBE' },
     { eventType: 'customer-segment.segment-updated', action: 'SUBSCRIBE', fieldsToUnsubscribe: ['mixins'] },

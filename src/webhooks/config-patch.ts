@@ -164,7 +164,7 @@ function applyConfiguration(configuration: StoredHttpConfiguration, operation: P
   switch (path) {
     case '/configuration':
       if (op === 'REMOVE') return { eventsConfiguration: [] }
-      if (typeof operation.value === 'object' && operation.value !== null && 'apiKey' in operation.value) throw webhookErrors.httpOnly('SVIX')
+      if (typeof operation.value === 'object' && operation.value !== null && 'apiKey' in operation.value) throw webhookErrors.svixNotOffered()
       return toStoredConfiguration(valueOf(operation, HttpConfigInput), configuration, 'replace', path)
     case `${HTTP}/headers`:
       if (op === 'REMOVE') delete next.headers
@@ -186,7 +186,7 @@ function applyConfiguration(configuration: StoredHttpConfiguration, operation: P
   if (legacy) return { ...next, eventsConfiguration: applyLegacy(configuration.eventsConfiguration, operation, legacy[1], legacy[2] as EntryField | undefined) }
   const entry = ENTRY.exec(path)
   if (entry) return { ...next, eventsConfiguration: applyEntry(configuration.eventsConfiguration, operation, entry[1], entry[2] as EntryField | undefined) }
-  if (path === '/configuration/svix/apiKey') throw webhookErrors.httpOnly('SVIX')
+  if (path === '/configuration/svix/apiKey') throw webhookErrors.svixNotOffered()
   throw errors.invalidPatch(`unknown path ${path}`, path)
 }
 

@@ -1,7 +1,7 @@
 /**
  * The webhook configuration as the API reads and writes it: one TypeBox description per shape, used for
- * request validation, PATCH value checks, response serialization and OpenAPI. Only the HTTP provider is
- * offered. Secrets are write-only: reads answer `secretKeyExists`, and writes accept it back so that a
+ * request validation, PATCH value checks, response serialization and OpenAPI. The providers are HTTP and
+ * SVIX_SHARED (whose configuration is empty). Secrets are write-only: reads answer `secretKeyExists`, and writes accept it back so that a
  * config read and sent again keeps its secrets.
  */
 import { type Static, Type } from 'typebox'
@@ -12,9 +12,11 @@ const closed = { additionalProperties: false } as const
 export const MAX_HEADERS = 10
 export const MAX_ENTRIES = 100
 
-export const ConfigCode = Type.String({ minLength: 1, maxLength: 64, description: "The config's code; provider HTTP has code `http`." })
+export const ConfigCode = Type.String({ minLength: 1, maxLength: 64, description: "The config's code: `http` for provider HTTP, `svix_shared` for SVIX_SHARED." })
 
-const Provider = Type.Literal('HTTP', { description: 'Only HTTP delivery is offered; SVIX and SVIX_SHARED are refused with 400.' })
+const Provider = Type.Union([Type.Literal('HTTP'), Type.Literal('SVIX_SHARED')], {
+  description: "HTTP (code `http`), or SVIX_SHARED (code `svix_shared`, an empty configuration: its endpoints are kept under /webhook/{tenant}/portal/endpoints). SVIX is refused with 400.",
+})
 
 export const Url = Type.String({ minLength: 1, maxLength: 2048, description: 'An absolute http or https URL. It is not called on write.' })
 
@@ -120,15 +122,19 @@ const EntryResponse = Type.Object({
   active: Type.Boolean(),
 })
 
+const HttpConfigurationResponse = Type.Object({
+  destinationUrl: Type.Optional(Type.String()),
+  secretKeyExists: Type.Boolean(),
+  headers: Type.Optional(HeaderMap),
+  eventsConfiguration: Type.Array(EntryResponse),
+})
+
+const EmptyConfiguration = Type.Object({}, { additionalProperties: false, description: 'SVIX_SHARED: empty; the endpoints are under /webhook/{tenant}/portal/endpoints.' })
+
 export const ConfigResponse = named('WebhookConfig', Type.Object({
   code: Type.String(),
   provider: Type.String(),
   active: Type.Boolean(),
-  configuration: Type.Object({
-    destinationUrl: Type.Optional(Type.String()),
-    secretKeyExists: Type.Boolean(),
-    headers: Type.Optional(HeaderMap),
-    eventsConfiguration: Type.Array(EntryResponse),
-  }),
+  configuration: Type.Union([HttpConfigurationResponse, EmptyConfiguration]),
 }))
 export type ConfigResponse = Static<typeof ConfigResponse>

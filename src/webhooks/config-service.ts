@@ -1,7 +1,9 @@
 /**
- * Webhook config rules: one config per code and tenant, HTTP only (code `http`), PUT and PATCH as
- * whole-config rewrites inside one transaction (so a refused request changes nothing), no write when
- * nothing changes, and deletion of an active config only when forced. A destination the config did not
+ * Webhook config rules: one config per code and tenant (`http` for provider HTTP, `svix_shared` for
+ * SVIX_SHARED, whose configuration is empty), at most one of them active (activating one deactivates
+ * the other, as the contract has it), PUT and PATCH as whole-config rewrites inside one transaction (so
+ * a refused request changes nothing), no write when nothing changes, and deletion of an active config
+ * only when forced. A destination the config did not
  * name before must answer (when probing is on); it is probed before the transaction, never inside one.
  */
 import type { Kysely } from 'kysely'
@@ -15,15 +17,12 @@ import { forbiddenDestination } from '../delivery/ssrf-guard.js'
 import { toStoredConfiguration } from './config-input.js'
 import { maskUrl, restoreMaskedCredentials } from './credentials.js'
 import { withSecretHistory } from './secret-rotation.js'
-import type { StoredHttpConfiguration } from './stored-config.js'
+import { PROVIDER_CODES, SHARED_PROVIDER, type StoredHttpConfiguration } from './stored-config.js'
 import { type ConfigContent, type ConfigRow, deleteConfigRow, insertConfig, selectConfig, selectConfigs, updateConfig } from './config-rows.js'
 import type { ConfigCreation, ConfigUpdate, PatchOperation } from './config-schemas.js'
 
 const canonical = configure({ deterministic: true })
 
-/** The one provider offered, and the code its config has. */
-const HTTP_PROVIDER = 'HTTP'
-export const HTTP_CODE = 'http'
 
 export interface WebhookContext {
   db: Kysely<DB>
@@ -78,20 +77,37 @@ async function probeNewDestinations(ctx: ConfigContext, current: StoredHttpConfi
   }
 }
 
-function checkCode(code: string): void {
-  if (code !== HTTP_CODE) throw webhookErrors.codeMismatch(code)
+function checkCode(provider: string, code: string): void {
+  if (PROVIDER_CODES[provider] !== code) throw webhookErrors.codeMismatch(code)
+}
+
+/** What an SVIX_SHARED config stores: nothing of its own (an HTTP configuration with no target). */
+const SHARED_CONTENT: StoredHttpConfiguration = { eventsConfiguration: [] }
+
+function sharedConfiguration(input: ConfigCreation['configuration']): StoredHttpConfiguration {
+  if (input !== undefined && Object.keys(input).length > 0) throw webhookErrors.sharedConfiguration(`configuration.${Object.keys(input)[0]}`)
+  return SHARED_CONTENT
+}
+
+/** Only one config is active at a time: the one just written active deactivates the others. */
+async function deactivateOthers(db: Kysely<DB>, tenant: string, code: string): Promise<void> {
+  await db.updateTable('webhook_config').set({ active: false, modified_at: new Date() }).where('tenant', '=', tenant).where('code', '<>', code).where('active', '=', true).execute()
 }
 
 export async function createConfig(ctx: ConfigContext, input: ConfigCreation): Promise<string> {
-  checkCode(input.code)
-  const configuration = restoreMaskedCredentials(undefined, toStoredConfiguration(input.configuration, undefined, 'create'))
+  checkCode(input.provider, input.code)
+  const shared = input.provider === SHARED_PROVIDER
+  const configuration = shared ? sharedConfiguration(input.configuration) : restoreMaskedCredentials(undefined, toStoredConfiguration(input.configuration, undefined, 'create'))
   checkDestinations(configuration, ctx.allowPrivate)
-  if (ctx.probe) {
+  if (ctx.probe && !shared) {
     if (await selectConfig(ctx.db, ctx.tenant, input.code)) throw webhookErrors.configExists(input.code)
     await probeNewDestinations(ctx, undefined, configuration)
   }
-  const content: ConfigContent = { provider: HTTP_PROVIDER, active: input.active ?? true, configuration }
-  if (!(await insertConfig(ctx.db, ctx.tenant, input.code, content))) throw webhookErrors.configExists(input.code)
+  const content: ConfigContent = { provider: input.provider, active: input.active ?? true, configuration }
+  await ctx.db.transaction().execute(async (tx) => {
+    if (!(await insertConfig(tx, ctx.tenant, input.code, content))) throw webhookErrors.configExists(input.code)
+    if (content.active) await deactivateOthers(tx, ctx.tenant, input.code)
+  })
   return input.code
 }
 
@@ -131,7 +147,9 @@ async function rewrite(ctx: ConfigContext, code: string, change: (row: ConfigRow
     const { configuration, ...rest } = changed(ctx, row, change)
     const next: ConfigContent = { ...rest, configuration: withSecretHistory(row.configuration, configuration, new Date()) }
     const current: ConfigContent = { provider: row.provider, active: row.active, configuration: row.configuration }
-    if (canonical(next) !== canonical(current)) await updateConfig(tx, ctx.tenant, code, next)
+    if (canonical(next) === canonical(current)) return
+    await updateConfig(tx, ctx.tenant, code, next)
+    if (next.active && !current.active) await deactivateOthers(tx, ctx.tenant, code)
   })
 }
 
@@ -140,16 +158,26 @@ export async function replaceConfig(ctx: ConfigContext, code: string, input: Con
   if (input.code !== undefined && input.code !== code) {
     throw errors.invalidParameter('code', `the body code '${input.code}' differs from the path code '${code}'`)
   }
-  checkCode(code)
-  await rewrite(ctx, code, (row) => ({
-    provider: HTTP_PROVIDER,
-    active: input.active ?? true,
-    configuration: toStoredConfiguration(input.configuration, row.configuration, 'replace'),
-  }))
+  checkCode(input.provider, code)
+  await rewrite(ctx, code, (row) => {
+    if (row.provider !== input.provider) throw webhookErrors.providerChange(code, row.provider)
+    const shared = input.provider === SHARED_PROVIDER
+    return {
+      provider: input.provider,
+      active: input.active ?? true,
+      configuration: shared ? sharedConfiguration(input.configuration) : toStoredConfiguration(input.configuration, row.configuration, 'replace'),
+    }
+  })
 }
 
 export async function patchConfig(ctx: ConfigContext, code: string, operations: PatchOperation[]): Promise<void> {
-  await rewrite(ctx, code, (row) => ({ provider: row.provider, ...applyConfigPatch({ active: row.active, configuration: row.configuration }, operations) }))
+  await rewrite(ctx, code, (row) => {
+    if (row.provider === SHARED_PROVIDER) {
+      const other = operations.find((operation) => operation.path !== '/active')
+      if (other) throw webhookErrors.sharedConfiguration(other.path)
+    }
+    return { provider: row.provider, ...applyConfigPatch({ active: row.active, configuration: row.configuration }, operations) }
+  })
 }
 
 /** Deleting a config that does not exist is done already. */

@@ -5,9 +5,10 @@
 import type { ConfigResponse } from './config-schemas.js'
 import type { ConfigRow } from './config-rows.js'
 import { maskHeaders, maskUrl } from './credentials.js'
-import type { StoredEntry } from './stored-config.js'
+import { SHARED_PROVIDER, type StoredEntry } from './stored-config.js'
 
-type EntryResponse = ConfigResponse['configuration']['eventsConfiguration'][number]
+type HttpConfigurationResponse = Extract<ConfigResponse['configuration'], { eventsConfiguration: unknown }>
+type EntryResponse = HttpConfigurationResponse['eventsConfiguration'][number]
 
 function presentEntry(entry: StoredEntry): EntryResponse {
   const out: EntryResponse = {
@@ -25,8 +26,9 @@ function presentEntry(entry: StoredEntry): EntryResponse {
 }
 
 export function presentConfig(row: ConfigRow): ConfigResponse {
+  if (row.provider === SHARED_PROVIDER) return { code: row.code, provider: row.provider, active: row.active, configuration: {} }
   const stored = row.configuration
-  const configuration: ConfigResponse['configuration'] = {
+  const configuration: HttpConfigurationResponse = {
     secretKeyExists: Boolean(stored.secretKey),
     eventsConfiguration: (stored.eventsConfiguration ?? []).map(presentEntry),
   }

@@ -3,15 +3,18 @@
  *
  * An event is delivered only when its type is subscribed. It then goes to every active entry of its type
  * whose filter matches the payload, or, when the config has no entry for the type at all, to the config's
- * own `destinationUrl`. Inactive configs deliver nothing.
+ * own `destinationUrl`; for an SVIX_SHARED config, to each of its endpoints that is not disabled and names
+ * the type (or no type at all). Inactive configs deliver nothing.
  */
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { filterMatches } from './event-filter.js'
-import { DEFAULT_TARGET, type HeaderMap, type PreviousSecret, type StoredHttpConfiguration, sameEventType } from './stored-config.js'
+import { DEFAULT_TARGET, type HeaderMap, type PreviousSecret, SHARED_PROVIDER, type StoredHttpConfiguration, sameEventType } from './stored-config.js'
 
 export interface TenantRouting {
-  configs: { code: string; active: boolean; configuration: StoredHttpConfiguration }[]
+  configs: { code: string; provider: string; active: boolean; configuration: StoredHttpConfiguration }[]
+  /** The SVIX_SHARED config's endpoints. */
+  endpoints: { id: string; url: string; eventTypes: string[] | null; secret: string; previousSecrets: PreviousSecret[]; disabled: boolean }[]
   /** Keyed by lower-cased event type. */
   subscriptions: Map<string, { subscribed: boolean; excludedFields: string[] }>
 }
@@ -31,21 +34,27 @@ export interface ResolvedTarget {
   previousSecrets?: PreviousSecret[]
   headers: HeaderMap
   excludedFields: string[]
+  /** An SVIX_SHARED endpoint: the signature goes under the `svix-*` header names too. */
+  svix?: boolean
 }
 
 export async function loadRouting(db: Kysely<DB>, tenants: readonly string[]): Promise<Map<string, TenantRouting>> {
   const routing = new Map<string, TenantRouting>()
   if (tenants.length === 0) return routing
-  for (const tenant of tenants) routing.set(tenant, { configs: [], subscriptions: new Map() })
-  const [configs, subscriptions] = await Promise.all([
-    db.selectFrom('webhook_config').select(['tenant', 'code', 'active', 'configuration']).where('tenant', 'in', tenants).execute(),
+  for (const tenant of tenants) routing.set(tenant, { configs: [], endpoints: [], subscriptions: new Map() })
+  const [configs, endpoints, subscriptions] = await Promise.all([
+    db.selectFrom('webhook_config').select(['tenant', 'code', 'provider', 'active', 'configuration']).where('tenant', 'in', tenants).execute(),
+    db.selectFrom('portal_endpoint').select(['tenant', 'id', 'url', 'event_types', 'secret', 'previous_secrets', 'disabled']).where('tenant', 'in', tenants).orderBy('id').execute(),
     db
       .selectFrom('event_subscription')
       .select(['tenant', 'event_type', 'subscribed', 'excluded_fields'])
       .where('tenant', 'in', tenants)
       .execute(),
   ])
-  for (const row of configs) routing.get(row.tenant)?.configs.push({ code: row.code, active: row.active, configuration: row.configuration })
+  for (const row of configs) routing.get(row.tenant)?.configs.push({ code: row.code, provider: row.provider, active: row.active, configuration: row.configuration })
+  for (const row of endpoints) {
+    routing.get(row.tenant)?.endpoints.push({ id: row.id, url: row.url, eventTypes: row.event_types, secret: row.secret, previousSecrets: row.previous_secrets, disabled: row.disabled })
+  }
   for (const row of subscriptions) {
     routing.get(row.tenant)?.subscriptions.set(row.event_type.toLowerCase(), { subscribed: row.subscribed, excludedFields: row.excluded_fields })
   }
@@ -64,6 +73,13 @@ export function routeEvent(routing: TenantRouting | undefined, event: { type: st
   let cost = 0
   for (const config of routing.configs) {
     if (!config.active) continue
+    if (config.provider === SHARED_PROVIDER) {
+      for (const endpoint of routing.endpoints) {
+        if (endpoint.disabled || (endpoint.eventTypes !== null && !endpoint.eventTypes.some((type) => sameEventType(type, event.type)))) continue
+        routes.push({ configCode: config.code, targetId: endpoint.id })
+      }
+      continue
+    }
     const entries = config.configuration.eventsConfiguration.filter((entry) => sameEventType(entry.eventType, event.type))
     if (entries.length === 0) {
       if (config.configuration.destinationUrl) routes.push({ configCode: config.code, targetId: DEFAULT_TARGET })
@@ -99,6 +115,11 @@ export function resolveTarget(
   if (!routing || !config || !config.active) return undefined
   const root = config.configuration
   const subscriptionExcluded = routing.subscriptions.get(eventType.toLowerCase())?.excludedFields ?? []
+  if (config.provider === SHARED_PROVIDER) {
+    const endpoint = routing.endpoints.find((candidate) => candidate.id === route.targetId)
+    if (!endpoint || endpoint.disabled) return undefined
+    return withPrevious({ url: endpoint.url, secretKey: endpoint.secret, headers: {}, excludedFields: subscriptionExcluded, svix: true }, endpoint.previousSecrets)
+  }
   if (route.targetId === DEFAULT_TARGET) {
     if (!root.destinationUrl) return undefined
     return withPrevious(

@@ -3,7 +3,8 @@
  * Reads through the API never show a secret: they show `secretKeyExists` instead.
  *
  * Glossary:
- * - **config**: a tenant's webhook configuration for one provider; only `HTTP` (code `http`) is offered.
+ * - **config**: a tenant's webhook configuration for one provider: `HTTP` (code `http`), or `SVIX_SHARED`
+ *   (code `svix_shared`), stored with an empty configuration; its targets are portal endpoints.
  * - **entry**: one item of `eventsConfiguration`: an event type with its own optional URL, secret,
  *   headers, JsonPath filter and excluded fields. Entry ids are generated here and never change.
  * - **target**: where a delivery goes: an entry (`target_id` = the entry id), or the config's own
@@ -47,6 +48,14 @@ export interface StoredHttpConfiguration {
   headers?: HeaderMap
   eventsConfiguration: StoredEntry[]
 }
+
+/** The providers offered, and the code each one's config has. */
+export const HTTP_PROVIDER = 'HTTP'
+export const HTTP_CODE = 'http'
+/** The platform's default provider: the config is empty, its endpoints are portal endpoints (portal-endpoints.ts). */
+export const SHARED_PROVIDER = 'SVIX_SHARED'
+export const SHARED_CODE = 'svix_shared'
+export const PROVIDER_CODES: Readonly<Record<string, string>> = { [HTTP_PROVIDER]: HTTP_CODE, [SHARED_PROVIDER]: SHARED_CODE }
 
 /** The target id of a config's own destination, used for event types that have no entry. */
 export const DEFAULT_TARGET = 'default'

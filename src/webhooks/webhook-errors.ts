@@ -5,17 +5,29 @@
 import { ApiError } from '../errors.js'
 
 export const webhookErrors = {
-  httpOnly: (provider: string) =>
-    new ApiError(400, `The provider ${provider} is not available: this service delivers webhooks over HTTP only. Use provider HTTP with code 'http'.`, {
+  svixNotOffered: () =>
+    new ApiError(400, "The provider SVIX (a dedicated Svix account with an API key) is not available: use provider SVIX_SHARED with code 'svix_shared', whose endpoints this service keeps, or HTTP with code 'http'.", {
       field: 'provider',
       type: 'provider_not_offered',
-      message: `only HTTP is offered, not ${provider}`,
+      message: 'SVIX is not offered; use SVIX_SHARED or HTTP',
     }),
   codeMismatch: (code: string) =>
-    new ApiError(400, `The code '${code}' does not match the provider: provider HTTP takes code 'http'.`, {
+    new ApiError(400, `The code '${code}' does not match the provider: provider HTTP takes code 'http', provider SVIX_SHARED code 'svix_shared'.`, {
       field: 'code',
       type: 'code_mismatch',
-      message: "provider HTTP takes code 'http'",
+      message: "provider HTTP takes code 'http', SVIX_SHARED 'svix_shared'",
+    }),
+  providerChange: (code: string, provider: string) =>
+    new ApiError(400, `The webhook config '${code}' has provider ${provider}; a config keeps its provider.`, {
+      field: 'provider',
+      type: 'provider_change',
+      message: `config '${code}' has provider ${provider}`,
+    }),
+  sharedConfiguration: (field: string) =>
+    new ApiError(400, "An SVIX_SHARED config has an empty configuration: its endpoints are kept in the webhook portal and under /webhook/{tenant}/portal/endpoints.", {
+      field,
+      type: 'shared_configuration',
+      message: 'SVIX_SHARED takes an empty configuration',
     }),
   configExists: (code: string) =>
     new ApiError(409, `The resource already exists: the tenant has a webhook config '${code}'. Update it with PUT or PATCH, or delete it first.`, {
@@ -56,7 +68,7 @@ export const webhookErrors = {
   dashboardNotOffered: () =>
     new ApiError(
       404,
-      'There is no Svix dashboard: this service delivers webhooks over HTTP only. Configure them with /webhook/{tenant}/config and read deliveries from the delivery log.',
+      'This service issues no dashboard links: manage SVIX_SHARED endpoints under /webhook/{tenant}/portal/endpoints, and HTTP ones with /webhook/{tenant}/config.',
     ),
   unknownEventType: (eventType: string) =>
     new ApiError(404, `The event type '${eventType}' is not in this service's event catalogue.`, {

@@ -25,7 +25,7 @@ import type { DeliveryState } from '../../db/schema.js'
 import { errors } from '../../errors.js'
 import { eventTypes } from '../../events/catalogue.js'
 import { storableInstant } from '../../query/iso-date.js'
-import { HTTP_CODE } from '../../webhooks/config-service.js'
+import { HTTP_CODE } from '../../webhooks/stored-config.js'
 import { useWebhookErrorFormat, webhookErrorResponses } from '../../webhooks/error-format.js'
 import { errorResponses, TenantParam } from './common.js'
 

@@ -1,7 +1,8 @@
 /**
  * The webhook configuration API: `/webhook/{tenant}/config[/{code}]` — create, list, read, replace,
- * patch, delete — and `/webhook/{tenant}/dashboard-access`, which answers 404: there is no Svix
- * dashboard, delivery is HTTP only. Errors take the webhook contract's shape.
+ * patch, delete — for the providers HTTP (`http`) and SVIX_SHARED (`svix_shared`, whose endpoints live
+ * under portal-endpoints.ts), and `/webhook/{tenant}/dashboard-access`, which answers 404: this service
+ * issues no hosted dashboard links. Errors take the webhook contract's shape.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
@@ -25,12 +26,10 @@ const ForceQuery = Type.Object({ force: Type.Optional(BooleanParam) })
 
 type Params = { tenant: string; code: string }
 
-const NOT_OFFERED = new Set(['SVIX', 'SVIX_SHARED'])
-
-/** Svix configs would fail schema validation on their shape; the client is told the real reason instead. */
+/** A dedicated Svix config would fail schema validation on its shape; the client is told the real reason instead. */
 async function httpProviderOnly(request: FastifyRequest): Promise<void> {
   const provider = (request.body as { provider?: unknown } | null | undefined)?.provider
-  if (typeof provider === 'string' && NOT_OFFERED.has(provider)) throw webhookErrors.httpOnly(provider)
+  if (provider === 'SVIX') throw webhookErrors.svixNotOffered()
 }
 
 export interface WebhookConfigRouteOptions {
@@ -116,7 +115,7 @@ export function webhookConfigRoutes(app: FastifyInstance, database: Database, { 
         config: { ...manage, readsDatabase: false },
         schema: {
           tags,
-          operationId: 'GET-webhook-access-tenant-svix', summary: 'Svix dashboard access: not offered (404), delivery is HTTP only',
+          operationId: 'GET-webhook-access-tenant-svix', summary: 'Dashboard access: no hosted dashboard links are issued (404)',
           params: TenantParams,
           response: webhookErrorResponses(404),
         },
