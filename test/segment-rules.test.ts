@@ -232,6 +232,30 @@ for (const engine of ENGINES) {
       assert.deepEqual(await changes(c, mark), ['created other:fay MANUAL', 'created big:fay AUTOMATIC'])
     })
 
+    it('re-evaluates only the entries a write changes for rules', async () => {
+      const c = await tenantWithDirectory('ruleresend')
+      await putRule(c, 'big', { query: 'tags:vip' })
+      await evaluate()
+      assert.deepEqual(await members(c, 'big'), ['ada:AUTOMATIC', 'cyd:AUTOMATIC'])
+      // A stray automatic assignment shows which customers a write evaluates: one that is, loses it.
+      const now = new Date()
+      await t.database.db
+        .insertInto('customer_assignment')
+        .values({ tenant: c.tenant, segment_id: 'big', customer_id: 'dan', legal_entity_id: '', assignment_type: 'AUTOMATIC', version: 1, created_at: now, modified_at: now })
+        .execute()
+      const mark = await c.lastSequence()
+      // Sent again as stored (attributes in another key order): nothing to evaluate.
+      await feedDirectory(c, 'customers', [
+        { id: 'dan', attributes: { spent: 10 } },
+        { id: 'ada', email: 'ada@example.com', firstName: 'Ada', tags: ['vip'], attributes: { country: 'DE', spent: 1500 }, legalEntityIds: ['acme'] },
+      ])
+      assert.deepEqual(await members(c, 'big'), ['ada:AUTOMATIC', 'cyd:AUTOMATIC', 'dan:AUTOMATIC'])
+      assert.deepEqual(await changes(c, mark), [])
+      await feedDirectory(c, 'customers', [{ id: 'dan', attributes: { spent: 11 } }])
+      assert.deepEqual(await members(c, 'big'), ['ada:AUTOMATIC', 'cyd:AUTOMATIC'])
+      assert.deepEqual(await changes(c, mark), ['deleted big:dan AUTOMATIC'])
+    })
+
     it('never touches a manual assignment: PUT makes an automatic one manual, DELETE of an automatic one is a 409', async () => {
       const c = await tenantWithDirectory('rulemanual')
       // A manual member the rule also selects: the rule adds nothing beside it.

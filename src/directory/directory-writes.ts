@@ -46,15 +46,50 @@ function written(kind: DirectoryKind<{ id: string }>, ids: string[]) {
   return kind === (customers as unknown) ? { customers: ids } : { legalEntities: ids }
 }
 
+/** What rules read of each kind of entry, with its SQL type. */
+const RULE_COLUMNS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  directory_customer: { email: 'text', first_name: 'text', last_name: 'text', tags: 'text[]', attributes: 'jsonb', legal_entity_ids: 'text[]' },
+  directory_legal_entity: { name: 'text', attributes: 'jsonb' },
+}
+
+/**
+ * The ids of entries whose stored version holds the same values for rules (compared in SQL, so exactly as
+ * rules see them): writing them again changes no membership. A feed that sends its whole directory every
+ * night re-evaluates only what changed.
+ */
+async function unchangedForRules<E extends { id: string }>(tx: Transaction<DB>, tenant: string, kind: DirectoryKind<E>, entries: E[]): Promise<Set<string>> {
+  const columns = Object.entries(RULE_COLUMNS[kind.table])
+  const rows = entries.map((entry) => {
+    const row = kind.toRow(entry)
+    // toRow writes json columns as text; the document carries them as JSON.
+    return Object.fromEntries([['id', entry.id], ...columns.map(([column, type]) => [column, type === 'jsonb' && row[column] !== null ? JSON.parse(row[column] as string) : row[column]])])
+  })
+  const definitions = sql.join(columns.map(([column, type]) => sql`${sql.ref(column)} ${sql.raw(type)}`))
+  const same = sql.join(columns.map(([column]) => sql`s.${sql.ref(column)} is not distinct from n.${sql.ref(column)}`), sql` and `)
+  // The stored rows are locked before they are compared, in id order as every writer locks them: a
+  // concurrent write of the same entry is then seen as it committed, and counts as a change.
+  const { rows: found } = await sql<{ id: string; same: boolean }>`
+    select s.id, (${same}) as same from ${sql.table(kind.table)} s
+    join jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as n(id text, ${definitions}) on n.id = s.id
+    where s.tenant = ${tenant}
+    order by s.id
+    for update of s`.execute(tx)
+  return new Set(found.filter((row) => row.same).map((row) => row.id))
+}
+
 /** Upserts entries (each replaces the stored one), all or none, with their rule membership. */
 export async function writeEntries<E extends { id: string }>(db: Kysely<DB>, tenant: string, kind: DirectoryKind<E>, entries: E[]): Promise<void> {
   if (entries.length === 0) return
   if (!ruleInputs(kind)) return upsertEntries(db, tenant, kind, entries)
   await db.transaction().execute(async (tx) => {
     const rules = await lockForDirectoryWrite(tx, tenant)
+    // The last entry of an id is the one written.
+    const latest = [...new Map(entries.map((entry) => [entry.id, entry])).values()]
+    const unchanged = rules.length === 0 ? new Set<string>() : await unchangedForRules(tx, tenant, kind, latest)
     // Rows locked in one order by every writer: two batches with the same ids cannot deadlock.
     await upsertEntries(tx, tenant, kind, [...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)))
-    await syncWritten(tx, tenant, rules, written(kind, entries.map((entry) => entry.id)))
+    const changed = latest.map((entry) => entry.id).filter((id) => !unchanged.has(id))
+    if (changed.length > 0) await syncWritten(tx, tenant, rules, written(kind, changed))
   })
 }
 
