@@ -311,7 +311,7 @@ const RECIPES: Record<string, Record<number, Recipe>> = {
     207: () => ({ body: [{ eventType: 'customer-segment.segment-deleted', action: 'SUBSCRIBE' }] }),
   },
   'GET /webhook/{tenant}/statistics': { 200: () => ({}) },
-  'GET /webhook/{tenant}/dashboard-access': { 404: () => ({}) },
+  'GET /webhook/{tenant}/dashboard-access': { 200: () => ({}) },
   'GET /webhook/{tenant}/portal/endpoints': { 200: () => ({}) },
   'POST /webhook/{tenant}/portal/endpoints': { 201: () => ({ body: { url: '$receiver', eventTypes: [CREATED] } }) },
   'GET /webhook/{tenant}/portal/endpoints/{endpointId}': {

@@ -514,13 +514,6 @@ for (const engine of ENGINES) {
       })
     })
 
-    describe('the dashboard', () => {
-      it('answers dashboard-access with 404: no hosted dashboard links are issued', async () => {
-        await client('dashboard')
-        assertWebhookError(await c.call({ method: 'GET', url: c.url('/dashboard-access') }), 404, /issues no dashboard links/)
-      })
-    })
-
     describe('scopes and tenants', () => {
       const writes = (cl: WebhookClient) => [
         () => cl.call({ method: 'POST', url: cl.url('/config'), payload: http() }),

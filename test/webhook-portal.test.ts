@@ -144,6 +144,46 @@ for (const engine of ENGINES) {
       assert.deepEqual((await c.call({ method: 'GET', url: endpoints })).json(), [])
     })
 
+    it('answers dashboard-access with a one-time portal link and a token of the webhook scopes', async () => {
+      const { c } = await shared('svixdash')
+      const res = await c.call({ method: 'GET', url: c.url('/dashboard-access') })
+      assert.equal(res.statusCode, 200, res.body)
+      const { url, token } = res.json() as { url: string; token: string }
+      const link = new URL(url)
+      assert.equal(link.pathname, '/portal')
+      const key = new URLSearchParams(link.hash.slice(1)).get('key') as string
+      assert.ok(key.length >= 40, 'the key is in the fragment, never sent in a request line')
+      const endpoints = await c.call({ method: 'GET', url: c.url('/portal/endpoints'), token })
+      assert.equal(endpoints.statusCode, 200, 'the token reads the endpoints')
+      const open = (body: unknown) => t.call({ method: 'POST', url: '/portal/session', payload: body as object, token: null })
+      const session = await open({ key })
+      assert.equal(session.statusCode, 200, session.body)
+      assert.equal(session.json().tenant, c.tenant)
+      assert.equal((await c.call({ method: 'POST', url: c.url('/portal/endpoints'), payload: { url: `${receiver.url}/portal` }, token: session.json().token })).statusCode, 201)
+      assert.equal((await open({ key })).statusCode, 401, 'a link opens once')
+      assert.equal((await open({ key: 'x'.repeat(43) })).statusCode, 401)
+      assert.equal((await open({})).statusCode, 400)
+      const other = await webhookClient(t, freshTenant('svixdashother'))
+      assert.equal((await other.call({ method: 'GET', url: `/webhook/${other.tenant}/portal/endpoints`, token: session.json().token })).statusCode, 403, 'the token is for its tenant only')
+      const reader = await webhookClient(t, c.tenant, ['webhook.subscription_read'])
+      assertWebhookError(await reader.call({ method: 'GET', url: c.url('/dashboard-access') }), 403)
+    })
+
+    it('serves the portal page and its files from this origin under a strict Content-Security-Policy', async () => {
+      for (const path of ['/portal', '/portal/assets/portal.js', '/portal/assets/portal.css', '/portal/assets/preact-htm.js']) {
+        const res = await t.call({ method: 'GET', url: path, token: null })
+        assert.equal(res.statusCode, 200, path)
+        const csp = String(res.headers['content-security-policy'])
+        assert.match(csp, /default-src 'none'/)
+        assert.match(csp, /script-src 'self'/)
+        assert.doesNotMatch(csp, /unsafe/)
+        // Addresses that are not fetched: the SVG namespace (Preact), the placeholder of the URL field.
+        const named = res.body.replaceAll('http://www.w3.org/2000/svg', '').replaceAll('https://example.com/webhooks', '')
+        assert.ok(!/https?:\/\//.test(named), `${path} names no other origin`)
+      }
+      assert.equal((await t.call({ method: 'GET', url: '/portal/assets/other.js', token: null })).statusCode, 404)
+    })
+
     it('keeps secrets to the manage scope, and endpoints to their tenant', async () => {
       const { c, endpoints, add } = await shared('svixscope')
       const endpoint = await add({ url: `${receiver.url}/scope` })

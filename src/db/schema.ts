@@ -157,6 +157,12 @@ export interface PortalEndpointTable {
   modified_at: Date
 }
 
+export interface PortalLinkTable {
+  key_hash: string
+  tenant: string
+  expires_at: Date
+}
+
 export interface EventSubscriptionTable {
   tenant: string
   event_type: string
@@ -242,6 +248,7 @@ export interface DB {
   directory_category: DirectoryCategoryTable
   webhook_config: WebhookConfigTable
   portal_endpoint: PortalEndpointTable
+  portal_link: PortalLinkTable
   event_subscription: EventSubscriptionTable
   delivery_target: DeliveryTargetTable
   delivery: DeliveryTable

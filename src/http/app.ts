@@ -27,6 +27,7 @@ import { customerAssignmentRoutes } from './routes/customer-assignments.js'
 import { deliveryRoutes } from './routes/deliveries.js'
 import { eventRoutes } from './routes/events.js'
 import { eventSubscriptionRoutes } from './routes/event-subscriptions.js'
+import { portalRoutes } from './routes/portal.js'
 import { portalEndpointRoutes } from './routes/portal-endpoints.js'
 import { webhookConfigRoutes } from './routes/webhook-config.js'
 import { itemAssignmentRoutes } from './routes/item-assignments.js'
@@ -131,6 +132,7 @@ export async function buildApp({
   const probe = destinationProbe.enabled ? createDestinationProbe({ allowPrivate: allowPrivateDestinations, timeoutMs: destinationProbe.timeoutMs }) : undefined
   webhookConfigRoutes(app, database, { allowPrivate: allowPrivateDestinations, probe })
   portalEndpointRoutes(app, database, { allowPrivate: allowPrivateDestinations })
+  portalRoutes(app, database, tokenIssuer)
   eventSubscriptionRoutes(app, database, { defaultLanguage })
   deliveryRoutes(app, database, { webhooksMonthlyLimit })
   apiClientRoutes(app, database)

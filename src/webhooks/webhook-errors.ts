@@ -68,7 +68,7 @@ export const webhookErrors = {
   dashboardNotOffered: () =>
     new ApiError(
       404,
-      'This service issues no dashboard links: manage SVIX_SHARED endpoints under /webhook/{tenant}/portal/endpoints, and HTTP ones with /webhook/{tenant}/config.',
+      "No portal link without a signing key of the service's own (it only verifies tokens of an external issuer): manage SVIX_SHARED endpoints under /webhook/{tenant}/portal/endpoints.",
     ),
   unknownEventType: (eventType: string) =>
     new ApiError(404, `The event type '${eventType}' is not in this service's event catalogue.`, {

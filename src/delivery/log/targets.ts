@@ -9,7 +9,7 @@ import type { TargetRef } from '../target-health.js'
 import { errors } from '../../errors.js'
 import type { TargetOverview } from './log-schemas.js'
 import { maskUrl } from '../../webhooks/credentials.js'
-import { DEFAULT_TARGET, sameEventType, type StoredHttpConfiguration } from '../../webhooks/stored-config.js'
+import { DEFAULT_TARGET, SHARED_PROVIDER, sameEventType, type StoredHttpConfiguration } from '../../webhooks/stored-config.js'
 
 export interface ConfiguredTarget {
   configCode: string
@@ -20,6 +20,8 @@ export interface ConfiguredTarget {
   url: string | null
   /** The config and the entry are active and there is a URL to send to. */
   active: boolean
+  /** An SVIX_SHARED endpoint's event types (absent: every type). */
+  eventTypes?: string[]
 }
 
 /** A URL as shown to operators: a password in it is masked. */
@@ -45,11 +47,30 @@ function targetsOf(code: string, active: boolean, configuration: StoredHttpConfi
   return targets
 }
 
+/** An SVIX_SHARED config's targets: its portal endpoints. */
+async function endpointTargets(db: Kysely<DB>, tenant: string, code: string, active: boolean): Promise<ConfiguredTarget[]> {
+  const endpoints = await db.selectFrom('portal_endpoint').select(['id', 'url', 'description', 'event_types', 'disabled']).where('tenant', '=', tenant).orderBy('id').execute()
+  return endpoints.map((endpoint) => ({
+    configCode: code,
+    targetId: endpoint.id,
+    ...(endpoint.description === '' ? {} : { name: endpoint.description }),
+    eventType: null,
+    ...(endpoint.event_types === null ? {} : { eventTypes: endpoint.event_types }),
+    url: shownUrl(endpoint.url),
+    active: active && !endpoint.disabled,
+  }))
+}
+
 async function configuredTargets(db: Kysely<DB>, tenant: string, configCode?: string): Promise<ConfiguredTarget[]> {
-  let select = db.selectFrom('webhook_config').select(['code', 'active', 'configuration']).where('tenant', '=', tenant)
+  let select = db.selectFrom('webhook_config').select(['code', 'provider', 'active', 'configuration']).where('tenant', '=', tenant)
   if (configCode !== undefined) select = select.where('code', '=', configCode)
   const configs = await select.orderBy('code').execute()
-  return configs.flatMap((config) => targetsOf(config.code, config.active, config.configuration))
+  const targets = await Promise.all(
+    configs.map((config) =>
+      config.provider === SHARED_PROVIDER ? endpointTargets(db, tenant, config.code, config.active) : targetsOf(config.code, config.active, config.configuration),
+    ),
+  )
+  return targets.flat()
 }
 
 /** The target as the stored config defines it now, or undefined when the config has no such target. */
@@ -134,6 +155,9 @@ export async function requireSendableTarget(
   if (!target) throw errors.notFound(name)
   if (eventType !== undefined && target.eventType !== null && !sameEventType(target.eventType, eventType)) {
     throw errors.invalidParameter('targetId', `the target ${name} takes ${target.eventType} events, not ${eventType}`)
+  }
+  if (eventType !== undefined && target.eventTypes !== undefined && !target.eventTypes.some((type) => sameEventType(type, eventType))) {
+    throw errors.invalidParameter('targetId', `the target ${name} takes ${target.eventTypes.join(', ')} events, not ${eventType}`)
   }
   if (!target.active) throw errors.targetInactive(name)
   const state = await targetState(db, tenant, configCode, targetId)

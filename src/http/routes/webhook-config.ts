@@ -1,8 +1,7 @@
 /**
  * The webhook configuration API: `/webhook/{tenant}/config[/{code}]` — create, list, read, replace,
  * patch, delete — for the providers HTTP (`http`) and SVIX_SHARED (`svix_shared`, whose endpoints live
- * under portal-endpoints.ts), and `/webhook/{tenant}/dashboard-access`, which answers 404: this service
- * issues no hosted dashboard links. Errors take the webhook contract's shape.
+ * under portal-endpoints.ts; `dashboard-access` is in portal.ts). Errors take the webhook contract's shape.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
@@ -106,22 +105,6 @@ export function webhookConfigRoutes(app: FastifyInstance, database: Database, { 
       async (request, reply) => {
         await deleteConfig(context(request), request.params.code, request.query.force === 'true')
         return reply.code(204).send()
-      },
-    )
-
-    scope.get(
-      '/webhook/:tenant/dashboard-access',
-      {
-        config: { ...manage, readsDatabase: false },
-        schema: {
-          tags,
-          operationId: 'GET-webhook-access-tenant-svix', summary: 'Dashboard access: no hosted dashboard links are issued (404)',
-          params: TenantParams,
-          response: webhookErrorResponses(404),
-        },
-      },
-      async () => {
-        throw webhookErrors.dashboardNotOffered()
       },
     )
   })
