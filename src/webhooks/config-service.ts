@@ -13,9 +13,9 @@ import { errors } from '../errors.js'
 import { webhookErrors } from './webhook-errors.js'
 import { applyConfigPatch } from './config-patch.js'
 import type { DestinationProbe } from '../delivery/destination-probe.js'
-import { forbiddenDestination } from '../delivery/ssrf-guard.js'
+import { checkDestination } from './config-values.js'
 import { toStoredConfiguration } from './config-input.js'
-import { maskUrl, restoreMaskedCredentials } from './credentials.js'
+import { restoreMaskedCredentials } from './credentials.js'
 import { withSecretHistory } from './secret-rotation.js'
 import { PROVIDER_CODES, SHARED_PROVIDER, type StoredHttpConfiguration } from './stored-config.js'
 import { type ConfigContent, type ConfigRow, deleteConfigRow, insertConfig, selectConfig, selectConfigs, updateConfig } from './config-rows.js'
@@ -36,19 +36,9 @@ export interface ConfigContext extends WebhookContext {
   probe?: DestinationProbe
 }
 
-/**
- * Refuses a destination the delivery engine would refuse for its host alone (a literal internal address,
- * localhost), so the mistake shows when the config is written instead of in the delivery log later.
- */
+/** Refuses destinations deliveries may not go to (config-values.ts). */
 function checkDestinations(configuration: StoredHttpConfiguration, allowPrivate: boolean): void {
-  const check = (url: string | undefined, field: string) => {
-    const range = url === undefined ? undefined : forbiddenDestination(url, allowPrivate)
-    if (range === undefined || url === undefined) return
-    const setting = range === 'cloud metadata' ? 'never' : 'unless the service runs with DELIVERY_ALLOW_PRIVATE=true'
-    throw errors.invalidParameter(field, `'${maskUrl(url)}' is a ${range} address; the service does not deliver there (${setting})`)
-  }
-  check(configuration.destinationUrl, 'configuration.destinationUrl')
-  configuration.eventsConfiguration.forEach((entry, index) => check(entry.destinationUrl, `configuration.eventsConfiguration.${index}.destinationUrl`))
+  for (const { url, field } of destinations(configuration)) checkDestination(url, field, allowPrivate)
 }
 
 /** Every destination of a configuration, with the field that names it. */

@@ -3,7 +3,9 @@
  * headers a sender can send, parsable filters, excluded fields that name payload fields, known event
  * types, and how a write-only secret is kept, replaced or removed. Each check names the offending field.
  */
+import { forbiddenDestination } from '../delivery/ssrf-guard.js'
 import { errors } from '../errors.js'
+import { maskUrl } from './credentials.js'
 import { eventTypes } from '../events/catalogue.js'
 import { knownEventType, payloadFields } from './event-types.js'
 import { MAX_HEADERS } from './config-schemas.js'
@@ -33,6 +35,17 @@ export function checkUrl(value: string, field: string): string {
     throw errors.invalidParameter(field, `'${value}' is not an absolute http or https URL`)
   }
   return value
+}
+
+/**
+ * Refuses a destination the delivery engine would refuse for its host alone (a literal internal address,
+ * localhost), so the mistake shows when it is written instead of in the delivery log later.
+ */
+export function checkDestination(url: string, field: string, allowPrivate: boolean): string {
+  const range = forbiddenDestination(url, allowPrivate)
+  if (range === undefined) return url
+  const setting = range === 'cloud metadata' ? 'never' : 'unless the service runs with DELIVERY_ALLOW_PRIVATE=true'
+  throw errors.invalidParameter(field, `'${maskUrl(url)}' is a ${range} address; the service does not deliver there (${setting})`)
 }
 
 export function checkHeaders(headers: HeaderMap, field: string): HeaderMap {

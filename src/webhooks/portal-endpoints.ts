@@ -10,10 +10,9 @@ import { type Kysely, type Selectable, sql } from 'kysely'
 import { type Static, Type } from 'typebox'
 import { v7 as uuidv7 } from 'uuid'
 import type { DB, PortalEndpointTable } from '../db/schema.js'
-import { forbiddenDestination } from '../delivery/ssrf-guard.js'
 import { ApiError, errors } from '../errors.js'
 import { named } from '../validation/named-schema.js'
-import { checkEventType, checkUrl } from './config-values.js'
+import { checkDestination, checkEventType, checkUrl } from './config-values.js'
 import { maskUrl } from './credentials.js'
 import { Url } from './config-schemas.js'
 import type { PreviousSecret } from './stored-config.js'
@@ -81,16 +80,6 @@ function checkSecret(secret: string, field: string): string {
   return secret
 }
 
-function checkDestination(url: string, field: string, allowPrivate: boolean): string {
-  checkUrl(url, field)
-  const range = forbiddenDestination(url, allowPrivate)
-  if (range !== undefined) {
-    const setting = range === 'cloud metadata' ? 'never' : 'unless the service runs with DELIVERY_ALLOW_PRIVATE=true'
-    throw errors.invalidParameter(field, `'${maskUrl(url)}' is a ${range} address; the service does not deliver there (${setting})`)
-  }
-  return url
-}
-
 function checkEventTypes(types: string[] | null | undefined): string[] | null {
   if (types === undefined || types === null) return null
   return [...new Set(types.map((type, index) => checkEventType(type, `eventTypes.${index}`)))]
@@ -125,7 +114,7 @@ export async function createEndpoint(ctx: EndpointContext, input: EndpointCreati
   const values = {
     tenant: ctx.tenant,
     id: `ep_${uuidv7()}`,
-    url: checkDestination(input.url, 'url', ctx.allowPrivate),
+    url: checkDestination(checkUrl(input.url, 'url'), 'url', ctx.allowPrivate),
     description: input.description ?? '',
     event_types: checkEventTypes(input.eventTypes),
     secret: input.secret === undefined ? newSecret() : checkSecret(input.secret, 'secret'),
@@ -149,7 +138,7 @@ export async function createEndpoint(ctx: EndpointContext, input: EndpointCreati
 
 export async function changeEndpoint(ctx: EndpointContext, id: string, change: EndpointChange): Promise<Row> {
   const set: { url?: string; description?: string; event_types?: string[] | null; disabled?: boolean } = {}
-  if (change.url !== undefined) set.url = checkDestination(change.url, 'url', ctx.allowPrivate)
+  if (change.url !== undefined) set.url = checkDestination(checkUrl(change.url, 'url'), 'url', ctx.allowPrivate)
   if (change.description !== undefined) set.description = change.description
   if (change.eventTypes !== undefined) set.event_types = checkEventTypes(change.eventTypes)
   if (change.disabled !== undefined) set.disabled = change.disabled
