@@ -15,14 +15,12 @@ import { named } from '../validation/named-schema.js'
 import { checkDestination, checkEventType, checkUrl } from './config-values.js'
 import { maskUrl } from './credentials.js'
 import { Url } from './config-schemas.js'
-import type { PreviousSecret } from './stored-config.js'
+import { history } from './secret-rotation.js'
 
 /** Endpoints per tenant. */
 export const MAX_ENDPOINTS = 50
 /** Event types one endpoint names. */
 const MAX_EVENT_TYPES = 100
-/** Replaced secrets remembered per endpoint (signed with during the grace period). */
-const MAX_PREVIOUS = 3
 
 const closed = { additionalProperties: false } as const
 
@@ -165,10 +163,10 @@ export async function rotateSecret(ctx: EndpointContext, id: string, key: string
     const row = await tx.selectFrom('portal_endpoint').selectAll().where('tenant', '=', ctx.tenant).where('id', '=', id).forUpdate().executeTakeFirst()
     if (!row) throw endpointNotFound(id)
     if (row.secret === secret) return
-    const previous: PreviousSecret[] = [{ secretKey: row.secret, replacedAt: new Date().toISOString() }, ...row.previous_secrets.filter((p) => p.secretKey !== secret)]
+    const previous = history({ key: row.secret, previous: row.previous_secrets }, secret, new Date()) ?? []
     await tx
       .updateTable('portal_endpoint')
-      .set({ secret, previous_secrets: JSON.stringify(previous.slice(0, MAX_PREVIOUS)), modified_at: new Date() })
+      .set({ secret, previous_secrets: JSON.stringify(previous), modified_at: new Date() })
       .where('tenant', '=', ctx.tenant)
       .where('id', '=', id)
       .execute()

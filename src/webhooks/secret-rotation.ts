@@ -10,7 +10,8 @@ import type { PreviousSecret, StoredEntry, StoredHttpConfiguration } from './sto
 /** Replaced secrets remembered per config or entry; older ones are dropped. */
 const MAX_PREVIOUS = 3
 
-function history(
+/** The replaced secrets after `after` replaces `before.key`, newest first (undefined: none to remember). */
+export function history(
   before: { key: string | undefined; previous: PreviousSecret[] | undefined } | undefined,
   after: string | undefined,
   now: Date,
