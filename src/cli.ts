@@ -6,7 +6,7 @@
  * refuses the login) prints one message and exits with code 1; anything else is a bug and shows its stack.
  */
 import { Command, InvalidArgumentError } from 'commander'
-import { KNOWN_SCOPES, SCOPES } from './auth/principal.js'
+import { KNOWN_SCOPES, OPERATOR_SCOPES, SCOPES } from './auth/principal.js'
 import { GRANTABLE_SCOPES, MAX_GRACE_SECONDS, MAX_NAME_LENGTH } from './clients/client-schemas.js'
 import { loadConfig } from './config.js'
 import { directoryKinds, findKind } from './directory/directory-kinds.js'
@@ -56,8 +56,6 @@ function ttl(value: string): string {
   return value
 }
 
-/** The scopes of an operator token (everything but the customer's own read). */
-const OPERATOR_SCOPES = KNOWN_SCOPES.filter((scope) => scope !== SCOPES.segmentReadOwn)
 
 function tenant(value: string): string {
   if (!/^[a-z][a-z0-9]{2,15}$/.test(value)) throw new InvalidArgumentError('A tenant is 3-16 lowercase letters and digits, starting with a letter.')
@@ -94,7 +92,7 @@ program
     }
     const token = await mintToken(key, {
       tenant: options.tenant,
-      scopes: options.scopes ?? OPERATOR_SCOPES,
+      scopes: options.scopes ?? [...OPERATOR_SCOPES],
       customerId: options.customer,
       legalEntityId: options.legalEntity,
       ttl: options.ttl,

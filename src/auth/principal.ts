@@ -13,6 +13,9 @@ export const SCOPES = {
 /** Every scope this service knows. */
 export const KNOWN_SCOPES: readonly string[] = Object.values(SCOPES)
 
+/** The scopes of an operator (everything but a customer's own read): `segments token`, the console. */
+export const OPERATOR_SCOPES: readonly string[] = KNOWN_SCOPES.filter((scope) => scope !== SCOPES.segmentReadOwn)
+
 export interface Principal {
   tenant: string
   scopes: ReadonlySet<string>

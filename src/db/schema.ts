@@ -163,6 +163,11 @@ export interface PortalLinkTable {
   expires_at: Date
 }
 
+export interface ConsoleLinkUseTable {
+  jti: string
+  expires_at: Date
+}
+
 export interface EventSubscriptionTable {
   tenant: string
   event_type: string
@@ -249,6 +254,7 @@ export interface DB {
   webhook_config: WebhookConfigTable
   portal_endpoint: PortalEndpointTable
   portal_link: PortalLinkTable
+  console_link_use: ConsoleLinkUseTable
   event_subscription: EventSubscriptionTable
   delivery_target: DeliveryTargetTable
   delivery: DeliveryTable

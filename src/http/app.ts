@@ -27,9 +27,11 @@ import { customerAssignmentRoutes } from './routes/customer-assignments.js'
 import { deliveryRoutes } from './routes/deliveries.js'
 import { eventRoutes } from './routes/events.js'
 import { eventSubscriptionRoutes } from './routes/event-subscriptions.js'
+import { consoleRoutes } from './routes/console.js'
 import { portalRoutes } from './routes/portal.js'
 import { portalEndpointRoutes } from './routes/portal-endpoints.js'
 import { webhookConfigRoutes } from './routes/webhook-config.js'
+import { webhookTryoutRoutes } from './routes/webhook-tryout.js'
 import { itemAssignmentRoutes } from './routes/item-assignments.js'
 import { healthRoutes } from './routes/health.js'
 import { oauthRoutes } from './routes/oauth.js'
@@ -133,6 +135,8 @@ export async function buildApp({
   webhookConfigRoutes(app, database, { allowPrivate: allowPrivateDestinations, probe })
   portalEndpointRoutes(app, database, { allowPrivate: allowPrivateDestinations })
   portalRoutes(app, database, tokenIssuer)
+  consoleRoutes(app, database, tokenIssuer)
+  webhookTryoutRoutes(app, database, { allowPrivate: allowPrivateDestinations })
   eventSubscriptionRoutes(app, database, { defaultLanguage })
   deliveryRoutes(app, database, { webhooksMonthlyLimit })
   apiClientRoutes(app, database)

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { mintToken, type TokenIssuer } from '../../auth/mint-token.js'
 import { SCOPES } from '../../auth/principal.js'
@@ -23,13 +23,11 @@ import { useWebhookErrorFormat, webhookErrorResponses } from '../../webhooks/err
 import { consumePortalLink, createPortalLink } from '../../webhooks/portal-links.js'
 import { webhookErrors } from '../../webhooks/webhook-errors.js'
 import { ErrorBody, errorResponses, TenantParam } from './common.js'
+import { assetType, securedPage } from './page-response.js'
 
 /** What a portal token may do, and for how long. */
 const PORTAL_SCOPES = [SCOPES.webhookRead, SCOPES.webhookManage]
 const PORTAL_TOKEN_TTL = '1h'
-
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 const PAGE_DIR = fileURLToPath(new URL('../../../console/portal/', import.meta.url))
 // htm's bundle of Preact, hooks and htm, as an ES module (its package exports name no such path).
@@ -38,10 +36,10 @@ const PREACT_HTM = join(dirname(createRequire(import.meta.url).resolve('htm')), 
 /** The page's files, read once: name → [content type, body]. */
 function loadAssets(): Map<string, [string, Buffer]> {
   return new Map([
-    ['portal.js', ['text/javascript; charset=utf-8', readFileSync(join(PAGE_DIR, 'portal.js'))]],
-    ['portal.css', ['text/css; charset=utf-8', readFileSync(join(PAGE_DIR, 'portal.css'))]],
-    ['favicon.svg', ['image/svg+xml', readFileSync(join(PAGE_DIR, 'favicon.svg'))]],
-    ['preact-htm.js', ['text/javascript; charset=utf-8', readFileSync(PREACT_HTM)]],
+    ['portal.js', [assetType('portal.js'), readFileSync(join(PAGE_DIR, 'portal.js'))]],
+    ['portal.css', [assetType('portal.css'), readFileSync(join(PAGE_DIR, 'portal.css'))]],
+    ['favicon.svg', [assetType('favicon.svg'), readFileSync(join(PAGE_DIR, 'favicon.svg'))]],
+    ['preact-htm.js', [assetType('preact-htm.js'), readFileSync(PREACT_HTM)]],
   ])
 }
 
@@ -52,15 +50,6 @@ const DashboardAccess = Type.Object({
 
 const Session = Type.Object({ key: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false })
 const SessionToken = Type.Object({ tenant: Type.String(), token: Type.String() })
-
-function secured(reply: FastifyReply, type: string): FastifyReply {
-  return reply
-    .header('content-type', type)
-    .header('content-security-policy', CONTENT_SECURITY_POLICY)
-    .header('x-content-type-options', 'nosniff')
-    .header('referrer-policy', 'no-referrer')
-    .header('cache-control', 'no-store')
-}
 
 /** The origin the caller reached this service at, for the link. */
 function origin(request: FastifyRequest): string {
@@ -119,10 +108,10 @@ export function portalRoutes(app: FastifyInstance, database: Database, tokenIssu
     },
   )
 
-  app.get('/portal', { schema: { hide: true } }, (_request, reply) => secured(reply, 'text/html; charset=utf-8').send(page))
+  app.get('/portal', { schema: { hide: true } }, (_request, reply) => securedPage(reply, 'text/html; charset=utf-8').send(page))
   app.get<{ Params: { name: string } }>('/portal/assets/:name', { schema: { hide: true } }, (request, reply) => {
     const asset = assets.get(request.params.name)
     if (!asset) throw new ApiError(404, `The resource with id ${request.params.name} has not been found.`, undefined, request.params.name)
-    return secured(reply, asset[0]).send(asset[1])
+    return securedPage(reply, asset[0]).send(asset[1])
   })
 }
