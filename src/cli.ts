@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `segments` command: `serve`, `worker`, `migrate`, `token`, `clients`, `import`, `listen`. Run in the repository
+ * The `segments` command: `serve`, `worker`, `migrate`, `token`, `console`, `clients`, `import`, `listen`. Run in the repository
  * as `npm run segments -- <command>`. Each command loads only the modules it needs, so `--help` and
  * `token` answer at once. A failure the user can fix (a bad setting, a port in use, a database that
  * refuses the login) prints one message and exits with code 1; anything else is a bug and shows its stack.
@@ -101,6 +101,34 @@ program
     })
     console.error(`Signed with ${key.source}.`)
     console.log(token)
+  })
+
+function baseUrl(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new InvalidArgumentError('Give the address the service is reached at, e.g. http://localhost:8080.')
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('Use an http:// or https:// address.')
+  return url.origin
+}
+
+program
+  .command('console')
+  .description('Print a one-time sign-in link to the console (/console) for a tenant, valid for 10 minutes, signed with the server\'s key.')
+  .requiredOption('--tenant <tenant>', 'tenant to sign in to', tenant)
+  .option('--url <url>', 'where the service is reached (default: http://localhost:PORT)', baseUrl)
+  .action(async (options: { tenant: string; url?: string }) => {
+    const config = loadConfig()
+    const [{ resolveSigningKey }, { mintConsoleLink }] = await Promise.all([import('./auth/signing-key.js'), import('./auth/console-link.js')])
+    const key = await resolveSigningKey(config, { create: true })
+    if (!key) {
+      throw new StartupError('Tokens are verified against AUTH_JWKS_URL only, so the service has no key to sign a link with: sign in to the console with a token or API credentials.')
+    }
+    const link = await mintConsoleLink(key, options.tenant)
+    console.error('Open this link within 10 minutes; it signs in once, for an hour.')
+    console.log(`${options.url ?? `http://localhost:${config.port}`}/console#key=${link}`)
   })
 
 const DURATION_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3_600, d: 86_400 }

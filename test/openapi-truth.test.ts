@@ -283,6 +283,11 @@ const RECIPES: Record<string, Record<number, Recipe>> = {
     409: (f) => ({ path: { targetId: f.inactiveTarget }, body: { since: '2020-01-01T00:00:00Z' } }),
   },
   'POST /webhook/{tenant}/deliveries/resend': { 202: () => ({ body: { since: '2999-01-01T00:00:00Z' } }) },
+  'POST /webhook/{tenant}/targets/{configCode}/{targetId}/test': {
+    200: () => ({}),
+    404: () => ({ path: { targetId: NO_SUCH } }),
+  },
+  'POST /webhook/{tenant}/filter-check': { 200: () => ({ body: { filter: "$[?(@.status == 'ACTIVE')]", payload: { status: 'ACTIVE' } } }) },
   'POST /webhook/{tenant}/targets/{configCode}/{targetId}/enable': {
     204: () => ({}),
     404: () => ({ path: { targetId: NO_SUCH } }),

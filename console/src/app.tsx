@@ -54,7 +54,7 @@ export function App() {
   return (
     <>
       <Header session={session} route={route} onSignOut={signOut} />
-      <main id="main">{page(session, route)}</main>
+      <main id="main" tabIndex={-1}>{page(session, route)}</main>
     </>
   )
 }

@@ -1,6 +1,6 @@
 /**
  * The console's one way to the API: a client typed by the service's own OpenAPI document (schema.d.ts,
- * generated and checked by a test), sending the session's bearer token. `ok` unwraps an answer or throws
+ * generated and checked by a test), sending the session's bearer token and asking for every language. `ok` unwraps an answer or throws
  * the API's own message, so every action can show what the service said.
  */
 import createClient, { type Client } from 'openapi-fetch'
@@ -20,6 +20,9 @@ export function apiClient(token: string, onUnauthorized: () => void): Api {
   client.use({
     onRequest({ request }) {
       request.headers.set('authorization', `Bearer ${token}`)
+      // Every language of a localized field: the browser's own Accept-Language would narrow each map to
+      // one entry, and writing a form back would then drop the others.
+      if (!request.headers.has('accept-language')) request.headers.set('accept-language', '*')
       return request
     },
     onResponse({ response }) {

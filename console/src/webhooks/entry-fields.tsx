@@ -35,7 +35,7 @@ export function EntryFields({ session, index, entry, eventTypes, onChange, onRem
       <legend>Entry {index + 1}{entry.eventType ? `: ${entry.eventType}` : ''}</legend>
       <div class="row">
         <label>Event type
-          <select name={name('eventType')} value={entry.eventType} required onChange={(e) => set('eventType', e.currentTarget.value)}>
+          <select name={name('eventType')} aria-label={`Event type of entry ${index + 1}`} value={entry.eventType} required onChange={(e) => set('eventType', e.currentTarget.value)}>
             <option value="">Choose…</option>
             {[...new Set([...eventTypes, entry.eventType].filter(Boolean))].map((type) => <option value={type}>{type}</option>)}
           </select>

@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks'
 import { ok, type Schemas } from '../api/client'
 import { Note } from '../components/note'
-import { useAction } from '../components/use-action'
+import type { Action } from '../components/use-action'
 import type { Session } from '../session/session'
 import { EntryFields, type EntryDraft } from './entry-fields'
 import './http-config.css'
@@ -49,19 +49,20 @@ function entryOf(draft: EntryDraft): Entry {
 
 interface HttpConfigProps {
   session: Session
+  /** Held by the page, so its outcome outlives the form, which is made anew from what was saved. */
+  action: Action
   config: Config | undefined
   eventTypes: string[]
   onSaved(): void
 }
 
-export function HttpConfig({ session, config, eventTypes, onSaved }: HttpConfigProps) {
+export function HttpConfig({ session, action, config, eventTypes, onSaved }: HttpConfigProps) {
   const root = (config?.configuration ?? {}) as Partial<HttpConfiguration>
   const [active, setActive] = useState(config?.active ?? true)
   const [url, setUrl] = useState(root.destinationUrl ?? '')
   const [secret, setSecret] = useState('')
   const [headers, setHeaders] = useState(Object.entries(root.headers ?? {}).map(([name, { value }]) => `${name}: ${value}`).join('\n'))
   const [entries, setEntries] = useState(draftsOf(config))
-  const action = useAction()
   const tenant = session.tenant
 
   const save = (event: Event) => {

@@ -34,6 +34,7 @@ export function WebhookPage({ session }: { session: Session }) {
     ])
     return { configs, subscriptions, targets, statistics }
   }, [tenant])
+  const saving = useAction()
   const portal = useAction()
   const [portalUrl, setPortalUrl] = useState<string | undefined>(undefined)
   const openPortal = () => portal.run('', async () => {
@@ -52,7 +53,7 @@ export function WebhookPage({ session }: { session: Session }) {
         <a href={href('webhooks', 'events')}>Event log and deliveries</a>
       </div>
       {session.can(SCOPES.webhookManage) ? (
-        <HttpConfig key={JSON.stringify(http)} session={session} config={http} eventTypes={subscriptions.map((subscription) => subscription.event.type)} onSaved={data.reload} />
+        <HttpConfig key={JSON.stringify(http)} session={session} action={saving} config={http} eventTypes={subscriptions.map((subscription) => subscription.event.type)} onSaved={data.reload} />
       ) : (
         <pre aria-label="The webhook configs">{JSON.stringify(configs, null, 2)}</pre>
       )}
