@@ -4,15 +4,16 @@
  * refused: the console is for the people who run segments. The session lives in this tab's sessionStorage,
  * so a reload keeps it and closing the tab ends it.
  */
-import { apiClient, type Api } from '../api/client'
+import { apiClient, type Api, type Schemas } from '../api/client'
 
+/** The scopes the console looks at; checked against the API document's list of scopes. */
 export const SCOPES = {
   segmentManage: 'customersegment.segment_manage',
   segmentRead: 'customersegment.segment_read',
   segmentReadOwn: 'customersegment.segment_read_own',
   webhookManage: 'webhook.subscription_manage',
   webhookRead: 'webhook.subscription_read',
-} as const
+} as const satisfies Record<string, Schemas['ApiClientCreation']['scopes'][number] | 'customersegment.segment_read_own'>
 
 export interface Session {
   readonly tenant: string
