@@ -19,7 +19,7 @@ interface Progress {
   problems: { line: number; message: string }[]
 }
 
-export function CsvUpload({ session, segmentId, onAdded }: { session: Session; segmentId: string; onAdded(): void }) {
+export function CsvUpload({ session, segmentId, onAdded }: { session: Session; segmentId: string; onAdded(): Promise<void> }) {
   const [text, setText] = useState('')
   const [progress, setProgress] = useState<Progress | undefined>(undefined)
   const action = useAction()
@@ -48,7 +48,7 @@ export function CsvUpload({ session, segmentId, onAdded }: { session: Session; s
         setProgress({ ...state, problems: [...state.problems] })
       }
       state.problems.sort((a, b) => a.line - b.line)
-      onAdded()
+      await onAdded()
       setProgress({ ...state })
       return `${state.added} of ${state.total} added${state.problems.length > 0 ? `; ${state.problems.length} line${state.problems.length === 1 ? '' : 's'} refused` : ''}.`
     })

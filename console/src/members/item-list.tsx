@@ -30,12 +30,12 @@ export function ItemList({ session, segmentId }: { session: Session; segmentId: 
     void action.run(`${type === 'PRODUCT' ? 'Product' : 'Category'} ${itemId.trim()} is assigned.`, async () => {
       await ok(session.api.PUT('/customer-segment/{tenant}/segments/{segmentId}/items/{type}/{itemId}', { params: { path: { ...path, type, itemId: itemId.trim() } }, body: {} }))
       setItemId('')
-      items.reload()
+      await items.reload()
     })
   }
   const remove = (itemType: ItemType, id: string) => action.run(`${id} is no longer assigned.`, async () => {
     await ok(session.api.DELETE('/customer-segment/{tenant}/segments/{segmentId}/items/{type}/{itemId}', { params: { path: { ...path, type: itemType, itemId: id } } }))
-    items.reload()
+    await items.reload()
   })
 
   return (

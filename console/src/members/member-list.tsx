@@ -42,7 +42,7 @@ export function MemberList({ session, segmentId }: { session: Session; segmentId
       if (result && result.code >= 300) throw new Error(result.message ?? `The service answered ${result.code}.`)
       setCustomerId('')
       setLegalEntityId('')
-      members.reload()
+      await members.reload()
     })
   }
   const remove = (customer: string, legalEntity?: string) => action.run(`${customer} is no longer a member.`, async () => {
@@ -51,7 +51,7 @@ export function MemberList({ session, segmentId }: { session: Session; segmentId
     } else {
       await ok(session.api.DELETE('/customer-segment/{tenant}/segments/{segmentId}/customers/{customerId}', { params: { path: { ...path, customerId: customer } } }))
     }
-    members.reload()
+    await members.reload()
   })
 
   return (

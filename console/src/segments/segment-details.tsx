@@ -6,7 +6,7 @@ import { SegmentDelete } from './segment-delete'
 import { SegmentForm } from './segment-form'
 import './segment-form.css'
 
-export function SegmentDetails({ session, segment, onSaved }: { session: Session; segment: Schemas['Segment']; onSaved(): void }) {
+export function SegmentDetails({ session, segment, onSaved }: { session: Session; segment: Schemas['Segment']; onSaved(): Promise<void> }) {
   const action = useAction()
   if (!session.can(SCOPES.segmentManage)) {
     return <pre aria-label="The segment as the API answers it">{JSON.stringify(segment, null, 2)}</pre>
@@ -15,7 +15,7 @@ export function SegmentDetails({ session, segment, onSaved }: { session: Session
     <>
       <SegmentForm key={segment.metadata?.version} initial={segment} action={action} submitLabel="Save changes" onSubmit={async (fields) => {
         await ok(session.api.PUT('/customer-segment/{tenant}/segments/{segmentId}', { params: { path: { tenant: session.tenant, segmentId: segment.id } }, body: fields }))
-        onSaved()
+        await onSaved()
         return 'Saved.'
       }} />
       <p class="muted">Version {segment.metadata?.version}; created {segment.metadata?.createdAt && new Date(segment.metadata.createdAt).toLocaleString()}.</p>

@@ -14,7 +14,7 @@ export function EventPage({ session, eventId }: { session: Session; eventId: str
   const action = useAction()
   const resend = (delivery: Schemas['Delivery']) => action.run(`The event is sent again to ${delivery.configCode}/${delivery.targetId}.`, async () => {
     await ok(session.api.POST('/webhook/{tenant}/events/{eventId}/resend', { params: { path: { tenant, eventId } }, body: { configCode: delivery.configCode, targetId: delivery.targetId } }))
-    event.reload()
+    await event.reload()
   })
 
   return (

@@ -53,7 +53,7 @@ interface HttpConfigProps {
   action: Action
   config: Config | undefined
   eventTypes: string[]
-  onSaved(): void
+  onSaved(): Promise<void>
 }
 
 export function HttpConfig({ session, action, config, eventTypes, onSaved }: HttpConfigProps) {
@@ -88,7 +88,7 @@ export function HttpConfig({ session, action, config, eventTypes, onSaved }: Htt
       if (config) await ok(session.api.PUT('/webhook/{tenant}/config/{code}', { params: { path: { tenant, code: CODE } }, body }))
       else await ok(session.api.POST('/webhook/{tenant}/config', { params: { path: { tenant } }, body }))
       setSecret('')
-      onSaved()
+      await onSaved()
     })
   }
 

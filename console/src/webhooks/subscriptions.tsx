@@ -15,7 +15,7 @@ type Change = Schemas['EventSubscriptionChange']
 interface SubscriptionsProps {
   session: Session
   subscriptions: Subscription[]
-  onChanged(): void
+  onChanged(): Promise<void>
 }
 
 export function Subscriptions({ session, subscriptions, onChanged }: SubscriptionsProps) {
@@ -26,11 +26,11 @@ export function Subscriptions({ session, subscriptions, onChanged }: Subscriptio
   const change = (done: string, item: Change) => action.run(done, async () => {
     const [result] = await ok(session.api.PATCH('/webhook/{tenant}/event-subscriptions', { params: { path: { tenant: session.tenant } }, body: [item] }))
     if (result && result.code >= 300) throw new Error(result.message ?? `The service answered ${result.code}.`)
-    onChanged()
+    await onChanged()
   })
   const subscribeAll = (types: string[]) => action.run(`Subscribed to ${types.length} event types.`, async () => {
     const results = await ok(session.api.PATCH('/webhook/{tenant}/event-subscriptions', { params: { path: { tenant: session.tenant } }, body: types.map((eventType) => ({ eventType, action: 'SUBSCRIBE' as const })) }))
-    onChanged()
+    await onChanged()
     const refused = results.filter((result) => result.code >= 300)
     if (refused.length > 0) throw new Error(refused.map((result) => `${result.eventType}: ${result.message ?? result.status}`).join('; '))
   })

@@ -14,7 +14,7 @@ function toLocalInput(date: Date): string {
   return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16)
 }
 
-export function Targets({ session, targets, onChanged }: { session: Session; targets: Target[]; onChanged(): void }) {
+export function Targets({ session, targets, onChanged }: { session: Session; targets: Target[]; onChanged(): Promise<void> }) {
   const action = useAction()
   const [since, setSince] = useState(toLocalInput(new Date(Date.now() - 86_400_000)))
   const manage = session.can(SCOPES.webhookManage)
@@ -28,12 +28,12 @@ export function Targets({ session, targets, onChanged }: { session: Session; tar
   })
   const recover = (target: Target) => action.run('', async () => {
     const answer = await ok(session.api.POST('/webhook/{tenant}/targets/{configCode}/{targetId}/recover', { params: { path: path(target) }, body: { since: new Date(since).toISOString() } }))
-    onChanged()
+    await onChanged()
     return `${answer.recovered} deliveries to ${label(target)} are sent again.`
   })
   const enable = (target: Target) => action.run(`${label(target)} is enabled again.`, async () => {
     await ok(session.api.POST('/webhook/{tenant}/targets/{configCode}/{targetId}/enable', { params: { path: path(target) } }))
-    onChanged()
+    await onChanged()
   })
 
   return (

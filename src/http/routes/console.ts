@@ -23,7 +23,7 @@ const BUNDLE_DIR = fileURLToPath(new URL('../../../dist/console/', import.meta.u
 const SESSION_TTL = '1h'
 
 /** The bundle's files, read once: name → [content type, body]; empty when the console is not built. */
-function loadBundle(): Map<string, [string, Buffer]> {
+export function loadBundle(): Map<string, [string, Buffer]> {
   if (!existsSync(BUNDLE_DIR)) return new Map()
   return new Map(readdirSync(BUNDLE_DIR).map((name) => [name, [assetType(name), readFileSync(join(BUNDLE_DIR, name))]]))
 }
@@ -70,7 +70,7 @@ export function consoleRoutes(app: FastifyInstance, database: Database, tokenIss
     return securedPage(reply, 'text/html; charset=utf-8').send(page[1])
   })
   app.get<{ Params: { name: string } }>('/console/assets/:name', { schema: { hide: true } }, (request, reply) => {
-    const asset = request.params.name === 'index.html' ? undefined : bundle.get(request.params.name)
+    const asset = request.params.name.endsWith('.html') ? undefined : bundle.get(request.params.name)
     if (!asset) throw new ApiError(404, `The resource with id ${request.params.name} has not been found.`, undefined, request.params.name)
     return securedPage(reply, asset[0]).send(asset[1])
   })

@@ -9,10 +9,6 @@
  * - `GET /portal` and `/portal/assets/*` serve the page and its files, with a strict Content-Security-Policy:
  *   everything comes from this origin, nothing inline. The page uses only the public API.
  */
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { mintToken, type TokenIssuer } from '../../auth/mint-token.js'
@@ -23,25 +19,15 @@ import { useWebhookErrorFormat, webhookErrorResponses } from '../../webhooks/err
 import { consumePortalLink, createPortalLink } from '../../webhooks/portal-links.js'
 import { webhookErrors } from '../../webhooks/webhook-errors.js'
 import { ErrorBody, errorResponses, TenantParam } from './common.js'
-import { assetType, securedPage } from './page-response.js'
+import { loadBundle } from './console.js'
+import { securedPage } from './page-response.js'
 
 /** What a portal token may do, and for how long. */
 const PORTAL_SCOPES = [SCOPES.webhookRead, SCOPES.webhookManage]
 const PORTAL_TOKEN_TTL = '1h'
 
-const PAGE_DIR = fileURLToPath(new URL('../../../console/portal/', import.meta.url))
-// htm's bundle of Preact, hooks and htm, as an ES module (its package exports name no such path).
-const PREACT_HTM = join(dirname(createRequire(import.meta.url).resolve('htm')), '..', 'preact', 'standalone.module.js')
-
-/** The page's files, read once: name → [content type, body]. */
-function loadAssets(): Map<string, [string, Buffer]> {
-  return new Map([
-    ['portal.js', [assetType('portal.js'), readFileSync(join(PAGE_DIR, 'portal.js'))]],
-    ['portal.css', [assetType('portal.css'), readFileSync(join(PAGE_DIR, 'portal.css'))]],
-    ['favicon.svg', [assetType('favicon.svg'), readFileSync(join(PAGE_DIR, 'favicon.svg'))]],
-    ['preact-htm.js', [assetType('preact-htm.js'), readFileSync(PREACT_HTM)]],
-  ])
-}
+/** The page's files: the portal's own of the bundle the build makes (see console.ts). */
+const PAGE_FILES = ['portal.js', 'portal.css', 'favicon.svg']
 
 const DashboardAccess = Type.Object({
   url: Type.String({ description: 'A link to the webhook portal, to be opened once within 10 minutes.' }),
@@ -57,8 +43,8 @@ function origin(request: FastifyRequest): string {
 }
 
 export function portalRoutes(app: FastifyInstance, database: Database, tokenIssuer: TokenIssuer | undefined): void {
-  const page = readFileSync(join(PAGE_DIR, 'index.html'))
-  const assets = loadAssets()
+  const bundle = loadBundle()
+  const page = bundle.get('portal.html')
   const portalToken = (tenant: string) =>
     mintToken((tokenIssuer as TokenIssuer).key, { tenant, scopes: PORTAL_SCOPES, ttl: PORTAL_TOKEN_TTL, issuer: tokenIssuer?.issuer, audience: tokenIssuer?.audience })
 
@@ -108,9 +94,12 @@ export function portalRoutes(app: FastifyInstance, database: Database, tokenIssu
     },
   )
 
-  app.get('/portal', { schema: { hide: true } }, (_request, reply) => securedPage(reply, 'text/html; charset=utf-8').send(page))
+  app.get('/portal', { schema: { hide: true } }, (_request, reply) => {
+    if (!page) throw new ApiError(404, 'The portal is not built: run `npm run build` (npm install does it).')
+    return securedPage(reply, 'text/html; charset=utf-8').send(page[1])
+  })
   app.get<{ Params: { name: string } }>('/portal/assets/:name', { schema: { hide: true } }, (request, reply) => {
-    const asset = assets.get(request.params.name)
+    const asset = PAGE_FILES.includes(request.params.name) ? bundle.get(request.params.name) : undefined
     if (!asset) throw new ApiError(404, `The resource with id ${request.params.name} has not been found.`, undefined, request.params.name)
     return securedPage(reply, asset[0]).send(asset[1])
   })
