@@ -12,7 +12,7 @@ export interface Outcome {
 export interface Action {
   busy: boolean
   outcome: Outcome | undefined
-  /** Runs `action`; on success shows `done` (or what `action` returns, when it is a string). */
+  /** Runs `action`; on success shows `done` (or what `action` returns, when it is a string; nothing when both are empty). */
   run(done: string, action: () => Promise<unknown>): Promise<boolean>
   say(outcome: Outcome | undefined): void
 }
@@ -25,7 +25,8 @@ export function useAction(): Action {
     say(undefined)
     try {
       const said = await action()
-      say({ ok: true, text: typeof said === 'string' ? said : done })
+      const text = typeof said === 'string' ? said : done
+      say(text ? { ok: true, text } : undefined)
       return true
     } catch (error) {
       say({ ok: false, text: (error as Error).message })

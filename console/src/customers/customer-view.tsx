@@ -58,7 +58,6 @@ export function CustomerView({ session }: { session: Session }) {
         matched = { asked, matching: new Set(answer.map((product) => product.id)) }
       }
       setView({ customerId: who.customerId, segments, items, trees: trees as unknown as Tree[], products: matched })
-      return ' '
     })
   }
 
@@ -72,7 +71,7 @@ export function CustomerView({ session }: { session: Session }) {
         <label>Products to check (ids)<input name="products" value={products} size={30} placeholder="espresso-machine, grinder" onInput={(e) => setProducts(e.currentTarget.value)} /></label>
         <button class="primary" disabled={action.busy}>Show</button>
       </form>
-      <Note outcome={action.outcome?.text.trim() ? action.outcome : undefined} />
+      <Note outcome={action.outcome} />
       {view && (
         <div class="columns">
           <section aria-labelledby="effective-title">

@@ -29,7 +29,6 @@ export function SegmentDelete({ session, segmentId }: { session: Session; segmen
     await ok(customers)
     await ok(items)
     setCascade({ customers: await count(customers), items: await count(items), rule: rule.response.ok })
-    return ' '
   })
   const remove = () => action.run('Deleted.', async () => {
     await ok(session.api.DELETE('/customer-segment/{tenant}/segments/{segmentId}', { params: { path, query: { forceDelete: 'true' } } }))
@@ -50,7 +49,7 @@ export function SegmentDelete({ session, segmentId }: { session: Session; segmen
           <button type="button" onClick={() => setCascade(undefined)}>Keep it</button>
         </div>
       )}
-      <Note outcome={action.outcome?.text.trim() ? action.outcome : undefined} />
+      <Note outcome={action.outcome} />
     </section>
   )
 }

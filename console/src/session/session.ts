@@ -4,6 +4,7 @@
  * refused: the console is for the people who run segments. The session lives in this tab's sessionStorage,
  * so a reload keeps it and closing the tab ends it.
  */
+import { decodeJwt } from 'jose'
 import { apiClient, type Api, type Schemas } from '../api/client'
 
 /** The scopes the console looks at; checked against the API document's list of scopes. */
@@ -35,12 +36,8 @@ interface Claims {
 }
 
 function claimsOf(token: string): Claims | undefined {
-  const part = token.split('.')[1]
-  if (!part) return undefined
   try {
-    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'))
-    const claims = JSON.parse(decodeURIComponent(escape(json))) as unknown
-    return typeof claims === 'object' && claims !== null ? (claims as Claims) : undefined
+    return decodeJwt(token) as Claims
   } catch {
     return undefined
   }

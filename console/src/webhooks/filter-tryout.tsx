@@ -43,7 +43,7 @@ export function FilterTryout({ session, filter, eventType }: { session: Session;
         <button type="button" disabled={action.busy} onClick={tryIt}>Check the filter</button>
         {eventType && <button type="button" disabled={action.busy} onClick={sample}>Latest {eventType} payload</button>}
       </div>
-      <Note outcome={action.outcome?.text ? action.outcome : undefined} />
+      <Note outcome={action.outcome} />
     </div>
   )
 }

@@ -72,7 +72,7 @@ export function WebhookPage({ session }: { session: Session }) {
           ) : (
             <button type="button" disabled={portal.busy} onClick={openPortal}>Get a link to the webhook portal</button>
           )}
-          <Note outcome={portal.outcome?.text ? portal.outcome : undefined} />
+          <Note outcome={portal.outcome} />
         </section>
       )}
     </section>
