@@ -46,6 +46,7 @@ const EnvSchema = Type.Object({
   DELIVERY_TARGET_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1000, default: 8 }),
   WEBHOOK_MONTHLY_LIMIT: Type.Optional(Type.Integer({ minimum: 0 })),
   WEBHOOK_SECRET_GRACE_HOURS: Type.Number({ minimum: 0, maximum: 8_760, default: 24 }),
+  RETENTION_DAYS: Type.Integer({ minimum: 0, maximum: 36_500, default: 30 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1_024, maximum: 100 * MiB, default: DEFAULT_LIMITS.bodyBytes }),
   DOCUMENT_LIMIT_BYTES: Type.Integer({ minimum: 1_024, maximum: 16 * MiB, default: DEFAULT_LIMITS.documentBytes }),
   PATCH_OPERATIONS_LIMIT: Type.Integer({ minimum: 1, maximum: 1_000, default: DEFAULT_LIMITS.patchOperations }),
@@ -159,6 +160,8 @@ export interface DeliveryConfig {
   readonly targetConcurrency: number
   /** After a secret changes, deliveries are also signed with the previous one for this long. */
   readonly secretGraceMs: number
+  /** Delivered deliveries, their attempts and unreferenced events older than this are deleted; 0 keeps all. */
+  readonly retentionMs: number
 }
 
 export class ConfigError extends StartupError {
@@ -236,6 +239,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: parsed.DELIVERY_CONCURRENCY,
       targetConcurrency: parsed.DELIVERY_TARGET_CONCURRENCY,
       secretGraceMs: Math.round(parsed.WEBHOOK_SECRET_GRACE_HOURS * 3_600_000),
+      retentionMs: parsed.RETENTION_DAYS * 86_400_000,
     }),
     webhooksMonthlyLimit: parsed.WEBHOOK_MONTHLY_LIMIT,
     limits: Object.freeze({

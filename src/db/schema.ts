@@ -163,6 +163,13 @@ export interface PortalLinkTable {
   expires_at: Date
 }
 
+export interface DeliveryMonthTable {
+  tenant: string
+  /** The first day of the UTC month. */
+  month: Date
+  delivered: number | string
+}
+
 export interface ConsoleLinkUseTable {
   jti: string
   expires_at: Date
@@ -255,6 +262,7 @@ export interface DB {
   portal_endpoint: PortalEndpointTable
   portal_link: PortalLinkTable
   console_link_use: ConsoleLinkUseTable
+  delivery_month: DeliveryMonthTable
   event_subscription: EventSubscriptionTable
   delivery_target: DeliveryTargetTable
   delivery: DeliveryTable

@@ -11,6 +11,7 @@ import type { Database } from '../db/database.js'
 import { OUTBOX_CHANNEL } from '../events/outbox.js'
 import { DELIVERY_CHANNEL } from './delivery-channel.js'
 import { startDispatcher } from './dispatcher.js'
+import { startPruner } from './retention/pruner.js'
 import { DEFAULT_RETRY_DELAYS_MS } from './retry-policy.js'
 import { ATTEMPT_TIMEOUT_MS, createSender } from './sender.js'
 import { type DeliveryLog, startWorker } from './worker.js'
@@ -32,6 +33,8 @@ export interface DeliveryEngineOptions {
   pollMs?: number
   /** Events per dispatch transaction. */
   batchSize?: number
+  /** How often retention runs (when `delivery.retentionMs` is set). */
+  retentionIntervalMs?: number
 }
 
 export interface DeliveryEngine {
@@ -80,6 +83,8 @@ export async function startDeliveryEngine(options: DeliveryEngineOptions): Promi
     onDispatched: () => worker.wake(),
   })
 
+  const pruner = delivery.retentionMs > 0 ? startPruner({ db: database.db, log, retentionMs: delivery.retentionMs, intervalMs: options.retentionIntervalMs }) : undefined
+
   const unlisten = await Promise.all([database.listen(OUTBOX_CHANNEL, dispatcher.wake), database.listen(DELIVERY_CHANNEL, worker.wake)])
   const wake = () => {
     dispatcher.wake()
@@ -121,6 +126,7 @@ export async function startDeliveryEngine(options: DeliveryEngineOptions): Promi
       stopped ??= (async () => {
         clearInterval(poll)
         clearInterval(summary)
+        await pruner?.stop()
         await Promise.all(unlisten.map((stop) => stop().catch(() => {})))
         await dispatcher.stop()
         await worker.stop(graceMs)

@@ -114,6 +114,9 @@ export interface TestDeliveryOptions {
   leaseMs?: number
   pollMs?: number
   secretGraceMs?: number
+  /** Retention (default: off, so suites read every delivery they made), and how often it runs. */
+  retentionMs?: number
+  retentionIntervalMs?: number
   /** Where the engine logs (default: pino at TEST_LOG_LEVEL, silent unless set). */
   log?: DeliveryEngineOptions['log']
 }
@@ -131,6 +134,7 @@ export function startTestDelivery(database: Database, options: TestDeliveryOptio
       concurrency: options.concurrency ?? 16,
       targetConcurrency: options.targetConcurrency ?? 4,
       secretGraceMs: options.secretGraceMs ?? 24 * 3_600_000,
+      retentionMs: options.retentionMs ?? 0,
     },
     monthlyLimit: options.monthlyLimit,
     log: options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
@@ -138,6 +142,7 @@ export function startTestDelivery(database: Database, options: TestDeliveryOptio
     attemptTimeoutMs: options.attemptTimeoutMs,
     leaseMs: options.leaseMs,
     pollMs: options.pollMs,
+    retentionIntervalMs: options.retentionIntervalMs,
   }
   return startDeliveryEngine(settings)
 }

@@ -55,7 +55,15 @@ export async function deliveredPerMonth(db: Kysely<DB>, tenant: string, from: Ye
   // Year 10000 has no ISO 8601 text a driver would send; nothing after 9999 needs excluding anyway.
   if (end.year <= 9999) select = select.where('finished_at', '<', monthStart(end))
   const rows = await select.groupBy(sql`1`).execute()
-  const delivered = new Map(rows.map((row) => [row.month, Number(row.delivered)]))
+  // Deliveries that retention deleted were counted here first.
+  let pruned = db
+    .selectFrom('delivery_month')
+    .select([sql<string>`to_char(month, 'YYYY-MM')`.as('month'), 'delivered'])
+    .where('tenant', '=', tenant)
+    .where('month', '>=', sql<Date>`${`${formatYearMonth(from)}-01`}::date`)
+  if (end.year <= 9999) pruned = pruned.where('month', '<', sql<Date>`${`${formatYearMonth(end)}-01`}::date`)
+  const delivered = new Map<string, number>()
+  for (const row of [...rows, ...(await pruned.execute())]) delivered.set(row.month, (delivered.get(row.month) ?? 0) + Number(row.delivered))
   const months: MonthStatistics[] = []
   for (let i = monthCount(from, to) - 1; i >= 0; i--) {
     const statisticsMonth = formatYearMonth(addMonths(from, i))
