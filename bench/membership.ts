@@ -31,6 +31,7 @@ import { ADMIN_URL, createFreshDatabase, describeDatabase, intEnv, onCleanup, ru
 import { type Api, call, expectBulk } from './api-client.js'
 import { fmt, problems, table } from './report.js'
 import type { MembershipScenario, MembershipSummary, PreparedRequest } from './membership-driver.js'
+import { type CapturedStatement, captureRequestSql, captureRequestsOf } from './sql-capture.js'
 
 // ---------------------------------------------------------------------------------------------------
 // Settings
@@ -168,32 +169,8 @@ async function countAssignments(db: pg.Client): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Statements the service sends: captured from one real request, then explained on the bench's connection
-
-interface Captured {
-  text: string
-  values: unknown[]
-}
-type QueryFn = (...args: unknown[]) => unknown
-const clientPrototype = pg.Client.prototype as unknown as { query: QueryFn }
-
-/** Records every statement any pg.Client of this process sends while `action` runs (the service's pool included). */
-async function captureSql(action: () => Promise<void>): Promise<Captured[]> {
-  const original = clientPrototype.query
-  const captured: Captured[] = []
-  clientPrototype.query = function (this: unknown, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string; values?: unknown[] }
-    if (typeof first === 'string') captured.push({ text: first, values: Array.isArray(args[1]) ? (args[1] as unknown[]) : [] })
-    else captured.push({ text: String(first?.text), values: first?.values ?? [] })
-    return original.apply(this, args)
-  }
-  try {
-    await action()
-  } finally {
-    clientPrototype.query = original
-  }
-  return captured.map((c) => ({ ...c, text: c.text.replace(/\s+/g, ' ').trim() }))
-}
+// Statements the service sends: captured from one real request (its own only: see sql-capture.ts), then
+// explained on the bench's connection
 
 interface PlanNode {
   'Node Type': string
@@ -238,23 +215,44 @@ function scansOf(plan: PlanNode): string[] {
 }
 
 function labelOf(text: string): string {
-  const from = /\bfrom "?(\w+)"?/.exec(text)?.[1]
+  // A statement without a table, such as `select pg_advisory_xact_lock(…)`, is named by its function.
+  const from = /\bfrom "?(\w+)"?/.exec(text)?.[1] ?? /^select (\w+)\(/.exec(text)?.[1]
   if (text.startsWith('with recursive')) return 'match (recursive CTE)'
   if (/count\(\*\)/.test(text)) return `count ${from}`
   const lock = /for (update|key share)$/.exec(text)?.[0]
   return `select ${from}${/exists \(/.test(text) ? ' + exists(membership)' : ''}${lock ? ` ${lock}` : ''}`
 }
 
+/**
+ * A statement that only reads: a select or a `with` query without a data-modifying part. The outbox append
+ * is `with inserted as (insert …) select pg_notify(…)`: re-executed, it would insert its event ids again.
+ */
+function isRead(text: string): boolean {
+  return /^(select|with)\b/i.test(text) && !/\b(insert|update|delete|merge)\b/i.test(text) && !/^select 1$/i.test(text) && !/^select pg_notify\b/i.test(text)
+}
+
+/**
+ * Runs `explain <options> <statement>` in a transaction that is rolled back, so that it leaves nothing
+ * behind: no row lock of a `for update`, no notification.
+ */
+async function explainRolledBack(db: pg.Client, options: string, statement: CapturedStatement): Promise<Record<string, unknown>[]> {
+  await db.query('begin')
+  try {
+    return (await db.query(`explain (${options}) ${statement.text}`, statement.values)).rows
+  } finally {
+    await db.query('rollback')
+  }
+}
+
 /** EXPLAIN (ANALYZE, BUFFERS) of each read statement, 5 runs, median planning and execution times. */
-async function explainAll(db: pg.Client, statements: Captured[]): Promise<Explained[]> {
-  const reads = statements.filter((s) => /^(select|with)\b/i.test(s.text) && !/^select 1$/i.test(s.text))
+async function explainAll(db: pg.Client, statements: CapturedStatement[]): Promise<Explained[]> {
   const out: Explained[] = []
-  for (const statement of reads) {
+  for (const statement of statements.filter((s) => isRead(s.text))) {
     const times: number[] = []
     const planning: number[] = []
     let last: { Plan: PlanNode; 'Execution Time': number; 'Planning Time': number } | undefined
     for (let i = 0; i < 5; i++) {
-      const { rows } = await db.query(`explain (analyze, buffers, format json) ${statement.text}`, statement.values)
+      const rows = await explainRolledBack(db, 'analyze, buffers, format json', statement)
       last = (rows[0] as { 'QUERY PLAN': { Plan: PlanNode; 'Execution Time': number; 'Planning Time': number }[] })['QUERY PLAN'][0]
       times.push(last['Execution Time'])
       planning.push(last['Planning Time'])
@@ -262,7 +260,7 @@ async function explainAll(db: pg.Client, statements: Captured[]): Promise<Explai
     if (!last) continue
     const plan = last.Plan
     const text = settings.showPlans
-      ? (await db.query(`explain (analyze, buffers) ${statement.text}`, statement.values)).rows.map((r) => r['QUERY PLAN']).join('\n')
+      ? (await explainRolledBack(db, 'analyze, buffers', statement)).map((r) => r['QUERY PLAN']).join('\n')
       : undefined
     out.push({
       label: labelOf(statement.text),
@@ -379,13 +377,14 @@ async function measurePhase(
 
     // Pre-flight: one request, checked, with its statements captured and explained. autocannon returns
     // while the service may still be answering the previous scenario's last requests: let them finish,
-    // or their statements would be captured too.
+    // so that they do not weigh on the plans' timings.
     await new Promise((resolve) => setTimeout(resolve, 1500))
     const n = customers[Math.floor(customers.length / 2)]
     const sample = requests[Math.floor(customers.length / 2)]
     let problem: string | undefined
-    const statements = await captureSql(async () => {
-      const { status, json } = await call(ctx.api, sample.method, sample.path, sample.body === undefined ? undefined : JSON.parse(sample.body), sample.token)
+    const statements = await captureRequestSql(async (tag) => {
+      const body = sample.body === undefined ? undefined : JSON.parse(sample.body)
+      const { status, json } = await call(ctx.api, sample.method, sample.path, body, sample.token, tag)
       problem = checkAnswer(kind, n, status, json)
     })
     if (problem) throw new Error(`${phase.name} ${kind} (${customerId(n)}): ${problem}`)
@@ -416,10 +415,10 @@ async function measurePhase(
   ] as const) {
     const bodyFor = (r: number) => Array.from({ length: size }, (_, i) => ({ customerId: `b${phase.name}-${size}-${r}-${i}` }))
     const pathOf = (r: number) => `/customer-segment/${t}/segments/${segmentId((r * 37 + 11) % settings.segments)}/customers/bulk`
-    // Untimed warm-up; the first one's statements are counted (after the reads' last requests are done).
+    // Untimed warm-up (after the reads' last requests are done); the first one's statements are counted.
     await new Promise((resolve) => setTimeout(resolve, 1500))
     let r = 0
-    const statements = await captureSql(() => expectBulk(ctx.api, 'PUT', pathOf(r), bodyFor(r++), [201]))
+    const statements = await captureRequestSql((tag) => expectBulk(ctx.api, 'PUT', pathOf(r), bodyFor(r++), [201], tag))
     if (kind === 'bulk200') {
       result.bulkStatements = statements.length
       result.plans[kind] = await explainAll(ctx.db, statements)
@@ -488,6 +487,8 @@ async function main(): Promise<void> {
   console.log(`database: ${await describeDatabase(databaseUrl, db)}`)
 
   const server = await startBenchService(databaseUrl, { authSecret: AUTH_SECRET, poolSize: settings.poolSize })
+  // The dispatcher and rule evaluator beside the API send statements too; only a request's own are explained.
+  captureRequestsOf(server.app.server)
   const secret = new TextEncoder().encode(AUTH_SECRET)
   const api: Api = {
     base: server.url,
