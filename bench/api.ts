@@ -441,7 +441,7 @@ async function main(): Promise<void> {
   const rows = results.map(({ kind, ours: o, bare: b }) => {
     const ratio = o.reqPerSec / b.reqPerSec
     const target = TARGETS[kind]
-    const verdict = target === undefined ? '—' : ratio >= target ? `≥ ${target} MET` : `≥ ${target} MISSED`
+    const verdict = target === undefined ? '—' : ratio >= target ? `≥ ${target} met` : `≥ ${target} not met`
     const pairs = median(pairRatios(o, b)).toFixed(2)
     return [
       SCENARIO_TITLES[kind],
@@ -487,7 +487,7 @@ async function main(): Promise<void> {
     const ratio = o.reqPerSec / b.reqPerSec
     const pairs = median(pairRatios(o, b))
     console.log(
-      `target ${kind.toUpperCase()} ours/bare ≥ ${target}: ${ratio >= target ? 'MET' : 'NOT MET'} (${ratio.toFixed(2)}; pair median ${pairs.toFixed(2)})`,
+      `target ${kind.toUpperCase()} ours/bare ≥ ${target}: ${ratio >= target ? 'met' : 'not met'} (${ratio.toFixed(2)}; pair median ${pairs.toFixed(2)})`,
     )
   }
   console.log(`\ntotal time ${((performance.now() - started) / 1000).toFixed(0)} s`)

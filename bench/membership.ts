@@ -630,14 +630,14 @@ async function main(): Promise<void> {
     const ratio = a && b ? b.p99 / a.p99 : undefined
     const p50Ratio = a && b ? b.p50 / a.p50 : undefined
     const met = ratio !== undefined && ratio <= TARGET_P99_RATIO
-    if (ratio !== undefined) verdicts.push(`target ${TITLES[kind]}: p99(${LARGE})/p99(10k) ≤ ${TARGET_P99_RATIO}: ${met ? 'MET' : 'NOT MET'} (${ratio.toFixed(2)})`)
+    if (ratio !== undefined) verdicts.push(`target ${TITLES[kind]}: p99(${LARGE})/p99(10k) ≤ ${TARGET_P99_RATIO}: ${met ? 'met' : 'not met'} (${ratio.toFixed(2)})`)
     return [
       TITLES[kind],
       ...cells(a),
       ...cells(b),
       p50Ratio === undefined ? '—' : p50Ratio.toFixed(2),
       ratio === undefined ? '—' : ratio.toFixed(2),
-      ratio === undefined ? '—' : met ? 'MET' : 'MISSED',
+      ratio === undefined ? '—' : met ? 'met' : 'not met',
     ]
   })
   console.log('')
