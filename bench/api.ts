@@ -22,14 +22,15 @@ import os from 'node:os'
 import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { CompiledQuery, type Kysely } from 'kysely'
-import pg from 'pg'
 import { v7 as uuidv7 } from 'uuid'
 import { mintToken } from '../src/auth/mint-token.js'
 import { SCOPES } from '../src/auth/principal.js'
 import type { DB } from '../src/db/schema.js'
+import { OUTBOX_CHANNEL } from '../src/events/outbox.js'
 import { segmentId, siteOf } from './dataset.js'
 import { ADMIN_URL, createFreshDatabase, describeDatabase, intEnv, onCleanup, runBenchmark, startBenchService, startDriver } from './lifecycle.js'
 import { fmt, problems, table } from './report.js'
+import { captureRequestSql, captureRequestsOf } from './sql-capture.js'
 import type { ScenarioKind, ScenarioRequest, ScenarioSummary } from './load-driver.js'
 
 // ---------------------------------------------------------------------------------------------------
@@ -74,8 +75,12 @@ const SQL = {
   update:
     'update "segment" set "name" = $1, "description" = $2, "validity_from" = $3, "validity_to" = $4, "status" = $5, ' +
     '"site_code" = $6, "mixins" = $7, "metadata_mixins" = $8, "version" = $9, "modified_at" = $10 where "tenant" = $11 and "id" = $12',
-  insertEvent:
-    'insert into "outbox_event" ("id", "tenant", "type", "subject", "payload", "published_at") values ($1, $2, $3, $4, $5, $6)',
+  insertEvents:
+    'with inserted as ( insert into outbox_event (id, tenant, type, subject, payload, published_at) ' +
+    'select id, tenant, type, subject, payload, $1 ' +
+    'from rows from (jsonb_to_recordset($2::jsonb) as (id uuid, tenant text, type text, subject text, payload jsonb)) ' +
+    'with ordinality as e(id, tenant, type, subject, payload, position) order by position ) ' +
+    "select pg_notify($3, '')",
   list: 'select * from "segment" where "tenant" = $1 and ("site_code" = $2) order by "segment"."id" limit $3 offset $4',
 }
 
@@ -119,16 +124,14 @@ async function startBareApp(db: Kysely<DB>): Promise<{ app: FastifyInstance; url
           id,
         ]),
       )
-      await tx.executeQuery(
-        CompiledQuery.raw(SQL.insertEvent, [
-          uuidv7(),
-          tenant,
-          'customer-segment.segment-updated',
-          `segments/${id}`,
-          JSON.stringify({ ...body, id, version, previousStatus: row.status, tenant }),
-          new Date(),
-        ]),
-      )
+      const event = {
+        id: uuidv7(),
+        tenant,
+        type: 'customer-segment.segment-updated',
+        subject: `segments/${id}`,
+        payload: { ...body, id, version, previousStatus: row.status, tenant },
+      }
+      await tx.executeQuery(CompiledQuery.raw(SQL.insertEvents, [new Date(), JSON.stringify([event]), OUTBOX_CHANNEL]))
       return true
     })
     return found ? reply.code(204).send() : reply.code(404).send({ code: 404 })
@@ -184,26 +187,7 @@ async function loadSegments(baseUrl: string, token: string): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Checking that both apps answer correctly and send the same statements
-
-type QueryFn = (...args: unknown[]) => unknown
-const clientPrototype = pg.Client.prototype as unknown as { query: QueryFn }
-
-async function captureSql(action: () => Promise<void>): Promise<string[]> {
-  const original = clientPrototype.query
-  const texts: string[] = []
-  clientPrototype.query = function (this: unknown, ...args: unknown[]) {
-    const first = args[0]
-    texts.push(typeof first === 'string' ? first : String((first as { text?: string })?.text))
-    return original.apply(this, args)
-  }
-  try {
-    await action()
-  } finally {
-    clientPrototype.query = original
-  }
-  return texts.map((t) => t.replace(/\s+/g, ' ').trim())
-}
+// Checking that both apps answer correctly and send the same statements (each request's own: see sql-capture.ts)
 
 interface Target {
   label: 'ours' | 'bare'
@@ -241,7 +225,8 @@ async function check(kind: ScenarioKind, target: Target): Promise<{ ok: boolean;
   if (target.token) headers.set('authorization', `Bearer ${target.token}`)
   let status = 0
   let body = ''
-  const sql = await captureSql(async () => {
+  const captured = await captureRequestSql(async (tag) => {
+    for (const [name, value] of Object.entries(tag)) headers.set(name, value)
     const response = await fetch(`${target.base}${path}`, { ...init, headers })
     status = response.status
     body = await response.text()
@@ -250,6 +235,7 @@ async function check(kind: ScenarioKind, target: Target): Promise<{ ok: boolean;
       console.log(`  ${target.label} ${kind}: ${status}, ${Buffer.byteLength(body)} body bytes; ${headerText}`)
     }
   })
+  const sql = captured.map((statement) => statement.text)
   const expected = kind === 'put' ? 204 : 200
   if (status !== expected) return { ok: false, problem: `${target.label} ${kind}: status ${status}, expected ${expected}: ${body.slice(0, 300)}`, sql }
   if (kind === 'list') {
@@ -360,6 +346,9 @@ async function main(): Promise<void> {
 
   const server = await startBenchService(databaseUrl, { authSecret: AUTH_SECRET, poolSize: settings.poolSize })
   const bare = await startBareApp(server.database.db)
+  // The parity check counts each request's own statements, not the dispatcher's beside it.
+  captureRequestsOf(server.app.server)
+  captureRequestsOf(bare.app.server)
   const token = await mintToken(new TextEncoder().encode(AUTH_SECRET), {
     tenant: settings.tenant,
     scopes: [SCOPES.segmentManage, SCOPES.segmentRead],
@@ -452,7 +441,7 @@ async function main(): Promise<void> {
   const rows = results.map(({ kind, ours: o, bare: b }) => {
     const ratio = o.reqPerSec / b.reqPerSec
     const target = TARGETS[kind]
-    const verdict = target === undefined ? '—' : ratio >= target ? `≥ ${target} MET` : `≥ ${target} MISSED`
+    const verdict = target === undefined ? '—' : ratio >= target ? `≥ ${target} met` : `≥ ${target} not met`
     const pairs = median(pairRatios(o, b)).toFixed(2)
     return [
       SCENARIO_TITLES[kind],
@@ -498,7 +487,7 @@ async function main(): Promise<void> {
     const ratio = o.reqPerSec / b.reqPerSec
     const pairs = median(pairRatios(o, b))
     console.log(
-      `target ${kind.toUpperCase()} ours/bare ≥ ${target}: ${ratio >= target ? 'MET' : 'NOT MET'} (${ratio.toFixed(2)}; pair median ${pairs.toFixed(2)})`,
+      `target ${kind.toUpperCase()} ours/bare ≥ ${target}: ${ratio >= target ? 'met' : 'not met'} (${ratio.toFixed(2)}; pair median ${pairs.toFixed(2)})`,
     )
   }
   console.log(`\ntotal time ${((performance.now() - started) / 1000).toFixed(0)} s`)

@@ -304,7 +304,7 @@ async function main(): Promise<void> {
 
   const best = Math.max(...rows.filter((r) => r.scenario === 'max').map((r) => r.perSecond))
   const steadyRows = rows.filter((r) => r.scenario.startsWith('steady'))
-  const check = (ok: boolean) => (ok ? 'met' : 'NOT met')
+  const check = (ok: boolean) => (ok ? 'met' : 'not met')
   console.log(`target ≥ ${TARGETS.deliveriesPerSecond} deliveries/s: best ${fmt(best)} — ${check(best >= TARGETS.deliveriesPerSecond)}`)
   for (const r of steadyRows) {
     const ok = r.stats.latency.p50 < TARGETS.p50 && r.stats.latency.p99 < TARGETS.p99
