@@ -126,6 +126,28 @@ describe('segments CLI', () => {
     const again = await segments(['migrate'], { DATA_DIR: dataDir })
     assert.match(again.stdout, /up to date/)
   })
+
+  it('imports through the running embedded service, which holds the data dir', async () => {
+    const dataDir = tempDir()
+    const { child, url } = await serve({ DATA_DIR: dataDir })
+    try {
+      const rows = [{ id: 'ada', email: 'ada@example.com', tags: ['vip'] }, { id: 'bob', email: 7 }, { id: 'cyd', firstName: 'Cyd' }]
+      const path = join(dataDir, 'customers.ndjson')
+      writeFileSync(path, `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`)
+      const outcome = await failure(['import', 'customers', path, '--tenant', 'acme'], { DATA_DIR: dataDir })
+      assert.equal(outcome.code, 2, outcome.stderr)
+      assert.match(outcome.stderr, new RegExp(`The service \\(process ${child.pid}\\) holds .*: importing through its Directory API at ${url}`))
+      assert.match(outcome.stderr, /line 2: .*email/)
+      assert.match(outcome.stdout, /Imported 2 customers, 1 rows rejected/)
+      const { stdout } = await segments(['token', '--tenant', 'acme'], { DATA_DIR: dataDir })
+      const read = await fetch(`${url}/customer-segment/acme/directory/customers/ada`, { headers: { authorization: `Bearer ${stdout.trim()}` } })
+      assert.equal(read.status, 200)
+      assert.deepEqual(((await read.json()) as { tags: string[] }).tags, ['vip'])
+    } finally {
+      child.kill('SIGTERM')
+    }
+    await once(child, 'exit')
+  })
 })
 
 describe('starting and stopping', () => {

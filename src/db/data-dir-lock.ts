@@ -1,8 +1,10 @@
 /**
  * An exclusive lock on the embedded data directory. PGlite has no cross-process lock of its own, and two
- * processes writing one data directory would corrupt it, so the second one must refuse to start.
+ * processes writing one data directory would corrupt it, so the second one must refuse to start. The lock
+ * file holds the holder's process id and, once `serve` listens, its address: `segments import` then sends
+ * through the running service instead.
  */
-import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { StartupError } from '../process/startup-error.js'
 
@@ -19,10 +21,31 @@ function isAlive(pid: number): boolean {
   }
 }
 
+const lockFile = (dataDir: string) => join(dataDir, 'segments.lock')
+
+/** The process holding the data directory (not this one), and where it serves, if it says so. */
+export function dataDirHolder(dataDir: string): { pid: number; url?: string } | undefined {
+  let text: string
+  try {
+    text = readFileSync(lockFile(dataDir), 'utf8')
+  } catch {
+    return undefined
+  }
+  const [pid, url] = text.split('\n')
+  const holder = Number.parseInt(pid, 10)
+  if (!Number.isInteger(holder) || holder === process.pid || !isAlive(holder)) return undefined
+  return url ? { pid: holder, url } : { pid: holder }
+}
+
+/** Notes in this process's lock where it serves the API. */
+export function recordServiceUrl(dataDir: string, url: string): void {
+  writeFileSync(lockFile(dataDir), `${process.pid}\n${url}\n`)
+}
+
 /** Takes the lock or throws DataDirLockedError; returns the function that releases it. */
 export function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true })
-  const file = join(dataDir, 'segments.lock')
+  const file = lockFile(dataDir)
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx')

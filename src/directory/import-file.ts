@@ -60,10 +60,23 @@ export async function openImportSource(path: string): Promise<ImportSource> {
   }
 }
 
+/**
+ * Writes a batch of checked entries; resolves with the problems of the entries that were refused all the
+ * same, by their index in the batch (a running service may refuse what the file check let through).
+ */
+export type EntryWriter<E> = (batch: E[]) => Promise<Map<number, string>>
+
+/** Writes straight into the database. */
+export function databaseWriter<E extends { id: string }>(db: Kysely<DB>, tenant: string, kind: DirectoryKind<E>): EntryWriter<E> {
+  return async (batch) => {
+    await writeEntries(db, tenant, kind, batch)
+    return new Map()
+  }
+}
+
 /** Checks and writes every row of `source`; returns how many rows landed and how many were rejected. */
 export async function importEntries<E extends { id: string }>(
-  db: Kysely<DB>,
-  tenant: string,
+  write: EntryWriter<E>,
   kind: DirectoryKind<E>,
   source: ImportSource,
   hooks: ImportHooks,
@@ -71,10 +84,14 @@ export async function importEntries<E extends { id: string }>(
   const check = entryChecker(kind)
   const summary: ImportSummary = { imported: 0, rejected: 0 }
   let batch: E[] = []
+  let places: string[] = []
   const flush = async () => {
-    await writeEntries(db, tenant, kind, batch)
-    summary.imported += batch.length
+    const refused = await write(batch)
+    for (const [index, message] of refused) hooks.onRejected(`${places[index]}: ${message}`)
+    summary.imported += batch.length - refused.size
+    summary.rejected += refused.size
     batch = []
+    places = []
   }
   for await (const row of source.rows()) {
     const checked = row.unparsable === undefined ? check(row.value) : { problem: { message: row.unparsable } }
@@ -83,6 +100,7 @@ export async function importEntries<E extends { id: string }>(
       hooks.onRejected(`${row.where}: ${checked.problem.message}`)
     } else {
       batch.push(checked.value)
+      places.push(row.where)
       if (batch.length === BATCH_SIZE) await flush()
     }
     hooks.onProgress?.(row.done, summary)

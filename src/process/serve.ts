@@ -11,6 +11,7 @@ import { resolveSigningKey } from '../auth/signing-key.js'
 import { createTokenVerifier } from '../auth/verify-token.js'
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
+import { recordServiceUrl } from '../db/data-dir-lock.js'
 import { type DeliveryEngine, type DeliveryLog, startDeliveryEngine } from '../delivery/delivery-engine.js'
 import { buildApp } from '../http/app.js'
 import { type RuleEvaluator, startRuleEvaluator } from '../rules/rule-evaluator.js'
@@ -106,6 +107,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       await app.close()
       throw explainListenFailure(error, config.host, config.port) ?? error
     }
+    // `segments import` finds the service through the data dir's lock, while the service holds it.
+    if (!config.databaseUrl) recordServiceUrl(config.dataDir, url)
     let delivery: DeliveryEngine | undefined
     if (config.delivery.inProcess) {
       try {

@@ -23,13 +23,13 @@ export function segments(args: string[], env: Record<string, string> = {}) {
   return run(process.execPath, [...CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env } })
 }
 
-/** Runs `segments args`, which must fail; its exit code and standard error. */
-export async function segmentsFailure(args: string[], env: Record<string, string>): Promise<{ code: number; stderr: string }> {
+/** Runs `segments args`, which must fail; its exit code and what it printed. */
+export async function segmentsFailure(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     await segments(args, env)
   } catch (error) {
-    const { code, stderr } = error as { code: number; stderr: string }
-    return { code, stderr }
+    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string }
+    return { code, stdout, stderr }
   }
   assert.fail(`segments ${args.join(' ')} should have failed`)
 }
