@@ -17,13 +17,13 @@ export interface AttemptFacts {
   timedOut?: boolean
 }
 
-/** A delivery whose final outcome was written. */
+/** A delivery whose final outcome was written (a claimed delivery is one). */
 export interface FinishedDelivery {
   configCode: string
   /** The attempt that ended it, counted over the delivery's whole life (1: the first). */
   attempt: number
   /** When the event's transaction wrote it. */
-  publishedAt: Date
+  event: { publishedAt: Date }
 }
 
 const OUTCOMES = ['success', 'redirect', 'client_error', 'server_error', 'timeout', 'connection_error', 'blocked', 'target_gone'] as const
@@ -103,7 +103,7 @@ export function deliveryMetrics(registry: Registry): DeliveryMetrics {
     finished(delivery, state, answeredAt) {
       deliveries.inc({ state, config: configs.of(delivery.configCode) })
       if (state === 'delivered') {
-        const seconds = Math.max(0, answeredAt - delivery.publishedAt.getTime()) / 1_000
+        const seconds = Math.max(0, answeredAt - delivery.event.publishedAt.getTime()) / 1_000
         latency.observe({ attempt: delivery.attempt === 1 ? 'first' : 'retry' }, seconds)
       }
     },
