@@ -76,7 +76,10 @@ export function createPostgresPool({
   pool.on('connect', (client) => {
     // pg-pool listens for errors only while a connection is idle; one that fails while checked out
     // (a restart between two statements of a transaction) would otherwise throw an uncaught error.
-    client.on('error', (error) => availability.report(error))
+    client.on('error', (error) => {
+      availability.report(error)
+      onError(error)
+    })
     availability.reached()
   })
   pool.on('error', (error) => availability.report(error))
