@@ -61,6 +61,8 @@ const EnvSchema = Type.Object({
   RULES_CHUNK_SIZE: Type.Optional(Type.Integer({ minimum: 10, maximum: 100_000 })),
   RULES_RELATIVE_INTERVAL_MINUTES: Type.Number({ minimum: 1, maximum: 525_600, default: 60 }),
   DEFAULT_LANGUAGE: Type.String({ pattern: '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$', default: 'en' }),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 1_024, pattern: '^[\\x21-\\x7e]+$' })),
+  METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -108,6 +110,15 @@ export interface Config {
   readonly http: HttpSettings
   readonly destinationProbe: DestinationProbeSettings
   readonly rules: RuleSettings
+  readonly metrics: MetricsSettings
+}
+
+/** Prometheus metrics at `/metrics`. */
+export interface MetricsSettings {
+  /** When set, a scrape must send `Authorization: Bearer <token>`; absent means open. */
+  readonly token?: string
+  /** A listener of its own for `/metrics` (on HOST): how a `segments worker` process is scraped. */
+  readonly port?: number
 }
 
 /** Full evaluations of segment rules, run beside the delivery engine. */
@@ -260,5 +271,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       chunkSize: parsed.RULES_CHUNK_SIZE ?? (parsed.DATABASE_URL ? 5_000 : 1_000),
       relativeIntervalMs: Math.round(parsed.RULES_RELATIVE_INTERVAL_MINUTES * 60_000),
     }),
+    metrics: Object.freeze({ token: parsed.METRICS_TOKEN, port: parsed.METRICS_PORT }),
   })
 }

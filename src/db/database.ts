@@ -10,7 +10,7 @@ import { alwaysReachable, type AvailabilityLog, type DatabaseAvailability, track
 import { lockDataDir } from './data-dir-lock.js'
 import { PGliteDialect } from './pglite-dialect.js'
 import { initDataDir } from './pglite-init.js'
-import { clientConfig, createPostgresPool } from './postgres-pool.js'
+import { clientConfig, createPostgresPool, type PoolUse } from './postgres-pool.js'
 import type { DB } from './schema.js'
 
 export type Engine = 'pglite' | 'postgres'
@@ -29,6 +29,13 @@ export interface Database {
    * sent meanwhile are lost, so that listeners catch up by looking for work.
    */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>
+  /** The connections of this database's pool as they are now (PGlite: its one session). */
+  poolUse(): PoolUse
+  /**
+   * Calls `onError` with every statement that fails and every connection that cannot be had, until the
+   * returned function is called (the database errors metric).
+   */
+  watchErrors(onError: (error: unknown) => void): () => void
   close(): Promise<void>
 }
 
@@ -70,7 +77,31 @@ export function parseTimestamptz(text: string): Date {
 
 type Listen = Database['listen']
 
-function wrap(db: Kysely<DB>, engine: Engine, availability: DatabaseAvailability, listen: Listen, onClose: () => Promise<void>): Database {
+/** Who is told of failed statements; the engines call `report` on every failure. */
+class ErrorWatchers {
+  readonly #watchers = new Set<(error: unknown) => void>()
+
+  readonly report = (error: unknown): void => {
+    for (const watcher of this.#watchers) watcher(error)
+  }
+
+  watch(onError: (error: unknown) => void): () => void {
+    this.#watchers.add(onError)
+    return () => this.#watchers.delete(onError)
+  }
+}
+
+interface Parts {
+  db: Kysely<DB>
+  engine: Engine
+  availability: DatabaseAvailability
+  listen: Listen
+  poolUse: () => PoolUse
+  errors: ErrorWatchers
+  onClose: () => Promise<void>
+}
+
+function wrap({ db, engine, availability, listen, poolUse, errors, onClose }: Parts): Database {
   return {
     db,
     engine,
@@ -79,6 +110,8 @@ function wrap(db: Kysely<DB>, engine: Engine, availability: DatabaseAvailability
       await sql`select 1`.execute(db)
     },
     listen,
+    poolUse,
+    watchErrors: (onError) => errors.watch(onError),
     async close() {
       await db.destroy()
       await onClose()
@@ -258,18 +291,28 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const { url, acquireTimeoutMs = DEFAULT_ACQUIRE_TIMEOUT_MS } = options
     const availability =
       options.availability ?? trackAvailability({ probe: () => probePostgres(url, acquireTimeoutMs), log: options.log ?? quiet })
+    const errors = new ErrorWatchers()
     const pool = createPostgresPool({
       url,
       size: options.poolSize ?? 10,
       acquireTimeoutMs,
       statementTimeoutMs: options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS,
       availability,
+      onError: errors.report,
     })
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
     const listener = postgresListener(url, acquireTimeoutMs, availability)
-    return wrap(db, 'postgres', availability, listener.listen, async () => {
-      await listener.close()
-      if (!options.availability) availability.close()
+    return wrap({
+      db,
+      engine: 'postgres',
+      availability,
+      listen: listener.listen,
+      poolUse: pool.use,
+      errors,
+      onClose: async () => {
+        await listener.close()
+        if (!options.availability) availability.close()
+      },
     })
   }
   const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {}
@@ -280,7 +323,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       parsers: { [INT8_OID]: Number, [TIMESTAMPTZ_OID]: parseTimestamptz },
       startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.sharedBuffersMb ?? DEFAULT_SHARED_BUFFERS_MB}MB`],
     })
-    const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) })
+    const errors = new ErrorWatchers()
+    const dialect = new PGliteDialect(pglite, errors.report)
+    const db = new Kysely<DB>({ dialect })
     const listeners = new Listeners()
     pglite.onNotification((channel, payload) => listeners.notify(channel, payload))
     // LISTEN goes through the dialect's mutex, so it never lands inside another caller's transaction.
@@ -291,9 +336,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         if (listeners.remove(channel, onNotify)) await sql.raw(`unlisten "${channel}"`).execute(db)
       }
     }
-    return wrap(db, 'pglite', alwaysReachable, listen, async () => {
-      await pglite.close()
-      unlock()
+    return wrap({
+      db,
+      engine: 'pglite',
+      availability: alwaysReachable,
+      listen,
+      poolUse: () => dialect.use(),
+      errors,
+      onClose: async () => {
+        await pglite.close()
+        unlock()
+      },
     })
   } catch (error) {
     unlock()

@@ -5,6 +5,8 @@
  * - waiting for a connection, and each statement, have time limits (a statement the server does not
  *   answer at all, as behind a cut network, fails a little after the server-side limit);
  * - a connection whose statement failed for a connection reason is destroyed, never reused.
+ * Failed statements and connection attempts are also told to `onError` (the database errors metric), and
+ * the pool says how many connections it has and how many callers wait (the pool metrics).
  */
 import type { PostgresPool, PostgresPoolClient } from 'kysely'
 import pg from 'pg'
@@ -23,6 +25,19 @@ export interface PostgresPoolOptions {
   /** Longest a statement may run; the server cancels it after this. */
   statementTimeoutMs: number
   availability: DatabaseAvailability
+  /** Told of every failed statement and failed attempt to get a connection. */
+  onError?: (error: unknown) => void
+}
+
+/** A pool's connections as they are now. */
+export interface PoolUse {
+  /** Connections open (idle and in use). */
+  total: number
+  idle: number
+  /** Callers waiting for a connection. */
+  waiting: number
+  /** The most connections the pool opens. */
+  max: number
 }
 
 /** How much longer than the server-side limit the client waits for an answer before it gives up. */
@@ -43,7 +58,14 @@ export function clientConfig(url: string, connectTimeoutMs: number): pg.ClientCo
   }
 }
 
-export function createPostgresPool({ url, size, acquireTimeoutMs, statementTimeoutMs, availability }: PostgresPoolOptions): PostgresPool {
+export function createPostgresPool({
+  url,
+  size,
+  acquireTimeoutMs,
+  statementTimeoutMs,
+  availability,
+  onError = () => {},
+}: PostgresPoolOptions): PostgresPool & { use(): PoolUse } {
   const pool = new pg.Pool({
     ...clientConfig(url, acquireTimeoutMs),
     max: size,
@@ -54,24 +76,35 @@ export function createPostgresPool({ url, size, acquireTimeoutMs, statementTimeo
   pool.on('connect', (client) => {
     // pg-pool listens for errors only while a connection is idle; one that fails while checked out
     // (a restart between two statements of a transaction) would otherwise throw an uncaught error.
-    client.on('error', (error) => availability.report(error))
+    client.on('error', (error) => {
+      availability.report(error)
+      onError(error)
+    })
     availability.reached()
   })
   pool.on('error', (error) => availability.report(error))
 
   return {
     async connect(): Promise<PostgresPoolClient> {
-      const client = await pool.connect()
+      let client: pg.PoolClient
+      try {
+        client = await pool.connect()
+      } catch (error) {
+        onError(error)
+        throw error
+      }
       let broken = false
       const query = ((text: string | object, parameters?: readonly unknown[]) => {
         if (typeof text !== 'string') return client.query(text as pg.Submittable)
         return client.query(text, parameters as unknown[]).catch((error: unknown) => {
           if (isUnreachable(error)) broken = true
+          onError(error)
           throw error
         })
       }) as unknown as PostgresPoolClient['query']
       return { query, release: () => client.release(broken) }
     },
     end: () => pool.end(),
+    use: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: size }),
   }
 }

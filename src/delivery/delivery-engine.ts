@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto'
 import type { DeliveryConfig } from '../config.js'
 import type { Database } from '../db/database.js'
 import { OUTBOX_CHANNEL } from '../events/outbox.js'
+import type { DeliveryMetrics } from '../observability/delivery-metrics.js'
 import { DELIVERY_CHANNEL } from './delivery-channel.js'
 import { startDispatcher } from './dispatcher.js'
 import { startPruner } from './retention/pruner.js'
@@ -35,6 +36,8 @@ export interface DeliveryEngineOptions {
   batchSize?: number
   /** How often retention runs (when `delivery.retentionMs` is set). */
   retentionIntervalMs?: number
+  /** Where attempts, outcomes and sends under way are counted. */
+  metrics?: DeliveryMetrics
 }
 
 export interface DeliveryEngine {
@@ -72,7 +75,9 @@ export async function startDeliveryEngine(options: DeliveryEngineOptions): Promi
     retryDelaysMs: options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
     pollMs,
     secretGraceMs: delivery.secretGraceMs,
+    metrics: options.metrics,
   })
+  const uncount = options.metrics?.countInFlight(() => worker.inFlight())
   const dispatcher = startDispatcher({
     db: database.db,
     availability: database.availability,
@@ -130,6 +135,7 @@ export async function startDeliveryEngine(options: DeliveryEngineOptions): Promi
         await Promise.all(unlisten.map((stop) => stop().catch(() => {})))
         await dispatcher.stop()
         await worker.stop(graceMs)
+        uncount?.()
         summarize(true)
       })()
       return stopped

@@ -27,6 +27,8 @@ export interface SentAttempt extends AttemptResult {
   abandoned?: boolean
   /** The SSRF guard refused the address the URL led to: no request was made. */
   blocked?: boolean
+  /** No answer within the attempt's deadline. */
+  timedOut?: boolean
 }
 
 export interface Sender {
@@ -116,6 +118,7 @@ export function createSender({ allowPrivate, timeoutMs = ATTEMPT_TIMEOUT_MS }: S
         if (shutdown.signal.aborted) return { startedAt, durationMs: elapsed(), error: 'abandoned at shutdown', abandoned: true }
         const result: SentAttempt = { startedAt, durationMs: elapsed(), error: describeError(error, timeoutMs) }
         if (isBlocked(error)) result.blocked = true
+        if ((error as Error)?.name === 'TimeoutError') result.timedOut = true
         return result
       }
     },

@@ -21,11 +21,13 @@
  *   routing version that each claim reads: a configuration change applies to every later claim.
  * - A failed database call pauses the loop that made it: until the database is back when it could not
  *   be reached, else for a capped backoff. Outcomes wait in memory meanwhile and are written after.
+ * - The metrics hear of each attempt as it is judged and of each final outcome once it is written.
  */
 import type { Kysely } from 'kysely'
 import type { BaseLogger } from 'pino'
 import type { DatabaseAvailability } from '../db/availability.js'
 import type { DB } from '../db/schema.js'
+import type { DeliveryMetrics } from '../observability/delivery-metrics.js'
 import { loadRouting, type ResolvedTarget, resolveTarget, type TenantRouting } from '../webhooks/routing.js'
 import { secretsInGrace } from '../webhooks/secret-rotation.js'
 import { type ClaimedDelivery, claimDeliveries, type Lane, releaseDeliveries, releaseOrphans } from './claim-deliveries.js'
@@ -56,6 +58,7 @@ export interface WorkerOptions {
   /** How long a replaced secret still signs deliveries, beside the new one. */
   secretGraceMs: number
   random?: () => number
+  metrics?: DeliveryMetrics
 }
 
 export interface WorkerCounts {
@@ -124,7 +127,7 @@ function gone(delivery: ClaimedDelivery): string {
 }
 
 export function startWorker(options: WorkerOptions): Worker {
-  const { db, availability, sender, log, workerId, concurrency, targetConcurrency, leaseMs, retryDelaysMs, pollMs, secretGraceMs } = options
+  const { db, availability, sender, log, workerId, concurrency, targetConcurrency, leaseMs, retryDelaysMs, pollMs, secretGraceMs, metrics } = options
   const random = options.random ?? Math.random
   const holdLimit = HOLD_FACTOR * concurrency
   const targetHoldLimit = HOLD_FACTOR * targetConcurrency
@@ -374,6 +377,7 @@ export function startWorker(options: WorkerOptions): Worker {
       ? { state: 'failed', error: sent.error as string }
       : judgeAttempt({ result: sent, attempt: delivery.attempt - delivery.attemptBase, delaysMs: retryDelaysMs, now: new Date(), random: random() })
     const retryInMs = verdict.state === 'pending' ? Math.max(0, verdict.nextAttemptAt.getTime() - Date.now()) : null
+    metrics?.attempted(sent, targetGone)
     if (retryInMs !== null && retryInMs < pollMs) wakeIn(retryInMs)
     finished.push({
       delivery,
@@ -438,12 +442,15 @@ export function startWorker(options: WorkerOptions): Worker {
         continue
       }
       flushPause.succeeded()
-      for (const { outcome } of batch) {
+      for (const { delivery, outcome } of batch) {
         mine.delete(outcome.deliveryId)
         if (!applied.has(outcome.deliveryId)) counts.stale += 1
-        else if (outcome.state === 'delivered') counts.delivered += 1
         else if (outcome.state === 'pending') counts.retrying += 1
-        else counts.failed += 1
+        else {
+          if (outcome.state === 'delivered') counts.delivered += 1
+          else counts.failed += 1
+          metrics?.finished(delivery, outcome.state, outcome.startedAt.getTime() + outcome.durationMs)
+        }
       }
       // Only now: a recovered target's waiting retries are revived once the failures of this very batch
       // are written (else those would wait out their retry).

@@ -1,6 +1,7 @@
 /**
  * The HTTP application: Fastify with schema validation, the error format, bearer authentication,
- * OpenAPI, and the routes. Building it opens nothing; the caller owns the database and the listener.
+ * OpenAPI, the routes, and the Prometheus metrics at /metrics. Building it opens nothing; the caller owns the
+ * database and the listener.
  */
 import { randomUUID } from 'node:crypto'
 import { maxHeaderSize } from 'node:http'
@@ -13,6 +14,7 @@ import { DEFAULT_DESTINATION_PROBE, DEFAULT_HTTP, DEFAULT_LIMITS, type Destinati
 import type { Database } from '../db/database.js'
 import { createDestinationProbe } from '../delivery/destination-probe.js'
 import { checkJsonLimits } from '../limits/json-limits.js'
+import { createMetrics, type Metrics } from '../observability/metrics.js'
 import { registerAuthentication } from './plugins/authenticate.js'
 import { registerCors } from './plugins/cors.js'
 import { registerDocumentedErrors } from './plugins/documented-errors.js'
@@ -34,6 +36,7 @@ import { webhookConfigRoutes } from './routes/webhook-config.js'
 import { webhookTryoutRoutes } from './routes/webhook-tryout.js'
 import { itemAssignmentRoutes } from './routes/item-assignments.js'
 import { healthRoutes } from './routes/health.js'
+import { metricsRoutes } from './routes/metrics.js'
 import { oauthRoutes } from './routes/oauth.js'
 import { segmentRoutes } from './routes/segments.js'
 
@@ -58,6 +61,10 @@ export interface AppOptions {
   allowPrivateDestinations?: boolean
   /** Whether new webhook destinations must answer when a config is written (default: off). */
   destinationProbe?: DestinationProbeSettings
+  /** The process's metrics, shared with its delivery engine (default: a registry of this app's own). */
+  metrics?: Metrics
+  /** `/metrics` takes only this bearer token (METRICS_TOKEN); absent means open. */
+  metricsToken?: string
 }
 
 export async function buildApp({
@@ -72,6 +79,8 @@ export async function buildApp({
   http = DEFAULT_HTTP,
   allowPrivateDestinations = false,
   destinationProbe = DEFAULT_DESTINATION_PROBE,
+  metrics = createMetrics({ database }),
+  metricsToken,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
@@ -99,6 +108,7 @@ export async function buildApp({
     reply.header('x-request-id', request.id)
     done()
   })
+  metrics.observeRequests(app)
   // An empty body is no body (DELETE with a content-type and nothing else); routes that need one say so.
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.removeContentTypeParser('application/json')
@@ -124,6 +134,7 @@ export async function buildApp({
   registerDocumentedErrors(app, { rateLimited: http.tenantRateLimit !== undefined })
   await registerOpenApi(app)
   healthRoutes(app, database)
+  metricsRoutes(app, metrics, metricsToken)
   segmentRoutes(app, database, limits, defaultLanguage)
   customerAssignmentRoutes(app, database, { strict: directoryStrict, limits })
   itemAssignmentRoutes(app, database, { strict: directoryStrict, limits, defaultLanguage })

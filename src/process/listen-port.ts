@@ -5,14 +5,17 @@
 import { createServer } from 'node:net'
 import { StartupError } from './startup-error.js'
 
-/** The StartupError for a failed listen on `host:port`, or undefined when the error is not a listen failure. */
-export function explainListenFailure(error: unknown, host: string, port: number): StartupError | undefined {
+/**
+ * The StartupError for a failed listen on `host:port`, or undefined when the error is not a listen failure;
+ * `setting` names the port's setting.
+ */
+export function explainListenFailure(error: unknown, host: string, port: number, setting = 'PORT'): StartupError | undefined {
   const code = (error as { code?: unknown })?.code
   switch (code) {
     case 'EADDRINUSE':
-      return new StartupError(`Port ${port} on ${host} is already in use by another process. Stop that process, or set PORT to a free port.`)
+      return new StartupError(`Port ${port} on ${host} is already in use by another process. Stop that process, or set ${setting} to a free port.`)
     case 'EACCES':
-      return new StartupError(`This user may not listen on port ${port} on ${host}. Set PORT to a port above 1023, or run with the permission to bind it.`)
+      return new StartupError(`This user may not listen on port ${port} on ${host}. Set ${setting} to a port above 1023, or run with the permission to bind it.`)
     case 'EADDRNOTAVAIL':
       return new StartupError(`${host} is not an address of this machine. Set HOST to one of its addresses, or to 0.0.0.0 for all of them.`)
     case 'ENOTFOUND':

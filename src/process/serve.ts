@@ -1,8 +1,9 @@
 /**
  * `segments serve`: check the port, open the store (waiting for a PostgreSQL that is still starting),
  * apply migrations, build the app, listen, and start the delivery engine; print one line saying where it
- * listens and on which engine. On SIGTERM/SIGINT it stops accepting requests, finishes the ones in
- * flight and the sends under way, and closes the database.
+ * listens and on which engine. Its metrics are at /metrics on that port, and also on METRICS_PORT when set.
+ * On SIGTERM/SIGINT it stops accepting requests, finishes the ones in flight and the sends under way, and
+ * closes the database.
  */
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
@@ -14,9 +15,11 @@ import type { Database } from '../db/database.js'
 import { recordServiceUrl } from '../db/data-dir-lock.js'
 import { type DeliveryEngine, type DeliveryLog, startDeliveryEngine } from '../delivery/delivery-engine.js'
 import { buildApp } from '../http/app.js'
+import { createMetrics, type Metrics } from '../observability/metrics.js'
 import { type RuleEvaluator, startRuleEvaluator } from '../rules/rule-evaluator.js'
 import { checkPortFree, explainListenFailure } from './listen-port.js'
 import { createLogger } from './logger.js'
+import { listenForMetrics, type MetricsListener } from './metrics-listener.js'
 import { describePostgresUrl, migrateStore, openStore } from './open-store.js'
 
 /**
@@ -36,18 +39,25 @@ export function describeEngine(config: Config): string {
  * The background work as configured: the delivery engine (dispatcher + worker) and the evaluator of segment
  * rules. With `ownPool` on PostgreSQL they get a pool of their own, closed when they stop: API requests that
  * queue for connections (behind a row lock, say) must not hold up deliveries. PGlite is one connection
- * either way.
+ * either way. `metrics` counts the deliveries, and reports the own pool as `delivery`.
  */
 export async function startConfiguredDelivery(
   config: Config,
   database: Database,
   log: DeliveryLog & Logger,
-  { ownPool = false } = {},
+  { ownPool = false, metrics }: { ownPool?: boolean; metrics?: Metrics } = {},
 ): Promise<DeliveryEngine> {
   const own = ownPool && config.databaseUrl ? await openStore(config, log, { availability: database.availability, poolSize: DELIVERY_POOL_SIZE }) : undefined
   const background = own ?? database
+  const unwatch = own && metrics?.watchDatabase(own, 'delivery')
   try {
-    const engine = await startDeliveryEngine({ database: background, delivery: config.delivery, monthlyLimit: config.webhooksMonthlyLimit, log })
+    const engine = await startDeliveryEngine({
+      database: background,
+      delivery: config.delivery,
+      monthlyLimit: config.webhooksMonthlyLimit,
+      log,
+      metrics: metrics?.delivery,
+    })
     let evaluator: RuleEvaluator
     try {
       evaluator = await startRuleEvaluator({ database: background, log, ...config.rules })
@@ -59,10 +69,12 @@ export async function startConfiguredDelivery(
       workerId: engine.workerId,
       async stop(graceMs) {
         await Promise.all([engine.stop(graceMs), evaluator.stop()])
+        unwatch?.()
         await own?.close()
       },
     }
   } catch (error) {
+    unwatch?.()
     await own?.close()
     throw error
   }
@@ -74,7 +86,16 @@ export interface RunningServer {
   url: string
   /** The in-process delivery engine; absent with DELIVERY_WORKER=false. */
   delivery?: DeliveryEngine
+  /** The listener of METRICS_PORT, when set. */
+  metrics?: MetricsListener
   close(): Promise<void>
+}
+
+/** The METRICS_PORT listener when the setting asks for one. */
+export function listenForConfiguredMetrics(config: Config, metrics: Metrics, database: Database): Promise<MetricsListener | undefined> {
+  const { port, token } = config.metrics
+  if (port === undefined) return Promise.resolve(undefined)
+  return listenForMetrics(metrics, { host: config.host, port, token, availability: database.availability })
 }
 
 export async function startServer(config: Config, log: Logger = createLogger(config)): Promise<RunningServer> {
@@ -85,6 +106,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     if (applied.length > 0) log.debug({ migrations: applied }, 'applied migrations')
     const key = await resolveSigningKey(config, { create: true })
     const { issuer, audience, tokenTtlSeconds: ttlSeconds } = config.auth
+    const metrics = createMetrics({ database })
     const app = await buildApp({
       database,
       verifyToken: createTokenVerifier(config, key),
@@ -97,6 +119,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       http: config.http,
       allowPrivateDestinations: config.delivery.allowPrivate,
       destinationProbe: config.destinationProbe,
+      metrics,
+      metricsToken: config.metrics.token,
     })
     const where = describeEngine(config)
     const worker = config.delivery.inProcess ? 'delivery worker in this process' : 'no delivery worker (DELIVERY_WORKER=false)'
@@ -110,22 +134,24 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     // `segments import` finds the service through the data dir's lock, while the service holds it.
     if (!config.databaseUrl) recordServiceUrl(config.dataDir, url)
     let delivery: DeliveryEngine | undefined
-    if (config.delivery.inProcess) {
-      try {
-        delivery = await startConfiguredDelivery(config, database, log, { ownPool: true })
-      } catch (error) {
-        await app.close()
-        throw error
-      }
+    let metricsListener: MetricsListener | undefined
+    try {
+      if (config.delivery.inProcess) delivery = await startConfiguredDelivery(config, database, log, { ownPool: true, metrics })
+      metricsListener = await listenForConfiguredMetrics(config, metrics, database)
+    } catch (error) {
+      await Promise.all([app.close(), delivery?.stop()])
+      throw error
     }
+    if (metricsListener) log.info({ url: `${metricsListener.url}/metrics` }, 'metrics listening (METRICS_PORT)')
     return {
       app,
       database,
       url,
       delivery,
+      metrics: metricsListener,
       async close() {
         // Requests and sends under way finish together; then nothing uses the database any more.
-        await Promise.all([app.close(), delivery?.stop()])
+        await Promise.all([app.close(), delivery?.stop(), metricsListener?.close()])
         await database.close()
       },
     }

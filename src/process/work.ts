@@ -1,30 +1,38 @@
 /**
  * A delivery-only process (`segments worker`): the dispatcher and a worker over the configured database,
- * without the HTTP API. Any number of them can share one PostgreSQL. On SIGTERM/SIGINT it stops claiming,
- * lets sends under way finish (or leaves them to their leases) and closes the database.
+ * without the HTTP API. Any number of them can share one PostgreSQL. Its metrics are served at /metrics on
+ * METRICS_PORT when that is set (it has no other port). On SIGTERM/SIGINT it stops claiming, lets sends
+ * under way finish (or leaves them to their leases) and closes the database.
  */
 import type { Config } from '../config.js'
 import type { Database } from '../db/database.js'
 import type { DeliveryEngine } from '../delivery/delivery-engine.js'
+import { createMetrics } from '../observability/metrics.js'
+import type { MetricsListener } from './metrics-listener.js'
 import { migrateStore, openStore } from './open-store.js'
 import { createLogger } from './logger.js'
-import { closeOnSignals, describeEngine, startConfiguredDelivery } from './serve.js'
+import { closeOnSignals, describeEngine, listenForConfiguredMetrics, startConfiguredDelivery } from './serve.js'
 
 export async function work(config: Config): Promise<void> {
   const log = createLogger(config)
-  let running: { engine: DeliveryEngine; database: Database } | undefined
+  let running: { engine: DeliveryEngine; database: Database; metrics?: MetricsListener } | undefined
   // From the start, so that a signal while starting stops what has started so far.
   closeOnSignals(log, async () => {
-    await running?.engine.stop()
+    await Promise.all([running?.engine.stop(), running?.metrics?.close()])
     await running?.database.close()
   })
   const database = await openStore(config, log)
   try {
     await migrateStore(database, config)
-    running = { engine: await startConfiguredDelivery(config, database, log), database }
+    const metrics = createMetrics({ database })
+    const engine = await startConfiguredDelivery(config, database, log, { metrics })
+    running = { engine, database }
+    running.metrics = await listenForConfiguredMetrics(config, metrics, database)
   } catch (error) {
+    await running?.engine.stop()
     await database.close()
     throw error
   }
-  log.info({ workerId: running.engine.workerId, database: describeEngine(config) }, 'delivery worker ready')
+  const metricsUrl = running.metrics && `${running.metrics.url}/metrics`
+  log.info({ workerId: running.engine.workerId, database: describeEngine(config), ...(metricsUrl ? { metrics: metricsUrl } : {}) }, 'delivery worker ready')
 }

@@ -16,6 +16,7 @@ import { type Database, type Engine, openDatabase } from '../../src/db/database.
 import { migrate } from '../../src/db/migrate.js'
 import { type DeliveryEngine, type DeliveryEngineOptions, startDeliveryEngine } from '../../src/delivery/delivery-engine.js'
 import { buildApp } from '../../src/http/app.js'
+import { createMetrics, type Metrics } from '../../src/observability/metrics.js'
 
 export const ENGINES: Engine[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']
 
@@ -100,6 +101,8 @@ export interface TestAppOptions {
   destinationProbe?: DestinationProbeSettings
   /** The key the app signs and verifies its tokens with (default: HS256 with TEST_SECRET). */
   signingKey?: SigningKey
+  /** `/metrics` takes only this bearer token (METRICS_TOKEN); default open. */
+  metricsToken?: string
 }
 
 /** A delivery engine for tests: private addresses allowed (receivers are on loopback), short retries. */
@@ -124,8 +127,8 @@ export interface TestDeliveryOptions {
 /** 8 attempts within about 6 s. */
 export const TEST_RETRY_DELAYS_MS = [50, 100, 200, 400, 800, 1600, 3200]
 
-/** Starts a delivery engine on `database` (logs at TEST_LOG_LEVEL, silent by default). */
-export function startTestDelivery(database: Database, options: TestDeliveryOptions = {}): Promise<DeliveryEngine> {
+/** Starts a delivery engine on `database` (logs at TEST_LOG_LEVEL, silent by default), counting into `metrics`. */
+export function startTestDelivery(database: Database, options: TestDeliveryOptions = {}, metrics?: Metrics): Promise<DeliveryEngine> {
   const settings: DeliveryEngineOptions = {
     database,
     delivery: {
@@ -143,6 +146,7 @@ export function startTestDelivery(database: Database, options: TestDeliveryOptio
     leaseMs: options.leaseMs,
     pollMs: options.pollMs,
     retentionIntervalMs: options.retentionIntervalMs,
+    metrics: metrics?.delivery,
   }
   return startDeliveryEngine(settings)
 }
@@ -183,6 +187,8 @@ export async function siblingApp(t: TestApp, options: TestAppOptions): Promise<T
 async function appOn(database: Database, engine: Engine, options: TestAppOptions, dispose: () => Promise<void>): Promise<TestApp> {
   const config = loadConfig({ AUTH_SECRET: TEST_SECRET })
   const key = options.signingKey ?? sharedSecret(secret, 'TEST_SECRET')
+  // As `segments serve` does: the app and its delivery engine count into one registry.
+  const metrics = createMetrics({ database })
   const app = await buildApp({
     database,
     verifyToken: createTokenVerifier(config, key),
@@ -193,12 +199,14 @@ async function appOn(database: Database, engine: Engine, options: TestAppOptions
     limits: options.limits,
     http: options.http,
     destinationProbe: options.destinationProbe,
+    metrics,
+    metricsToken: options.metricsToken,
   })
   const undocumented = recordUndocumentedStatuses(app)
   await app.ready()
   const token = (request: Partial<TokenRequest> = {}) => mintToken(key, { tenant: 'acme', scopes: ALL_SCOPES, ...request })
   const defaultToken = await token()
-  const delivery = options.delivery ? await startTestDelivery(database, options.delivery) : undefined
+  const delivery = options.delivery ? await startTestDelivery(database, options.delivery, metrics) : undefined
   return {
     app,
     database,
