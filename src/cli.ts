@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `segments` command: `serve`, `worker`, `migrate`, `token`, `console`, `clients`, `import`, `listen`. Run in the repository
+ * The `segments` command: `serve`, `worker`, `migrate`, `dump`, `token`, `console`, `clients`, `import`, `listen`. Run in the repository
  * as `npm run segments -- <command>`. Each command loads only the modules it needs, so `--help` and
  * `token` answer at once. A failure the user can fix (a bad setting, a port in use, a database that
  * refuses the login) prints one message and exits with code 1; anything else is a bug and shows its stack.
@@ -101,6 +101,24 @@ program
     })
     console.error(`Signed with ${key.source}.`)
     console.log(token)
+  })
+
+program
+  .command('dump')
+  .description('Write the embedded database (DATA_DIR) as a SQL script, for PostgreSQL (psql -f) or a backup; stop the service first.')
+  .option('--output <file>', 'write to this new file instead of standard output')
+  .action(async (options: { output?: string }) => {
+    const config = loadConfig()
+    if (config.databaseUrl) throw new StartupError('DATABASE_URL is set: that database is PostgreSQL, so dump it with pg_dump.')
+    const { dumpCommand } = await import('./db/dump-data-dir.js')
+    try {
+      await dumpCommand(config.dataDir, options.output)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new StartupError(`${options.output} exists already: name a new file.`)
+      throw error
+    }
+    console.error(`Dumped the embedded database in ${config.dataDir}. Load it with: psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f ${options.output ?? 'dump.sql'}`)
+    console.error(`Tokens signed so far stay valid when the service runs with AUTH_SECRET set to the contents of ${config.dataDir}/auth-secret.`)
   })
 
 function baseUrl(value: string): string {
