@@ -202,6 +202,8 @@ for (const engine of ENGINES) {
       const delivery = page.getByRole('article', { name: 'Delivery to http/default' })
       await delivery.locator('tr[data-attempt="1"]').waitFor()
       assert.match((await delivery.locator('tr[data-attempt="1"]').textContent()) ?? '', /204/)
+      await delivery.locator('tr[data-attempt="1"]').getByText(/\d+ headers/).click()
+      await delivery.locator('tr[data-attempt="1"]').getByText(`webhook-id: ${eventId}`).waitFor()
       await shoot(page, 'console-event')
       await page.getByRole('button', { name: 'Resend to http/default' }).click()
       await said(page, 'The event is sent again to http/default.')

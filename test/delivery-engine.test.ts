@@ -95,6 +95,13 @@ for (const engine of ENGINES) {
       assert.equal(attempts.length, 1)
       assert.equal(attempts[0].status, 204)
       assert.equal(attempts[0].error, null)
+      // The log keeps what was sent, the configured header's value masked.
+      const logged = (await c.call({ method: 'GET', url: `/webhook/${c.tenant}/deliveries/${delivery.id}/attempts` })).json()[0].requestHeaders
+      const { 'x-api-key': apiKey, ...rest } = request.headers
+      assert.equal(apiKey, 'k-123')
+      assert.equal(logged['x-api-key'], '(configured value)')
+      for (const [name, value] of Object.entries(rest)) if (name in logged) assert.equal(logged[name], value, name)
+      for (const name of ['webhook-id', 'webhook-signature', 'emporix-event-signature', 'ce-type']) assert.equal(logged[name], request.headers[name], name)
     })
 
     it('delivers assignment changes with their subjects, and nothing without a secret signs', async () => {

@@ -159,8 +159,8 @@ for (const engine of ENGINES) {
         const res = await call(c, 'GET', `/deliveries/${id}/attempts`)
         assert.equal(res.statusCode, 200, res.body)
         assert.deepEqual(res.json(), [
-          { attempt: 1, startedAt: '2026-01-01T00:00:00.000Z', durationMs: 15000, status: null, responseExcerpt: null, error: 'timeout after 15 s' },
-          { attempt: 2, startedAt: '2026-01-01T00:00:05.500Z', durationMs: 12, status: 204, responseExcerpt: '', error: null },
+          { attempt: 1, startedAt: '2026-01-01T00:00:00.000Z', durationMs: 15000, status: null, responseExcerpt: null, error: 'timeout after 15 s', requestHeaders: null },
+          { attempt: 2, startedAt: '2026-01-01T00:00:05.500Z', durationMs: 12, status: 204, responseExcerpt: '', error: null, requestHeaders: null },
         ])
         const fresh = await insertDelivery(c.tenant, events[0].sequence, 'created', { state: 'pending' })
         assert.deepEqual((await call(c, 'GET', `/deliveries/${fresh}/attempts`)).json(), [])

@@ -322,11 +322,11 @@ for (const engine of ENGINES) {
 
       // The lost worker was only cut off: its report of attempt 1 still lands in the log, not on the delivery.
       const applied = await recordAttempts(t.database.db, 'lost-worker', [
-        { deliveryId: id, attempt: 1, startedAt: claimedAt, durationMs: 42, status: 500, excerpt: 'oops', error: 'HTTP 500', state: 'pending', retryInMs: 5_000 },
+        { deliveryId: id, attempt: 1, startedAt: claimedAt, durationMs: 42, status: 500, excerpt: 'oops', error: 'HTTP 500', requestHeaders: '{"webhook-id":"x"}', state: 'pending', retryInMs: 5_000 },
       ])
       assert.equal(applied.size, 0)
       const [reported] = await t.database.db.selectFrom('delivery_attempt').selectAll().where('delivery_id', '=', id).where('attempt', '=', 1).execute()
-      assert.deepEqual([reported.duration_ms, reported.status, reported.error], [42, 500, 'HTTP 500'])
+      assert.deepEqual([reported.duration_ms, reported.status, reported.error, reported.request_headers], [42, 500, 'HTTP 500', { 'webhook-id': 'x' }])
       assert.equal((await deliveriesOf(t.database.db, c.tenant))[0].state, 'delivered')
     })
   })

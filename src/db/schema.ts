@@ -225,6 +225,8 @@ export interface DeliveryAttemptTable {
   status: number | null
   response_excerpt: string | null
   error: string | null
+  /** What the attempt sent, configured header values masked; null when unknown. */
+  request_headers: Record<string, string> | string | null
 }
 
 /** Bumped (by triggers) on every change to a tenant's webhook configs or subscriptions. */

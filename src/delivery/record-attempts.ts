@@ -16,6 +16,8 @@ export interface AttemptOutcome {
   status: number | null
   excerpt: string | null
   error: string | null
+  /** The headers sent (configured values masked), as JSON; null when nothing was sent. */
+  requestHeaders: string | null
   state: DeliveryState
   /** For `pending`: milliseconds from now until the next attempt. */
   retryInMs: number | null
@@ -31,14 +33,14 @@ export async function recordAttempts(db: Kysely<DB>, workerId: string, outcomes:
         ${column((o) => o.deliveryId)}::bigint[], ${column((o) => o.attempt)}::int[],
         ${column((o) => o.startedAt.toISOString())}::timestamptz[], ${column((o) => o.durationMs)}::int[],
         ${column((o) => o.status)}::int[], ${column((o) => o.excerpt)}::text[], ${column((o) => o.error)}::text[],
-        ${column((o) => o.state)}::text[], ${column((o) => o.retryInMs)}::double precision[])
-        as o (delivery_id, attempt, started_at, duration_ms, status, response_excerpt, error, state, retry_in_ms)
+        ${column((o) => o.state)}::text[], ${column((o) => o.retryInMs)}::double precision[], ${column((o) => o.requestHeaders)}::text[])
+        as o (delivery_id, attempt, started_at, duration_ms, status, response_excerpt, error, state, retry_in_ms, request_headers)
     ), logged as (
-      insert into delivery_attempt (delivery_id, attempt, started_at, duration_ms, status, response_excerpt, error)
-      select delivery_id, attempt, started_at, duration_ms, status, response_excerpt, error from outcome
+      insert into delivery_attempt (delivery_id, attempt, started_at, duration_ms, status, response_excerpt, error, request_headers)
+      select delivery_id, attempt, started_at, duration_ms, status, response_excerpt, error, request_headers::jsonb from outcome
       on conflict (delivery_id, attempt) do update
         set started_at = excluded.started_at, duration_ms = excluded.duration_ms, status = excluded.status,
-            response_excerpt = excluded.response_excerpt, error = excluded.error
+            response_excerpt = excluded.response_excerpt, error = excluded.error, request_headers = excluded.request_headers
         where delivery_attempt.duration_ms is null
     )
     update delivery d

@@ -29,6 +29,8 @@ export interface SentAttempt extends AttemptResult {
   blocked?: boolean
   /** No answer within the attempt's deadline. */
   timedOut?: boolean
+  /** The headers the request carried, for the attempt log (configured values masked). */
+  requestHeaders?: Record<string, string>
 }
 
 export interface Sender {

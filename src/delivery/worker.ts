@@ -29,6 +29,7 @@ import type { DatabaseAvailability } from '../db/availability.js'
 import type { DB } from '../db/schema.js'
 import type { DeliveryMetrics } from '../observability/delivery-metrics.js'
 import { loadRouting, type ResolvedTarget, resolveTarget, type TenantRouting } from '../webhooks/routing.js'
+import type { HeaderMap } from '../webhooks/stored-config.js'
 import { secretsInGrace } from '../webhooks/secret-rotation.js'
 import { type ClaimedDelivery, claimDeliveries, type Lane, releaseDeliveries, releaseOrphans } from './claim-deliveries.js'
 import { notifyWorkers } from './delivery-channel.js'
@@ -124,6 +125,15 @@ const refOf = ({ tenant, configCode, targetId }: TargetRef): TargetRef => ({ ten
 function gone(delivery: ClaimedDelivery): string {
   const which = delivery.targetId === 'default' ? 'destination' : `entry ${delivery.targetId}`
   return `target no longer takes deliveries: config '${delivery.configCode}' ${which} was removed or made inactive`
+}
+
+/**
+ * The headers of an attempt as the log keeps them: configured headers (an API key, a bearer token) show
+ * their names only; what the service itself sends (ids, times, signatures) shows whole.
+ */
+function loggedHeaders(sent: Record<string, string>, configured: HeaderMap): Record<string, string> {
+  const values = new Map(Object.entries(configured).map(([name, { value }]) => [name.toLowerCase(), value]))
+  return Object.fromEntries(Object.entries(sent).map(([name, value]) => [name, values.get(name) === value ? '(configured value)' : value]))
 }
 
 export function startWorker(options: WorkerOptions): Worker {
@@ -351,7 +361,7 @@ export function startWorker(options: WorkerOptions): Worker {
         const now = new Date()
         const previousSecretKeys = secretsInGrace(target.previousSecrets, now, secretGraceMs)
         const headers = deliveryHeaders({ event: delivery.event, body, secretKey: target.secretKey, previousSecretKeys, headers: target.headers, now, svix: target.svix })
-        sent = await sender.send({ url: target.url, headers, body })
+        sent = { ...(await sender.send({ url: target.url, headers, body })), requestHeaders: loggedHeaders(headers, target.headers) }
       } catch (error) {
         sent = { startedAt: new Date(), durationMs: 0, error: `could not prepare the request: ${(error as Error).message}` }
       }
@@ -389,6 +399,7 @@ export function startWorker(options: WorkerOptions): Worker {
         status: sent.status ?? null,
         excerpt: sent.excerpt ?? null,
         error: verdict.state === 'delivered' ? null : verdict.error,
+        requestHeaders: sent.requestHeaders ? JSON.stringify(sent.requestHeaders) : null,
         state: verdict.state,
         retryInMs,
       },

@@ -1667,6 +1667,9 @@ export interface components {
             attempt: number;
             durationMs: number | null;
             error: string | null;
+            requestHeaders: {
+                [key: string]: string;
+            } | null;
             responseExcerpt: string | null;
             /** Format: date-time */
             startedAt: string;

@@ -1,4 +1,7 @@
-/** A delivery's attempts, oldest first: when, the receiver's status and answer, the error, the time taken. */
+/**
+ * A delivery's attempts, oldest first: when, the request's headers, the receiver's status and answer, the
+ * error, the time taken.
+ */
 import { ok } from '../api/client'
 import { useLoad } from '../components/use-load'
 import type { Session } from '../session/session'
@@ -14,7 +17,7 @@ export function DeliveryAttempts({ session, deliveryId }: { session: Session; de
     <div class="table-scroll">
       <table>
         <caption class="visually-hidden">Attempts of delivery {deliveryId}</caption>
-        <thead><tr><th scope="col">#</th><th scope="col">Started</th><th scope="col">Status</th><th scope="col">Took</th><th scope="col">Error</th><th scope="col">Answer</th></tr></thead>
+        <thead><tr><th scope="col">#</th><th scope="col">Started</th><th scope="col">Status</th><th scope="col">Took</th><th scope="col">Error</th><th scope="col">Answer</th><th scope="col">Request headers</th></tr></thead>
         <tbody>
           {attempts.data.map((attempt) => (
             <tr data-attempt={attempt.attempt}>
@@ -24,6 +27,12 @@ export function DeliveryAttempts({ session, deliveryId }: { session: Session; de
               <td>{attempt.durationMs === null ? '—' : `${Math.round(attempt.durationMs)} ms`}</td>
               <td>{attempt.error}</td>
               <td>{attempt.responseExcerpt && <pre>{attempt.responseExcerpt}</pre>}</td>
+              <td>{attempt.requestHeaders && (
+                <details>
+                  <summary>{Object.keys(attempt.requestHeaders).length} headers</summary>
+                  <pre>{Object.entries(attempt.requestHeaders).map(([name, value]) => `${name}: ${value}`).join('\n')}</pre>
+                </details>
+              )}</td>
             </tr>
           ))}
         </tbody>

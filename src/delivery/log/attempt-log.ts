@@ -9,7 +9,7 @@ export async function listAttempts(db: Kysely<DB>, tenant: string, deliveryId: n
   if (!delivery) return undefined
   const rows = await db
     .selectFrom('delivery_attempt')
-    .select(['attempt', 'started_at', 'duration_ms', 'status', 'response_excerpt', 'error'])
+    .select(['attempt', 'started_at', 'duration_ms', 'status', 'response_excerpt', 'error', 'request_headers'])
     .where('delivery_id', '=', deliveryId)
     .orderBy('attempt')
     .execute()
@@ -20,5 +20,7 @@ export async function listAttempts(db: Kysely<DB>, tenant: string, deliveryId: n
     status: row.status,
     responseExcerpt: row.response_excerpt,
     error: row.error,
+    // PGlite and pg both parse jsonb; a string would be a driver that does not.
+    requestHeaders: typeof row.request_headers === 'string' ? (JSON.parse(row.request_headers) as Record<string, string>) : row.request_headers,
   }))
 }

@@ -27,6 +27,9 @@ export const LoggedAttempt = named('DeliveryAttempt', Type.Object({
   status: Nullable(Type.Integer()),
   responseExcerpt: Nullable(Type.String({ description: 'The first 4 KiB of the response body.' })),
   error: Nullable(Type.String()),
+  requestHeaders: Nullable(Type.Record(Type.String(), Type.String(), {
+    description: 'The headers the request was sent with; configured header values read `(configured value)`. Null when not known (an attempt whose worker was lost, or one made before this was logged).',
+  })),
 }))
 export type LoggedAttempt = Static<typeof LoggedAttempt>
 
