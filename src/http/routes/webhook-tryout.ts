@@ -44,7 +44,8 @@ export function webhookTryoutRoutes(app: FastifyInstance, { db }: Database, opti
   app.post<{ Params: { tenant: string }; Body: { filter: string; payload: Record<string, unknown> } }>(
     '/webhook/:tenant/filter-check',
     {
-      config: { scopes: [SCOPES.webhookRead] },
+      // Evaluated in memory: no database, so no 503 while it is away.
+      config: { scopes: [SCOPES.webhookRead], readsDatabase: false },
       schema: {
         tags,
         operationId: 'POST-webhook-check-filter',
