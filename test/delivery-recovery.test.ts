@@ -212,7 +212,8 @@ for (const engine of ENGINES) {
         await outage.down()
         await sleep(OUTAGE_MS)
         const backlog = (await deliveriesOf(t.database.db, c.tenant)).filter((row) => row.state !== 'delivered').length
-        assert.ok(backlog >= 100, `a backlog built up (${backlog})`)
+        // About 10 changes a second are made; on a loaded machine fewer, so the bound is loose.
+        assert.ok(backlog >= 50, `a backlog built up (${backlog} of ${made} made)`)
         const waiting = await t.database.db
           .selectFrom('delivery')
           .select((eb) => eb.fn.countAll<number>().as('n'))
