@@ -4,7 +4,7 @@
  * made through the API. The receiver gets `traceparent`; the OTLP receiver gets the request's span (named
  * by route pattern), its SQL statements as children, the dispatch batch, and the delivery attempt whose
  * context the receiver was sent, linked back to the request. Without the settings no `traceparent` is
- * sent and nothing is exported. On each storage engine.
+ * sent and nothing is exported. On each storage engine; and the settings as the config reads them.
  */
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { mintToken } from '../src/auth/mint-token.js'
+import { ConfigError, loadConfig } from '../src/config.js'
 import { type Receiver, startReceiver, waitFor } from './support/delivery-helpers.js'
 import { ALL_SCOPES, ENGINES, freshPostgresDatabase, TEST_SECRET } from './support/harness.js'
 import { startService } from './support/service-process.js'
@@ -116,6 +117,29 @@ async function createSegment(url: string, token: string, id: string): Promise<vo
   })
   assert.equal(res.status, 201, await res.text())
 }
+
+describe('tracing settings', () => {
+  const tracing = (env: Record<string, string>) => loadConfig(env).tracing
+
+  it('is off unless an exporter or an endpoint is named, and OTEL_SDK_DISABLED wins', () => {
+    assert.deepEqual(tracing({}), { enabled: false, serviceName: 'customer-segment-service', console: false })
+    assert.equal(tracing({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }).enabled, false)
+    assert.equal(tracing({ OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }).enabled, false)
+  })
+
+  it('finds the OTLP URL as the OpenTelemetry specification says', () => {
+    assert.equal(tracing({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318/' }).otlpUrl, 'http://c:4318/v1/traces')
+    assert.equal(tracing({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/custom', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://d:4318' }).otlpUrl, 'http://c:4318/custom')
+    assert.equal(tracing({ OTEL_TRACES_EXPORTER: 'otlp' }).otlpUrl, 'http://localhost:4318/v1/traces')
+    assert.deepEqual(tracing({ OTEL_TRACES_EXPORTER: 'console', OTEL_SERVICE_NAME: 'segments-eu' }), { enabled: true, serviceName: 'segments-eu', otlpUrl: undefined, console: true })
+  })
+
+  it('refuses what it would not honour, naming the setting', () => {
+    assert.throws(() => tracing({ OTEL_TRACES_EXPORTER: 'zipkin' }), (e: Error) => e instanceof ConfigError && /OTEL_TRACES_EXPORTER has 'zipkin'/.test(e.message))
+    assert.throws(() => tracing({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }), /OTEL_EXPORTER_OTLP_PROTOCOL is 'grpc'/)
+    assert.equal(tracing({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).enabled, true)
+  })
+})
 
 for (const engine of ENGINES) {
   describe(`tracing (${engine})`, () => {
