@@ -76,11 +76,11 @@ const SQL = {
     'update "segment" set "name" = $1, "description" = $2, "validity_from" = $3, "validity_to" = $4, "status" = $5, ' +
     '"site_code" = $6, "mixins" = $7, "metadata_mixins" = $8, "version" = $9, "modified_at" = $10 where "tenant" = $11 and "id" = $12',
   insertEvents:
-    'with inserted as ( insert into outbox_event (id, tenant, type, subject, payload, published_at) ' +
-    'select id, tenant, type, subject, payload, $1 ' +
-    'from rows from (jsonb_to_recordset($2::jsonb) as (id uuid, tenant text, type text, subject text, payload jsonb)) ' +
+    'with inserted as ( insert into outbox_event (id, tenant, type, subject, payload, published_at, traceparent) ' +
+    'select id, tenant, type, subject, payload, $1, $2::text ' +
+    'from rows from (jsonb_to_recordset($3::jsonb) as (id uuid, tenant text, type text, subject text, payload jsonb)) ' +
     'with ordinality as e(id, tenant, type, subject, payload, position) order by position ) ' +
-    "select pg_notify($3, '')",
+    "select pg_notify($4, '')",
   list: 'select * from "segment" where "tenant" = $1 and ("site_code" = $2) order by "segment"."id" limit $3 offset $4',
 }
 
@@ -131,7 +131,7 @@ async function startBareApp(db: Kysely<DB>): Promise<{ app: FastifyInstance; url
         subject: `segments/${id}`,
         payload: { ...body, id, version, previousStatus: row.status, tenant },
       }
-      await tx.executeQuery(CompiledQuery.raw(SQL.insertEvents, [new Date(), JSON.stringify([event]), OUTBOX_CHANNEL]))
+      await tx.executeQuery(CompiledQuery.raw(SQL.insertEvents, [new Date(), null, JSON.stringify([event]), OUTBOX_CHANNEL]))
       return true
     })
     return found ? reply.code(204).send() : reply.code(404).send({ code: 404 })

@@ -63,6 +63,14 @@ const EnvSchema = Type.Object({
   DEFAULT_LANGUAGE: Type.String({ pattern: '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$', default: 'en' }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 1_024, pattern: '^[\\x21-\\x7e]+$' })),
   METRICS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+  // OpenTelemetry's standard names: tracing is on only when they ask for it (parseTracing).
+  OTEL_SDK_DISABLED: Type.Boolean({ default: false }),
+  OTEL_TRACES_EXPORTER: Type.Optional(Type.String({ maxLength: 200 })),
+  OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: Type.Optional(Type.String({ pattern: '^https?://' })),
+  OTEL_EXPORTER_OTLP_PROTOCOL: Type.Optional(Type.String({ maxLength: 100 })),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: Type.Optional(Type.String({ maxLength: 100 })),
+  OTEL_SERVICE_NAME: Type.String({ minLength: 1, maxLength: 255, default: 'customer-segment-service' }),
 })
 type Env = Static<typeof EnvSchema>
 
@@ -111,6 +119,20 @@ export interface Config {
   readonly destinationProbe: DestinationProbeSettings
   readonly rules: RuleSettings
   readonly metrics: MetricsSettings
+  readonly tracing: TracingSettings
+}
+
+/**
+ * OpenTelemetry tracing, from the standard OTEL_* settings. Off unless an exporter or an OTLP endpoint is
+ * named; when off, no OpenTelemetry module is loaded.
+ */
+export interface TracingSettings {
+  readonly enabled: boolean
+  readonly serviceName: string
+  /** Where OTLP/HTTP (JSON) spans are posted, `…/v1/traces`; absent when only the console exporter is asked for. */
+  readonly otlpUrl?: string
+  /** Spans printed to standard output as well (OTEL_TRACES_EXPORTER=console), for a look without a collector. */
+  readonly console: boolean
 }
 
 /** Prometheus metrics at `/metrics`. */
@@ -200,6 +222,37 @@ function parseOrigins(value: string | undefined): readonly string[] | undefined 
   return origins.length === 0 ? undefined : Object.freeze(origins)
 }
 
+const OTLP_DEFAULT_URL = 'http://localhost:4318/v1/traces'
+const EXPORTERS = new Set(['otlp', 'console', 'none'])
+
+/**
+ * Tracing is asked for by OTEL_TRACES_EXPORTER (otlp, console; `none` is off) or by an OTLP endpoint, and
+ * OTEL_SDK_DISABLED=true turns it off whatever else is set, as in every OpenTelemetry SDK. Spans go as
+ * OTLP over HTTP with JSON bodies, which every collector and Jaeger accept; gRPC and protobuf are refused
+ * by name rather than silently sent as something else.
+ */
+function parseTracing(parsed: Env): TracingSettings {
+  const off = { enabled: false, serviceName: parsed.OTEL_SERVICE_NAME, console: false }
+  const named = parsed.OTEL_TRACES_EXPORTER?.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean)
+  for (const exporter of named ?? []) {
+    if (!EXPORTERS.has(exporter)) throw new ConfigError(`Invalid configuration: OTEL_TRACES_EXPORTER has '${exporter}'; use otlp, console or none`)
+  }
+  const endpoint = parsed.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? parsed.OTEL_EXPORTER_OTLP_ENDPOINT
+  const exporters = named && named.length > 0 ? named.filter((e) => e !== 'none') : endpoint ? ['otlp'] : []
+  if (parsed.OTEL_SDK_DISABLED || exporters.length === 0) return Object.freeze(off)
+  const otlp = exporters.includes('otlp')
+  const protocol = parsed.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? parsed.OTEL_EXPORTER_OTLP_PROTOCOL
+  if (otlp && protocol !== undefined && protocol !== 'http/json') {
+    const name = parsed.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL' : 'OTEL_EXPORTER_OTLP_PROTOCOL'
+    throw new ConfigError(`Invalid configuration: ${name} is '${protocol}'; this service sends OTLP as http/json (set it so, or leave it unset)`)
+  }
+  // The signal-specific endpoint is used as it is; the general one is a base the path is added to (the OTLP spec).
+  const otlpUrl = !otlp
+    ? undefined
+    : parsed.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (parsed.OTEL_EXPORTER_OTLP_ENDPOINT ? `${parsed.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : OTLP_DEFAULT_URL)
+  return Object.freeze({ enabled: true, serviceName: parsed.OTEL_SERVICE_NAME, otlpUrl, console: exporters.includes('console') })
+}
+
 /** Reads and validates configuration; throws a ConfigError naming the offending variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings count as unset, so `FOO= segments serve` behaves like not setting FOO.
@@ -272,5 +325,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       relativeIntervalMs: Math.round(parsed.RULES_RELATIVE_INTERVAL_MINUTES * 60_000),
     }),
     metrics: Object.freeze({ token: parsed.METRICS_TOKEN, port: parsed.METRICS_PORT }),
+    tracing: parseTracing(parsed),
   })
 }

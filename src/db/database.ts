@@ -12,6 +12,7 @@ import { PGliteDialect } from './pglite-dialect.js'
 import { initDataDir } from './pglite-init.js'
 import { clientConfig, createPostgresPool, type PoolUse } from './postgres-pool.js'
 import type { DB } from './schema.js'
+import type { Tracing } from '../observability/tracing.js'
 
 export type Engine = 'pglite' | 'postgres'
 
@@ -51,12 +52,14 @@ export type DatabaseOptions =
       /** Shared with other pools of the same process; by default one of its own, logging to `log`. */
       availability?: DatabaseAvailability
       log?: AvailabilityLog
+      /** A span per statement made in a traced operation (when tracing is on). */
+      tracing?: Pick<Tracing, 'traceStatements'>
     }
   /**
    * `dataDir` undefined means an in-memory database (tests). `sharedBuffersMb` is PostgreSQL's buffer
    * cache inside the process (default 32; PostgreSQL's own default, 128, would hold 100 MB more for good).
    */
-  | { engine: 'pglite'; dataDir?: string; sharedBuffersMb?: number }
+  | { engine: 'pglite'; dataDir?: string; sharedBuffersMb?: number; tracing?: Pick<Tracing, 'traceStatements'> }
 
 const INT8_OID = 20
 const TIMESTAMPTZ_OID = 1184
@@ -300,7 +303,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       availability,
       onError: errors.report,
     })
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+    const postgres = new PostgresDialect({ pool })
+    const db = new Kysely<DB>({ dialect: options.tracing?.traceStatements(postgres, 'postgres') ?? postgres })
     const listener = postgresListener(url, acquireTimeoutMs, availability)
     return wrap({
       db,
@@ -325,7 +329,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     })
     const errors = new ErrorWatchers()
     const dialect = new PGliteDialect(pglite, errors.report)
-    const db = new Kysely<DB>({ dialect })
+    const db = new Kysely<DB>({ dialect: options.tracing?.traceStatements(dialect, 'pglite') ?? dialect })
     const listeners = new Listeners()
     pglite.onNotification((channel, payload) => listeners.notify(channel, payload))
     // LISTEN goes through the dialect's mutex, so it never lands inside another caller's transaction.

@@ -79,6 +79,8 @@ export interface OutboxEventTable {
   payload: ColumnType<Record<string, unknown>, string, never>
   published_at: Date
   dispatched_at: Date | null
+  /** W3C traceparent of the traced request that wrote the event (tracing on). */
+  traceparent: string | null
 }
 
 export interface SchemaMigrationTable {

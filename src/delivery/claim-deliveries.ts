@@ -42,6 +42,8 @@ export interface ClaimedEvent {
   sequence: number
   payload: Record<string, unknown>
   publishedAt: Date
+  /** The `traceparent` of the traced request that wrote the event, if any. */
+  traceparent?: string
 }
 
 export interface ClaimedDelivery {
@@ -72,6 +74,7 @@ interface ClaimedRow {
   sequence: number
   payload: Record<string, unknown>
   published_at: Date
+  traceparent: string | null
 }
 
 export async function claimDeliveries(db: Kysely<DB>, request: ClaimRequest): Promise<ClaimedDelivery[]> {
@@ -130,7 +133,7 @@ export async function claimDeliveries(db: Kysely<DB>, request: ClaimRequest): Pr
         and d.state = 'pending' and d.next_attempt_at <= now()
       returning d.id, d.tenant, d.config_code, d.target_id, d.attempts, d.attempt_base,
                 (select v.version from webhook_routing_version v where v.tenant = d.tenant) as routing_version,
-                e.id as event_id, e.type, e.subject, e.sequence, e.payload, e.published_at
+                e.id as event_id, e.type, e.subject, e.sequence, e.payload, e.published_at, e.traceparent
     ), lost as (
       insert into delivery_attempt (delivery_id, attempt, started_at, duration_ms, status, error)
       select p.id, p.attempts, coalesce(p.locked_at, now()), null, null,
@@ -156,6 +159,7 @@ export async function claimDeliveries(db: Kysely<DB>, request: ClaimRequest): Pr
       sequence: Number(row.sequence),
       payload: row.payload,
       publishedAt: row.published_at,
+      ...(row.traceparent ? { traceparent: row.traceparent } : {}),
     },
   }))
 }

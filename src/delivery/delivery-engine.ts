@@ -10,6 +10,7 @@ import type { DeliveryConfig } from '../config.js'
 import type { Database } from '../db/database.js'
 import { OUTBOX_CHANNEL } from '../events/outbox.js'
 import type { DeliveryMetrics } from '../observability/delivery-metrics.js'
+import type { DeliveryTracing } from '../observability/tracing.js'
 import { DELIVERY_CHANNEL } from './delivery-channel.js'
 import { startDispatcher } from './dispatcher.js'
 import { startPruner } from './retention/pruner.js'
@@ -38,6 +39,8 @@ export interface DeliveryEngineOptions {
   retentionIntervalMs?: number
   /** Where attempts, outcomes and sends under way are counted. */
   metrics?: DeliveryMetrics
+  /** Spans of dispatch batches and attempts, and `traceparent` sent to receivers (tracing on). */
+  tracing?: DeliveryTracing
 }
 
 export interface DeliveryEngine {
@@ -76,6 +79,7 @@ export async function startDeliveryEngine(options: DeliveryEngineOptions): Promi
     pollMs,
     secretGraceMs: delivery.secretGraceMs,
     metrics: options.metrics,
+    tracing: options.tracing,
   })
   const uncount = options.metrics?.countInFlight(() => worker.inFlight())
   const dispatcher = startDispatcher({
@@ -86,6 +90,7 @@ export async function startDeliveryEngine(options: DeliveryEngineOptions): Promi
     monthlyLimit: options.monthlyLimit,
     // The NOTIFY reaches this worker too, a moment later; this saves the round trip.
     onDispatched: () => worker.wake(),
+    tracing: options.tracing,
   })
 
   const pruner = delivery.retentionMs > 0 ? startPruner({ db: database.db, log, retentionMs: delivery.retentionMs, intervalMs: options.retentionIntervalMs }) : undefined

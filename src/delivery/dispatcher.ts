@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely'
 import type { DatabaseAvailability } from '../db/availability.js'
 import type { DB } from '../db/schema.js'
+import type { DeliveryTracing } from '../observability/tracing.js'
 import { type DispatchOptions, type DispatchSummary, dispatchEvents } from './dispatch-events.js'
 import { failurePause } from './failure-pause.js'
 import type { DeliveryLog } from './worker.js'
@@ -16,6 +17,8 @@ export interface DispatcherOptions extends DispatchOptions {
   log: DeliveryLog
   /** Told after each batch that created due deliveries (a worker in the same process can start at once). */
   onDispatched?: (summary: DispatchSummary) => void
+  /** Told of each batch that took events (a span), when tracing is on. */
+  tracing?: DeliveryTracing
 }
 
 export interface Dispatcher {
@@ -28,7 +31,7 @@ export interface Dispatcher {
 
 const noCounts = (): DispatchSummary => ({ events: 0, pending: 0, refused: 0, deferred: 0 })
 
-export function startDispatcher({ db, availability, log, onDispatched, ...options }: DispatcherOptions): Dispatcher {
+export function startDispatcher({ db, availability, log, onDispatched, tracing, ...options }: DispatcherOptions): Dispatcher {
   let running: Promise<void> | undefined
   let again = false
   let stopping = false
@@ -39,6 +42,7 @@ export function startDispatcher({ db, availability, log, onDispatched, ...option
     do {
       again = false
       let summary: DispatchSummary
+      const startedAt = Date.now()
       try {
         summary = await dispatchEvents(db, options)
         pause.succeeded()
@@ -54,6 +58,8 @@ export function startDispatcher({ db, availability, log, onDispatched, ...option
         deferred: counts.deferred + summary.deferred,
       }
       if (summary.pending > 0) onDispatched?.(summary)
+      // Empty batches (the poll's, every second) are not worth a span each.
+      if (summary.events + summary.deferred > 0) tracing?.dispatched(startedAt, summary)
       // A batch may be cut short by the per-tenant share: only an empty one says nothing is left.
       if (summary.events + summary.deferred > 0) again = true
     } while (again && !stopping)

@@ -28,6 +28,7 @@ import type { BaseLogger } from 'pino'
 import type { DatabaseAvailability } from '../db/availability.js'
 import type { DB } from '../db/schema.js'
 import type { DeliveryMetrics } from '../observability/delivery-metrics.js'
+import type { AttemptTarget, DeliveryTracing } from '../observability/tracing.js'
 import { loadRouting, type ResolvedTarget, resolveTarget, type TenantRouting } from '../webhooks/routing.js'
 import type { HeaderMap } from '../webhooks/stored-config.js'
 import { secretsInGrace } from '../webhooks/secret-rotation.js'
@@ -60,6 +61,8 @@ export interface WorkerOptions {
   secretGraceMs: number
   random?: () => number
   metrics?: DeliveryMetrics
+  /** A client span per attempt, whose context goes to the receiver as `traceparent` (tracing on). */
+  tracing?: DeliveryTracing
 }
 
 export interface WorkerCounts {
@@ -109,6 +112,12 @@ interface Finished {
   judgedAt: number
 }
 
+/** What an attempt's span tells of where it went. */
+function attemptTarget(delivery: ClaimedDelivery, url: string): AttemptTarget {
+  const { tenant, configCode, targetId, attempt, event } = delivery
+  return { url, tenant, configCode, targetId, attempt, eventId: event.id, eventType: event.type, eventTraceparent: event.traceparent }
+}
+
 /** Rows a worker may hold per send slot: the one being sent and one waiting. */
 const HOLD_FACTOR = 2
 const RETRY_LANE_IDLE_MS = 250
@@ -137,7 +146,7 @@ function loggedHeaders(sent: Record<string, string>, configured: HeaderMap): Rec
 }
 
 export function startWorker(options: WorkerOptions): Worker {
-  const { db, availability, sender, log, workerId, concurrency, targetConcurrency, leaseMs, retryDelaysMs, pollMs, secretGraceMs, metrics } = options
+  const { db, availability, sender, log, workerId, concurrency, targetConcurrency, leaseMs, retryDelaysMs, pollMs, secretGraceMs, metrics, tracing } = options
   const random = options.random ?? Math.random
   const holdLimit = HOLD_FACTOR * concurrency
   const targetHoldLimit = HOLD_FACTOR * targetConcurrency
@@ -361,7 +370,10 @@ export function startWorker(options: WorkerOptions): Worker {
         const now = new Date()
         const previousSecretKeys = secretsInGrace(target.previousSecrets, now, secretGraceMs)
         const headers = deliveryHeaders({ event: delivery.event, body, secretKey: target.secretKey, previousSecretKeys, headers: target.headers, now, svix: target.svix })
-        sent = { ...(await sender.send({ url: target.url, headers, body })), requestHeaders: loggedHeaders(headers, target.headers) }
+        const send = () => sender.send({ url: target.url, headers, body })
+        // Tracing adds `traceparent` to the headers before the request; the log keeps them as sent.
+        const answer = tracing ? await tracing.attempt(attemptTarget(delivery, target.url), headers, send) : await send()
+        sent = { ...answer, requestHeaders: loggedHeaders(headers, target.headers) }
       } catch (error) {
         sent = { startedAt: new Date(), durationMs: 0, error: `could not prepare the request: ${(error as Error).message}` }
       }

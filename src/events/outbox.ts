@@ -6,6 +6,7 @@ import { sql, type Transaction } from 'kysely'
 import { Compile } from 'typebox/compile'
 import { v7 as uuidv7 } from 'uuid'
 import type { DB } from '../db/schema.js'
+import { activeTraceparent } from '../observability/event-traceparent.js'
 import { type EventPayload, type EventType, eventPayloadSchemas } from './catalogue.js'
 
 const validators = Object.fromEntries(
@@ -49,8 +50,8 @@ export async function appendEvents(tx: Transaction<DB>, events: NewEvent<EventTy
   const rows = JSON.stringify(events.map(({ tenant, type, subject, payload }) => ({ id: uuidv7(), tenant, type, subject, payload })))
   await sql`
     with inserted as (
-      insert into outbox_event (id, tenant, type, subject, payload, published_at)
-      select id, tenant, type, subject, payload, ${publishedAt}
+      insert into outbox_event (id, tenant, type, subject, payload, published_at, traceparent)
+      select id, tenant, type, subject, payload, ${publishedAt}, ${activeTraceparent() ?? null}::text
       from rows from (jsonb_to_recordset(${rows}::jsonb) as (id uuid, tenant text, type text, subject text, payload jsonb))
         with ordinality as e(id, tenant, type, subject, payload, position)
       order by position

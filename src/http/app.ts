@@ -15,6 +15,7 @@ import type { Database } from '../db/database.js'
 import { createDestinationProbe } from '../delivery/destination-probe.js'
 import { checkJsonLimits } from '../limits/json-limits.js'
 import { createMetrics, type Metrics } from '../observability/metrics.js'
+import type { Tracing } from '../observability/tracing.js'
 import { registerAuthentication } from './plugins/authenticate.js'
 import { registerCors } from './plugins/cors.js'
 import { registerDocumentedErrors } from './plugins/documented-errors.js'
@@ -65,6 +66,8 @@ export interface AppOptions {
   metrics?: Metrics
   /** `/metrics` takes only this bearer token (METRICS_TOKEN); absent means open. */
   metricsToken?: string
+  /** The process's tracing, when the OTEL_* settings turn it on: a server span per request. */
+  tracing?: Tracing
 }
 
 export async function buildApp({
@@ -81,6 +84,7 @@ export async function buildApp({
   destinationProbe = DEFAULT_DESTINATION_PROBE,
   metrics = createMetrics({ database }),
   metricsToken,
+  tracing,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
@@ -109,6 +113,7 @@ export async function buildApp({
     done()
   })
   metrics.observeRequests(app)
+  tracing?.traceRequests(app)
   // An empty body is no body (DELETE with a content-type and nothing else); routes that need one say so.
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.removeContentTypeParser('application/json')

@@ -7,6 +7,7 @@ import type { Config } from '../config.js'
 import { type AvailabilityLog, type DatabaseAvailability, describeFailure } from '../db/availability.js'
 import { type Database, openDatabase, probePostgres } from '../db/database.js'
 import { migrate } from '../db/migrate.js'
+import type { Tracing } from '../observability/tracing.js'
 import { StartupError } from './startup-error.js'
 
 export interface StoreLog extends AvailabilityLog {
@@ -17,6 +18,8 @@ export interface OpenStoreOptions {
   /** Shared with the process's other pools (one outage warning per process). */
   availability?: DatabaseAvailability
   poolSize?: number
+  /** The process's tracing, when on: a span per statement of a traced operation. */
+  tracing?: Tracing
 }
 
 /** `user@host:port/database` of a PostgreSQL URL: enough to find it, without the password. */
@@ -100,7 +103,7 @@ export async function openStore(config: Config, log: StoreLog, options: OpenStor
   const url = config.databaseUrl
   if (!url) {
     try {
-      return await openDatabase({ engine: 'pglite', dataDir: config.dataDir, sharedBuffersMb: config.embeddedSharedBuffersMb })
+      return await openDatabase({ engine: 'pglite', dataDir: config.dataDir, sharedBuffersMb: config.embeddedSharedBuffersMb, tracing: options.tracing })
     } catch (error) {
       if (error instanceof StartupError) throw error
       const code = codeOf(error)
@@ -119,6 +122,7 @@ export async function openStore(config: Config, log: StoreLog, options: OpenStor
     statementTimeoutMs: config.databaseStatementTimeoutMs,
     availability: options.availability,
     log,
+    tracing: options.tracing,
   })
 }
 

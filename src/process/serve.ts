@@ -2,6 +2,8 @@
  * `segments serve`: check the port, open the store (waiting for a PostgreSQL that is still starting),
  * apply migrations, build the app, listen, and start the delivery engine; print one line saying where it
  * listens and on which engine. Its metrics are at /metrics on that port, and also on METRICS_PORT when set.
+ * When the OTEL_* settings turn tracing on, the SDK is loaded first and the spans still buffered are sent
+ * on the way out.
  * On SIGTERM/SIGINT it stops accepting requests, finishes the ones in flight and the sends under way, and
  * closes the database.
  */
@@ -16,6 +18,7 @@ import { recordServiceUrl } from '../db/data-dir-lock.js'
 import { type DeliveryEngine, type DeliveryLog, startDeliveryEngine } from '../delivery/delivery-engine.js'
 import { buildApp } from '../http/app.js'
 import { createMetrics, type Metrics } from '../observability/metrics.js'
+import { startTracing, type Tracing } from '../observability/tracing.js'
 import { type RuleEvaluator, startRuleEvaluator } from '../rules/rule-evaluator.js'
 import { checkPortFree, explainListenFailure } from './listen-port.js'
 import { createLogger } from './logger.js'
@@ -39,15 +42,16 @@ export function describeEngine(config: Config): string {
  * The background work as configured: the delivery engine (dispatcher + worker) and the evaluator of segment
  * rules. With `ownPool` on PostgreSQL they get a pool of their own, closed when they stop: API requests that
  * queue for connections (behind a row lock, say) must not hold up deliveries. PGlite is one connection
- * either way. `metrics` counts the deliveries, and reports the own pool as `delivery`.
+ * either way. `metrics` counts the deliveries, and reports the own pool as `delivery`; `tracing` (when on)
+ * traces the dispatcher's batches, the attempts and the statements they make.
  */
 export async function startConfiguredDelivery(
   config: Config,
   database: Database,
   log: DeliveryLog & Logger,
-  { ownPool = false, metrics }: { ownPool?: boolean; metrics?: Metrics } = {},
+  { ownPool = false, metrics, tracing }: { ownPool?: boolean; metrics?: Metrics; tracing?: Tracing } = {},
 ): Promise<DeliveryEngine> {
-  const own = ownPool && config.databaseUrl ? await openStore(config, log, { availability: database.availability, poolSize: DELIVERY_POOL_SIZE }) : undefined
+  const own = ownPool && config.databaseUrl ? await openStore(config, log, { availability: database.availability, poolSize: DELIVERY_POOL_SIZE, tracing }) : undefined
   const background = own ?? database
   const unwatch = own && metrics?.watchDatabase(own, 'delivery')
   try {
@@ -57,6 +61,7 @@ export async function startConfiguredDelivery(
       monthlyLimit: config.webhooksMonthlyLimit,
       log,
       metrics: metrics?.delivery,
+      tracing: tracing?.delivery,
     })
     let evaluator: RuleEvaluator
     try {
@@ -98,9 +103,9 @@ export function listenForConfiguredMetrics(config: Config, metrics: Metrics, dat
   return listenForMetrics(metrics, { host: config.host, port, token, availability: database.availability })
 }
 
-export async function startServer(config: Config, log: Logger = createLogger(config)): Promise<RunningServer> {
+export async function startServer(config: Config, log: Logger = createLogger(config), tracing?: Tracing): Promise<RunningServer> {
   await checkPortFree(config.host, config.port)
-  const database = await openStore(config, log)
+  const database = await openStore(config, log, { tracing })
   try {
     const applied = await migrateStore(database, config)
     if (applied.length > 0) log.debug({ migrations: applied }, 'applied migrations')
@@ -121,6 +126,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       destinationProbe: config.destinationProbe,
       metrics,
       metricsToken: config.metrics.token,
+      tracing,
     })
     const where = describeEngine(config)
     const worker = config.delivery.inProcess ? 'delivery worker in this process' : 'no delivery worker (DELIVERY_WORKER=false)'
@@ -136,7 +142,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     let delivery: DeliveryEngine | undefined
     let metricsListener: MetricsListener | undefined
     try {
-      if (config.delivery.inProcess) delivery = await startConfiguredDelivery(config, database, log, { ownPool: true, metrics })
+      if (config.delivery.inProcess) delivery = await startConfiguredDelivery(config, database, log, { ownPool: true, metrics, tracing })
       metricsListener = await listenForConfiguredMetrics(config, metrics, database)
     } catch (error) {
       await Promise.all([app.close(), delivery?.stop()])
@@ -161,6 +167,12 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   }
 }
 
+/** What the log says of tracing when it is on. */
+export function tracingLine(config: Config): object {
+  const { serviceName, otlpUrl, console } = config.tracing
+  return { serviceName, ...(otlpUrl ? { otlp: otlpUrl } : {}), ...(console ? { console: true } : {}) }
+}
+
 /** Stops `close` on SIGTERM/SIGINT (or after an uncaught error), giving up after the grace period. */
 export function closeOnSignals(log: Logger, close: () => Promise<void>): void {
   closeWithGrace({ delay: SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
@@ -177,8 +189,12 @@ export function closeOnSignals(log: Logger, close: () => Promise<void>): void {
 export async function serve(config: Config): Promise<void> {
   const log = createLogger(config)
   let server: RunningServer | undefined
+  let tracing: Tracing | undefined
   closeOnSignals(log, async () => {
     await server?.close()
+    await tracing?.shutdown()
   })
-  server = await startServer(config, log)
+  tracing = await startTracing(config.tracing)
+  if (tracing) log.info(tracingLine(config), 'tracing on (OTEL_* settings)')
+  server = await startServer(config, log, tracing)
 }
