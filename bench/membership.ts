@@ -22,12 +22,16 @@
  * - Settings (env): BENCH_ASSIGNMENTS (1,000,000; a multiple of 5 above 10,000), BENCH_CONNECTIONS (16),
  *   BENCH_WARMUP (2), BENCH_DURATION (8), BENCH_POOL_SIZE (10), BENCH_BULK_REQUESTS (50),
  *   BENCH_SHOW_PLANS=1 (print the text plans), BENCH_SKIP_LARGE=1 (measure at 10k only; BENCH_SKIP_1M=1
- *   still works).
+ *   still works), BENCH_CPU_PROFILE=<dir> (a CPU profile of this process, the service's, during each read
+ *   scenario: <dir>/<scenario>-<size>.cpuprofile, for Chrome DevTools or `node --cpu-prof` tooling).
  *
  * Always exits 0 once it has measured: it is a measurement, not a test. It prints whether targets are met.
  */
 import { randomBytes } from 'node:crypto'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { Session } from 'node:inspector/promises'
 import os from 'node:os'
+import { dirname, join } from 'node:path'
 import pg from 'pg'
 import { mintToken } from '../src/auth/mint-token.js'
 import { SCOPES } from '../src/auth/principal.js'
@@ -74,6 +78,7 @@ const settings = {
   bulkRequests: intEnv('BENCH_BULK_REQUESTS', 50),
   showPlans: process.env.BENCH_SHOW_PLANS === '1',
   skipLarge: process.env.BENCH_SKIP_LARGE === '1' || process.env.BENCH_SKIP_1M === '1',
+  cpuProfileDir: process.env.BENCH_CPU_PROFILE || undefined,
   loadConcurrency: 8,
 }
 /** The large phase's name in the report: 1M, 10M, 250k. */
@@ -307,6 +312,26 @@ async function explainAll(db: pg.Client, statements: CapturedStatement[]): Promi
 }
 
 // ---------------------------------------------------------------------------------------------------
+// CPU profiles of the service (it runs in this process; the load driver does not)
+
+async function startProfile(): Promise<{ stop: (file: string) => Promise<string> }> {
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.setSamplingInterval', { interval: 200 })
+  await session.post('Profiler.start')
+  return {
+    stop: async (file) => {
+      const { profile } = await session.post('Profiler.stop')
+      session.disconnect()
+      await mkdir(dirname(file), { recursive: true })
+      await writeFile(file, JSON.stringify(profile))
+      return file
+    },
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
 // The load driver (child process)
 
 function startLoadDriver() {
@@ -422,6 +447,7 @@ async function measurePhase(
     if (problem) throw new Error(`${phase.name} ${kind} (${customerId(n)}): ${problem}`)
     result.plans[kind] = await explainAll(ctx.db, statements)
 
+    const profile = settings.cpuProfileDir ? await startProfile() : undefined
     const summary = await ctx.driver.run({
       type: 'run',
       label: `${kind} @${phase.name}`,
@@ -431,6 +457,7 @@ async function measurePhase(
       warmupSeconds: settings.warmupSeconds,
       durationSeconds: settings.durationSeconds,
     })
+    if (profile && settings.cpuProfileDir) console.log(`  profile: ${await profile.stop(join(settings.cpuProfileDir, `${kind}-${phase.name}.cpuprofile`))}`)
     const issue = problems(summary)
     result.measured[kind] = { p50: summary.p50, p99: summary.p99, rate: summary.reqPerSec, unit: 'req/s', note: issue }
     console.log(
