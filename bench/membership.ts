@@ -257,10 +257,14 @@ function scansOf(plan: PlanNode): string[] {
   return out
 }
 
-function labelOf(text: string): string {
+/** A statement's text without a leading comment (the service marks prepared statements with one). */
+const withoutComment = (text: string) => text.replace(/^\/\*.*?\*\/\s*/, '')
+
+function labelOf(statementText: string): string {
+  const text = withoutComment(statementText)
   // A statement without a table, such as `select pg_advisory_xact_lock(…)`, is named by its function.
   const from = /\bfrom "?(\w+)"?/.exec(text)?.[1] ?? /^select (\w+)\(/.exec(text)?.[1]
-  if (text.startsWith('with recursive')) return 'match (recursive CTE)'
+  if (text.startsWith('with recursive')) return 'with recursive (one statement)'
   if (/count\(\*\)/.test(text)) return `count ${from}`
   const lock = /for (update|key share)$/.exec(text)?.[0]
   return `select ${from}${/exists \(/.test(text) ? ' + exists(membership)' : ''}${lock ? ` ${lock}` : ''}`
@@ -270,7 +274,8 @@ function labelOf(text: string): string {
  * A statement that only reads: a select or a `with` query without a data-modifying part. The outbox append
  * is `with inserted as (insert …) select pg_notify(…)`: re-executed, it would insert its event ids again.
  */
-function isRead(text: string): boolean {
+function isRead(statementText: string): boolean {
+  const text = withoutComment(statementText)
   return /^(select|with)\b/i.test(text) && !/\b(insert|update|delete|merge)\b/i.test(text) && !/^select 1$/i.test(text) && !/^select pg_notify\b/i.test(text)
 }
 
