@@ -86,36 +86,12 @@ export function excludedStateColumns() {
   }
 }
 
-/** The state columns of an alias as reads select them: the times already as text (see `stateColumnsAsRead`). */
-export interface StateAsRead {
-  mixins: Record<string, unknown> | null
-  metadata_mixins: Record<string, string> | null
-  version: number
-  created_at: string
-  modified_at: string
-}
-
 /**
- * Selects the state columns of `alias` for a read, the times as `Date.prototype.toISOString` writes them
- * (UTC, milliseconds, the rest truncated; years 0–9999), so that a page of assignments parses no timestamp
- * into a Date only to print it again.
+ * A timestamp column as `Date.prototype.toISOString` writes it (UTC, milliseconds, the rest truncated;
+ * years 0–9999), for reads that only print the time: no Date is made for it.
  */
-export function stateColumnsAsRead(alias: string) {
-  const iso = (column: string) => sql<string>`to_char(${sql.ref(`${alias}.${column}`)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
-  return [
-    sql.ref<StateAsRead['mixins']>(`${alias}.mixins`).as('mixins'),
-    sql.ref<StateAsRead['metadata_mixins']>(`${alias}.metadata_mixins`).as('metadata_mixins'),
-    sql.ref<number>(`${alias}.version`).as('version'),
-    iso('created_at').as('created_at'),
-    iso('modified_at').as('modified_at'),
-  ]
-}
-
-export function stateAsRead(row: StateAsRead): AssignmentState {
-  const state: AssignmentState = { version: row.version, createdAt: row.created_at, modifiedAt: row.modified_at }
-  if (row.mixins) state.mixins = row.mixins
-  if (row.metadata_mixins) state.metadataMixins = row.metadata_mixins
-  return state
+export function isoTime(column: string) {
+  return sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 }
 
 export function stateOf(row: {

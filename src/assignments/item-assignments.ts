@@ -18,10 +18,8 @@ import {
   excludedStateColumns,
   metadataOf,
   nextState,
-  type StateAsRead,
-  stateAsRead,
+  isoTime,
   stateColumns,
-  stateColumnsAsRead,
   stateOf,
 } from './assignment-state.js'
 import type { AssignmentContext } from './customer-assignments.js'
@@ -223,39 +221,50 @@ export async function deleteItemAssignments(
   })
 }
 
-/** A row of `itemAssignmentColumns`. */
-export interface ItemAssignmentRow extends StateAsRead {
-  segment_id: string
-  type: ItemType
-  item_id: string
-  /** The directory entry's `[code, name]`, null when it has none. */
-  details: [string | null, LanguageMap | null] | null
+/** A row of `itemAssignmentColumns`: the assignment as one JSON array (see there). */
+export interface ItemAssignmentRow {
+  assignment: [
+    segmentId: string,
+    type: ItemType,
+    itemId: string,
+    mixins: Record<string, unknown> | null,
+    metadataMixins: Record<string, string> | null,
+    version: number,
+    createdAt: string,
+    modifiedAt: string,
+    /** The directory entry's `[code, name]`, null when it has none. */
+    details: [string | null, LanguageMap | null] | null,
+  ]
 }
 
 /**
  * What a read of `item_assignment as ia` selects: the assignment, and the item's code and name from the
  * directory, in the same statement. The directory is looked up per row after any sort and limit
- * (PostgreSQL evaluates such sub-selects last), so a page costs one round trip whatever its rows.
+ * (PostgreSQL evaluates such sub-selects last), so a page costs one round trip whatever its rows. Each row
+ * comes as one JSON array, the times already as text: parsing it is one `JSON.parse`, where nine columns
+ * cost the driver nine decodings and two Dates.
  */
-export const itemAssignmentColumns = [
-  sql.ref<string>('ia.segment_id').as('segment_id'),
-  sql.ref<ItemType>('ia.type').as('type'),
-  sql.ref<string>('ia.item_id').as('item_id'),
-  ...stateColumnsAsRead('ia'),
-  sql<ItemAssignmentRow['details']>`case ia.type
-    when 'PRODUCT' then (select json_build_array(d.code, d.name) from directory_product d where d.tenant = ia.tenant and d.id = ia.item_id)
-    else (select json_build_array(d.code, d.name) from directory_category d where d.tenant = ia.tenant and d.id = ia.item_id) end`.as('details'),
-]
+export const itemAssignmentColumns = sql<ItemAssignmentRow['assignment']>`json_build_array(
+    ia.segment_id, ia.type, ia.item_id, ia.mixins, ia.metadata_mixins, ia.version,
+    ${isoTime('ia.created_at')}, ${isoTime('ia.modified_at')},
+    case ia.type
+      when 'PRODUCT' then (select json_build_array(d.code, d.name) from directory_product d where d.tenant = ia.tenant and d.id = ia.item_id)
+      else (select json_build_array(d.code, d.name) from directory_category d where d.tenant = ia.tenant and d.id = ia.item_id)
+    end)`.as('assignment')
 
-export function itemAssignmentOf(row: ItemAssignmentRow): ItemAssignment {
+export function itemAssignmentOf({ assignment }: ItemAssignmentRow): ItemAssignment {
+  const [segmentId, type, itemId, mixins, metadataMixins, version, createdAt, modifiedAt, found] = assignment
   let details: ItemDetails | undefined
-  if (row.details) {
-    const [code, name] = row.details
-    details = { id: row.item_id }
+  if (found) {
+    const [code, name] = found
+    details = { id: itemId }
     if (code !== null) details.code = code
     if (name !== null) details.name = name
   }
-  return present(row.segment_id, row.type, row.item_id, stateAsRead(row), details)
+  const state: AssignmentState = { version, createdAt, modifiedAt }
+  if (mixins) state.mixins = mixins
+  if (metadataMixins) state.metadataMixins = metadataMixins
+  return present(segmentId, type, itemId, state, details)
 }
 
 export async function getItemAssignment(db: Kysely<DB>, tenant: string, segmentId: string, type: ItemType, itemId: string) {
