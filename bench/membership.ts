@@ -263,7 +263,8 @@ const withoutComment = (text: string) => text.replace(/^\/\*.*?\*\/\s*/, '')
 function labelOf(statementText: string): string {
   const text = withoutComment(statementText)
   // A statement without a table, such as `select pg_advisory_xact_lock(…)`, is named by its function.
-  const from = /\bfrom "?(\w+)"?/.exec(text)?.[1] ?? /^select (\w+)\(/.exec(text)?.[1]
+  // The query builder quotes the main table; raw sub-selects (an item's directory details) do not.
+  const from = /\bfrom "(\w+)"/.exec(text)?.[1] ?? /\bfrom (\w+)/.exec(text)?.[1] ?? /^select (\w+)\(/.exec(text)?.[1]
   if (text.startsWith('with recursive')) return 'with recursive (one statement)'
   if (/count\(\*\)/.test(text)) return `count ${from}`
   const lock = /for (update|key share)$/.exec(text)?.[0]
