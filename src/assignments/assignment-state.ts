@@ -86,6 +86,14 @@ export function excludedStateColumns() {
   }
 }
 
+/**
+ * A timestamp column as `Date.prototype.toISOString` writes it (UTC, milliseconds, the rest truncated;
+ * years 0–9999), for reads that only print the time: no Date is made for it.
+ */
+export function isoTime(column: string) {
+  return sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+}
+
 export function stateOf(row: {
   mixins: Record<string, unknown> | null
   metadata_mixins: Record<string, unknown> | null

@@ -4,6 +4,7 @@
  * which nodes are assigned themselves. Fields come from the directory.
  */
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely'
+import { PREPARED } from '../db/prepared-statement.js'
 import type { DB } from '../db/schema.js'
 import type { LanguageMap } from '../domain.js'
 import { isEffective } from '../segments/effective.js'
@@ -69,7 +70,7 @@ export async function categoryTrees(
 ): Promise<CategoryNode[]> {
   const site: RawBuilder<SqlBool> = options.siteCode === undefined ? sql<SqlBool>`true` : sql<SqlBool>`s.site_code = ${options.siteCode}`
   const member: RawBuilder<SqlBool> = options.member ? isMemberOf('s.tenant', 's.id', options.member) : sql<SqlBool>`true`
-  const { rows } = await sql<Row>`
+  const { rows } = await sql<Row>`${PREPARED}
     with recursive
       assigned as (
         select distinct ia.item_id as id from item_assignment ia

@@ -3,12 +3,13 @@
  * site, by effective segments, and by membership for a customer's view.
  */
 import { type Kysely, sql } from 'kysely'
+import { PREPARED } from '../db/prepared-statement.js'
 import type { DB } from '../db/schema.js'
 import type { FieldMap } from '../query/field-map.js'
 import { fetchPage, type PageRequest } from '../query/list-page.js'
 import { compileQ } from '../query/q-compiler.js'
 import { isEffective } from '../segments/effective.js'
-import { type ItemAssignment, enrichItemAssignments } from './item-assignments.js'
+import { type ItemAssignment, type ItemAssignmentRow, itemAssignmentColumns, itemAssignmentOf } from './item-assignments.js'
 import { isMemberOf, type Membership } from './membership.js'
 
 const itemAssignmentFields: FieldMap = {
@@ -43,11 +44,13 @@ export async function listItemAssignments(db: Kysely<DB>, tenant: string, query:
   if (query.member) matching = matching.where(isMemberOf('ia.tenant', 'ia.segment_id', query.member))
   const { rows, total } = await fetchPage(
     matching,
-    (q) => q.selectAll('ia'),
+    // The storefront's listing comes in a few shapes (paging and filters are parameters): prepared. A
+    // client's q or sort makes a text of its own, each time different.
+    (q) => (query.q === undefined && query.sort === undefined ? q.modifyFront(PREPARED) : q).select(itemAssignmentColumns),
     itemAssignmentFields,
     ['ia.segment_id', 'ia.type', 'ia.item_id'],
     query,
     sql<number>`octet_length(ia::text)`,
   )
-  return { items: await enrichItemAssignments(db, tenant, rows), total }
+  return { items: (rows as ItemAssignmentRow[]).map(itemAssignmentOf), total }
 }

@@ -2,16 +2,26 @@
  * Item assignments (products and categories): upsert and delete in batches (one round of statements,
  * one event per changed item), reads enriched with the item's code and name from the directory.
  */
-import type { Kysely, Selectable, Transaction } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import { configure } from 'safe-stable-stringify'
-import type { DB, ItemAssignmentTable } from '../db/schema.js'
+import type { DB } from '../db/schema.js'
 import { categories as categoryKind, products as productKind } from '../directory/directory-kinds.js'
 import { getEntries, upsertEntries } from '../directory/directory-store.js'
 import type { LanguageMap } from '../domain.js'
 import { ApiError, errors } from '../errors.js'
 import type { EventPayload } from '../events/catalogue.js'
 import { appendEvents, type NewEvent } from '../events/outbox.js'
-import { type AssignmentBody, type AssignmentState, type ItemResult, excludedStateColumns, metadataOf, nextState, stateColumns, stateOf } from './assignment-state.js'
+import {
+  type AssignmentBody,
+  type AssignmentState,
+  type ItemResult,
+  excludedStateColumns,
+  metadataOf,
+  nextState,
+  isoTime,
+  stateColumns,
+  stateOf,
+} from './assignment-state.js'
 import type { AssignmentContext } from './customer-assignments.js'
 import { ITEM_TYPES, type ItemType } from './item-assignment-schemas.js'
 import { lockSegment } from './lock-segment.js'
@@ -38,7 +48,6 @@ export interface ItemAssignment {
   metadata: ReturnType<typeof metadataOf>
 }
 
-type Row = Selectable<ItemAssignmentTable>
 const canonical = configure({ deterministic: true })
 
 /** The path takes the type in any case; it is stored upper-case. */
@@ -212,28 +221,61 @@ export async function deleteItemAssignments(
   })
 }
 
-/** Enriches assignment rows from the directory, in at most two reads whatever the number of rows. */
-export async function enrichItemAssignments(db: Kysely<DB>, tenant: string, rows: Row[]): Promise<ItemAssignment[]> {
-  const ids = (type: ItemType) => rows.filter((r) => r.type === type).map((r) => r.item_id)
-  const [products, categories] = await Promise.all([
-    itemDetails(db, tenant, 'PRODUCT', ids('PRODUCT')),
-    itemDetails(db, tenant, 'CATEGORY', ids('CATEGORY')),
-  ])
-  return rows.map((row) =>
-    present(row.segment_id, row.type, row.item_id, stateOf(row), (row.type === 'PRODUCT' ? products : categories).get(row.item_id)),
-  )
+/** A row of `itemAssignmentColumns`: the assignment as one JSON array (see there). */
+export interface ItemAssignmentRow {
+  assignment: [
+    segmentId: string,
+    type: ItemType,
+    itemId: string,
+    mixins: Record<string, unknown> | null,
+    metadataMixins: Record<string, string> | null,
+    version: number,
+    createdAt: string,
+    modifiedAt: string,
+    /** The directory entry's `[code, name]`, null when it has none. */
+    details: [string | null, LanguageMap | null] | null,
+  ]
+}
+
+/**
+ * What a read of `item_assignment as ia` selects: the assignment, and the item's code and name from the
+ * directory, in the same statement. The directory is looked up per row after any sort and limit
+ * (PostgreSQL evaluates such sub-selects last), so a page costs one round trip whatever its rows. Each row
+ * comes as one JSON array, the times already as text: parsing it is one `JSON.parse`, where nine columns
+ * cost the driver nine decodings and two Dates.
+ */
+export const itemAssignmentColumns = sql<ItemAssignmentRow['assignment']>`json_build_array(
+    ia.segment_id, ia.type, ia.item_id, ia.mixins, ia.metadata_mixins, ia.version,
+    ${isoTime('ia.created_at')}, ${isoTime('ia.modified_at')},
+    case ia.type
+      when 'PRODUCT' then (select json_build_array(d.code, d.name) from directory_product d where d.tenant = ia.tenant and d.id = ia.item_id)
+      else (select json_build_array(d.code, d.name) from directory_category d where d.tenant = ia.tenant and d.id = ia.item_id)
+    end)`.as('assignment')
+
+export function itemAssignmentOf({ assignment }: ItemAssignmentRow): ItemAssignment {
+  const [segmentId, type, itemId, mixins, metadataMixins, version, createdAt, modifiedAt, found] = assignment
+  let details: ItemDetails | undefined
+  if (found) {
+    const [code, name] = found
+    details = { id: itemId }
+    if (code !== null) details.code = code
+    if (name !== null) details.name = name
+  }
+  const state: AssignmentState = { version, createdAt, modifiedAt }
+  if (mixins) state.mixins = mixins
+  if (metadataMixins) state.metadataMixins = metadataMixins
+  return present(segmentId, type, itemId, state, details)
 }
 
 export async function getItemAssignment(db: Kysely<DB>, tenant: string, segmentId: string, type: ItemType, itemId: string) {
   const row = await db
-    .selectFrom('item_assignment')
-    .selectAll()
-    .where('tenant', '=', tenant)
-    .where('segment_id', '=', segmentId)
-    .where('type', '=', type)
-    .where('item_id', '=', itemId)
+    .selectFrom('item_assignment as ia')
+    .select(itemAssignmentColumns)
+    .where('ia.tenant', '=', tenant)
+    .where('ia.segment_id', '=', segmentId)
+    .where('ia.type', '=', type)
+    .where('ia.item_id', '=', itemId)
     .executeTakeFirst()
   if (!row) throw errors.notFound(itemId)
-  const [view] = await enrichItemAssignments(db, tenant, [row])
-  return view
+  return itemAssignmentOf(row as ItemAssignmentRow)
 }

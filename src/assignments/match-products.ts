@@ -4,6 +4,7 @@
  * assigning a category covers its sub-categories). Only effective segments count.
  */
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely'
+import { PREPARED } from '../db/prepared-statement.js'
 import type { DB } from '../db/schema.js'
 import { isEffective } from '../segments/effective.js'
 import { isMemberOf, type Membership } from './membership.js'
@@ -24,7 +25,7 @@ export async function matchProducts(db: Kysely<DB>, tenant: string, request: Mat
   const products = [...new Set(request.productIds)]
   if (products.length === 0 || request.segmentIds.length === 0) return []
   const member: RawBuilder<SqlBool> = request.member ? isMemberOf('s.tenant', 's.id', request.member) : sql<SqlBool>`true`
-  const { rows } = await sql<{ id: string }>`
+  const { rows } = await sql<{ id: string }>`${PREPARED}
     with recursive
       chosen as (
         select s.id from segment s

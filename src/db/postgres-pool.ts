@@ -4,7 +4,8 @@
  *   or a dropped connection is reported (to the availability tracker) instead of ending the process;
  * - waiting for a connection, and each statement, have time limits (a statement the server does not
  *   answer at all, as behind a cut network, fails a little after the server-side limit);
- * - a connection whose statement failed for a connection reason is destroyed, never reused.
+ * - a connection whose statement failed for a connection reason is destroyed, never reused;
+ * - statements marked `PREPARED` (prepared-statement.ts) are sent as named prepared statements.
  * Failed statements and connection attempts are also told to `onError` (the database errors metric), and
  * the pool says how many connections it has and how many callers wait (the pool metrics).
  */
@@ -12,6 +13,7 @@ import type { PostgresPool, PostgresPoolClient } from 'kysely'
 import pg from 'pg'
 import type { DatabaseAvailability } from './availability.js'
 import { isUnreachable } from './availability.js'
+import { preparedName } from './prepared-statement.js'
 
 const INT8_OID = 20
 
@@ -96,7 +98,9 @@ export function createPostgresPool({
       let broken = false
       const query = ((text: string | object, parameters?: readonly unknown[]) => {
         if (typeof text !== 'string') return client.query(text as pg.Submittable)
-        return client.query(text, parameters as unknown[]).catch((error: unknown) => {
+        const name = preparedName(text)
+        const sent = name ? client.query({ name, text, values: parameters as unknown[] }) : client.query(text, parameters as unknown[])
+        return sent.catch((error: unknown) => {
           if (isUnreachable(error)) broken = true
           onError(error)
           throw error
