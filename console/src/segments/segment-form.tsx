@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks'
 import type { Schemas } from '../api/client'
 import { JsonField, parseJsonObject } from '../components/json-field'
+import { fromLocalInput, toLocalInput } from '../components/local-time'
 import { Note } from '../components/note'
 import { toMap, toRows, TranslationsField } from '../components/translations-field'
 import type { Action } from '../components/use-action'
@@ -19,14 +20,7 @@ interface SegmentFormProps {
   onSubmit(fields: SegmentFields): Promise<unknown>
 }
 
-/** `2026-12-01T10:00:00.000Z` as a datetime-local input shows it, in local time. */
-function toLocalInput(iso: string | undefined): string {
-  if (!iso) return ''
-  const date = new Date(iso)
-  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16)
-}
-
-const fromLocalInput = (value: string) => (value === '' ? undefined : new Date(value).toISOString())
+const shown = (iso: string | undefined) => (iso ? toLocalInput(new Date(iso)) : '')
 
 export function SegmentForm({ initial, action, submitLabel, onSubmit }: SegmentFormProps) {
   const [id, setId] = useState('')
@@ -34,8 +28,8 @@ export function SegmentForm({ initial, action, submitLabel, onSubmit }: SegmentF
   const [descriptions, setDescriptions] = useState(toRows(initial?.description))
   const [siteCode, setSiteCode] = useState(initial?.siteCode ?? 'main')
   const [status, setStatus] = useState<'ACTIVE' | 'INACTIVE'>(initial?.status ?? 'ACTIVE')
-  const [from, setFrom] = useState(toLocalInput(initial?.validity?.from))
-  const [to, setTo] = useState(toLocalInput(initial?.validity?.to))
+  const [from, setFrom] = useState(shown(initial?.validity?.from))
+  const [to, setTo] = useState(shown(initial?.validity?.to))
   const [mixins, setMixins] = useState(initial?.mixins ? JSON.stringify(initial.mixins, null, 2) : '')
 
   const submit = (event: Event) => {

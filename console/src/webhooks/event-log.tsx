@@ -1,5 +1,6 @@
 /** The event log: events since a time, by type and delivery state, each with its deliveries per target. */
 import { useState } from 'preact/hooks'
+import { aDayAgo } from '../components/local-time'
 import { ok } from '../api/client'
 import { Pager } from '../components/pager'
 import { useLoad } from '../components/use-load'
@@ -9,12 +10,9 @@ import { DeliveryState } from './delivery-state'
 
 const PAGE_SIZE = 25
 
-function toLocalInput(date: Date): string {
-  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16)
-}
 
 export function EventLog({ session }: { session: Session }) {
-  const [since, setSince] = useState(toLocalInput(new Date(Date.now() - 86_400_000)))
+  const [since, setSince] = useState(aDayAgo)
   const [type, setType] = useState('')
   const [state, setState] = useState('')
   const [page, setPage] = useState(1)

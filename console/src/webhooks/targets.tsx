@@ -3,6 +3,7 @@
  * since a time, re-enable a disabled one.
  */
 import { useState } from 'preact/hooks'
+import { aDayAgo } from '../components/local-time'
 import { ok, type Schemas } from '../api/client'
 import { Note } from '../components/note'
 import { useAction } from '../components/use-action'
@@ -10,13 +11,10 @@ import { type Session, SCOPES } from '../session/session'
 
 type Target = Schemas['DeliveryTarget']
 
-function toLocalInput(date: Date): string {
-  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16)
-}
 
 export function Targets({ session, targets, onChanged }: { session: Session; targets: Target[]; onChanged(): Promise<void> }) {
   const action = useAction()
-  const [since, setSince] = useState(toLocalInput(new Date(Date.now() - 86_400_000)))
+  const [since, setSince] = useState(aDayAgo)
   const manage = session.can(SCOPES.webhookManage)
   const path = (target: Target) => ({ tenant: session.tenant, configCode: target.configCode, targetId: target.targetId })
   const label = (target: Target) => target.name ?? (target.targetId === 'default' ? `${target.configCode} (destination URL)` : `${target.configCode}/${target.targetId}`)
