@@ -27,9 +27,8 @@ export interface TestEventResult {
 
 /** The result of the test request, or undefined when the target is not configured or not active. */
 export async function sendTestEvent(db: Kysely<DB>, ref: TargetRef, options: { allowPrivate: boolean; now?: Date }): Promise<TestEventResult | undefined> {
-  const routing = (await loadRouting(db, [ref.tenant])).get(ref.tenant)
-  const entryType = routing?.configs.find((config) => config.code === ref.configCode)?.configuration.eventsConfiguration?.find((entry) => entry.id === ref.targetId)?.eventType
-  const target = resolveTarget(routing, ref, entryType ?? TEST_EVENT_TYPE)
+  // The event type only picks a subscription's excluded fields, which a test payload has none of.
+  const target = resolveTarget((await loadRouting(db, [ref.tenant])).get(ref.tenant), ref, TEST_EVENT_TYPE)
   if (!target) return undefined
   const now = options.now ?? new Date()
   const event = { id: randomUUID(), type: TEST_EVENT_TYPE, tenant: ref.tenant, subject: 'test', sequence: 0, publishedAt: now }

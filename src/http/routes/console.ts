@@ -4,9 +4,6 @@
  * public API. `POST /console/session` exchanges a one-time link from `segments console` for an operator's
  * token (see auth/console-link.ts); signing in with API credentials or a token needs no route of its own.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { readConsoleLink } from '../../auth/console-link.js'
@@ -16,23 +13,15 @@ import { OPERATOR_SCOPES } from '../../auth/principal.js'
 import type { Database } from '../../db/database.js'
 import { ApiError } from '../../errors.js'
 import { ErrorBody, errorResponses } from './common.js'
-import { assetType, securedPage } from './page-response.js'
+import { pageBundle, securedPage } from './page-response.js'
 
-/** The bundle, from src/http/routes or dist/http/routes alike. */
-const BUNDLE_DIR = fileURLToPath(new URL('../../../dist/console/', import.meta.url))
 const SESSION_TTL = '1h'
-
-/** The bundle's files, read once: name → [content type, body]; empty when the console is not built. */
-export function loadBundle(): Map<string, [string, Buffer]> {
-  if (!existsSync(BUNDLE_DIR)) return new Map()
-  return new Map(readdirSync(BUNDLE_DIR).map((name) => [name, [assetType(name), readFileSync(join(BUNDLE_DIR, name))]]))
-}
 
 const Session = Type.Object({ key: Type.String({ minLength: 1, maxLength: 4096 }) }, { additionalProperties: false })
 const SessionToken = Type.Object({ tenant: Type.String(), token: Type.String() })
 
 export function consoleRoutes(app: FastifyInstance, database: Database, tokenIssuer: TokenIssuer | undefined): void {
-  const bundle = loadBundle()
+  const bundle = pageBundle()
   const page = bundle.get('index.html')
 
   app.post<{ Body: { key: string } }>(

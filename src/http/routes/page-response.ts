@@ -3,6 +3,9 @@
  * origin and nothing inline, so a strict Content-Security-Policy holds, never cached (a new version is
  * picked up at once), never framed, never sniffed.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { FastifyReply } from 'fastify'
 
 export const CONTENT_SECURITY_POLICY =
@@ -25,4 +28,19 @@ export function assetType(name: string): string {
   if (name.endsWith('.map')) return 'application/json; charset=utf-8'
   if (name.endsWith('.txt')) return 'text/plain; charset=utf-8'
   return 'application/octet-stream'
+}
+
+/** The bundle the build makes (console and portal), from src/http/routes or dist/http/routes alike. */
+const BUNDLE_DIR = fileURLToPath(new URL('../../../dist/console/', import.meta.url))
+let bundle: Map<string, [string, Buffer]> | undefined
+
+/**
+ * The bundle's files, read once per process (the build does not change under a running service): name →
+ * [content type, body]; empty when the pages are not built.
+ */
+export function pageBundle(): Map<string, [string, Buffer]> {
+  if (!bundle) {
+    bundle = existsSync(BUNDLE_DIR) ? new Map(readdirSync(BUNDLE_DIR).map((name) => [name, [assetType(name), readFileSync(join(BUNDLE_DIR, name))]])) : new Map()
+  }
+  return bundle
 }

@@ -19,14 +19,13 @@ import { useWebhookErrorFormat, webhookErrorResponses } from '../../webhooks/err
 import { consumePortalLink, createPortalLink } from '../../webhooks/portal-links.js'
 import { webhookErrors } from '../../webhooks/webhook-errors.js'
 import { ErrorBody, errorResponses, TenantParam } from './common.js'
-import { loadBundle } from './console.js'
-import { securedPage } from './page-response.js'
+import { pageBundle, securedPage } from './page-response.js'
 
 /** What a portal token may do, and for how long. */
 const PORTAL_SCOPES = [SCOPES.webhookRead, SCOPES.webhookManage]
 const PORTAL_TOKEN_TTL = '1h'
 
-/** The page's files: the portal's own of the bundle the build makes (see console.ts). */
+/** The page's files: the portal's own of the bundle the build makes. */
 const PAGE_FILES = ['portal.js', 'portal.css', 'favicon.svg']
 
 const DashboardAccess = Type.Object({
@@ -43,7 +42,7 @@ function origin(request: FastifyRequest): string {
 }
 
 export function portalRoutes(app: FastifyInstance, database: Database, tokenIssuer: TokenIssuer | undefined): void {
-  const bundle = loadBundle()
+  const bundle = pageBundle()
   const page = bundle.get('portal.html')
   const portalToken = (tenant: string) =>
     mintToken((tokenIssuer as TokenIssuer).key, { tenant, scopes: PORTAL_SCOPES, ttl: PORTAL_TOKEN_TTL, issuer: tokenIssuer?.issuer, audience: tokenIssuer?.audience })
