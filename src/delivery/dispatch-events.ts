@@ -8,6 +8,7 @@ import type { DB } from '../db/schema.js'
 import { FILTER_LIMITS } from '../webhooks/event-filter.js'
 import { loadRouting, routeEvent } from '../webhooks/routing.js'
 import { notifyWorkers } from './delivery-channel.js'
+import { deliveredThisMonth } from './log/monthly-statistics.js'
 import { byTargetKey, type TargetRef, targetKey } from './target-health.js'
 
 export interface DispatchOptions {
@@ -62,14 +63,9 @@ async function ensureTargets(db: Kysely<DB>, unsorted: readonly TargetRef[]): Pr
   return new Map(rows.map((row) => [targetKey({ tenant: row.tenant, configCode: row.config_code, targetId: row.target_id }), row.disabled_reason ?? 'disabled']))
 }
 
-/** The tenants among `tenants` that have had `limit` successful deliveries this UTC month. */
+/** The tenants among `tenants` that have had `limit` successful deliveries this UTC month (retention's included). */
 async function tenantsAtLimit(db: Kysely<DB>, tenants: string[], limit: number): Promise<Set<string>> {
-  const { rows } = await sql<{ tenant: string; delivered: number }>`
-    select tenant, count(*)::int as delivered
-    from delivery
-    where state = 'delivered' and tenant = any(${tenants}::text[])
-      and finished_at >= date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'
-    group by tenant`.execute(db)
+  const rows = await deliveredThisMonth(db, tenants)
   return new Set(rows.filter((row) => row.delivered >= limit).map((row) => row.tenant))
 }
 

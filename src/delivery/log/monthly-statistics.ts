@@ -44,26 +44,39 @@ function monthStart({ year, month }: YearMonth): Date {
   return start
 }
 
+/**
+ * Successful deliveries of `tenants` per UTC month from `from` (until `until`, when given): those in the
+ * log and those retention deleted after counting them into `delivery_month`. One statement, so a prune
+ * committing in between cannot count a delivery twice or not at all.
+ */
+export async function deliveredByMonth(db: Kysely<DB>, tenants: string[], from: Date, until?: Date): Promise<{ tenant: string; month: string; delivered: number }[]> {
+  const { rows } = await sql<{ tenant: string; month: string; delivered: number | string }>`
+    select tenant, month, sum(delivered) as delivered from (
+      select tenant, to_char(finished_at at time zone 'UTC', 'YYYY-MM') as month, count(*) as delivered
+      from delivery
+      where state = 'delivered' and tenant = any(${tenants}::text[]) and finished_at >= ${from}
+        ${until ? sql`and finished_at < ${until}` : sql``}
+      group by 1, 2
+      union all
+      select tenant, to_char(month, 'YYYY-MM'), delivered
+      from delivery_month
+      where tenant = any(${tenants}::text[]) and month >= (${from}::timestamptz at time zone 'UTC')::date
+        ${until ? sql`and month < (${until}::timestamptz at time zone 'UTC')::date` : sql``}
+    ) counted
+    group by 1, 2`.execute(db)
+  return rows.map((row) => ({ tenant: row.tenant, month: row.month, delivered: Number(row.delivered) }))
+}
+
+/** The successful deliveries of the current UTC month, per tenant. */
+export function deliveredThisMonth(db: Kysely<DB>, tenants: string[], now = new Date()): Promise<{ tenant: string; delivered: number }[]> {
+  return deliveredByMonth(db, tenants, monthStart(yearMonthOf(now)))
+}
+
 export async function deliveredPerMonth(db: Kysely<DB>, tenant: string, from: YearMonth, to: YearMonth): Promise<MonthStatistics[]> {
-  let select = db
-    .selectFrom('delivery')
-    .select([sql<string>`to_char(finished_at at time zone 'UTC', 'YYYY-MM')`.as('month'), (eb) => eb.fn.countAll().as('delivered')])
-    .where('tenant', '=', tenant)
-    .where('state', '=', 'delivered')
-    .where('finished_at', '>=', monthStart(from))
   const end = addMonths(to, 1)
   // Year 10000 has no ISO 8601 text a driver would send; nothing after 9999 needs excluding anyway.
-  if (end.year <= 9999) select = select.where('finished_at', '<', monthStart(end))
-  const rows = await select.groupBy(sql`1`).execute()
-  // Deliveries that retention deleted were counted here first.
-  let pruned = db
-    .selectFrom('delivery_month')
-    .select([sql<string>`to_char(month, 'YYYY-MM')`.as('month'), 'delivered'])
-    .where('tenant', '=', tenant)
-    .where('month', '>=', sql<Date>`${`${formatYearMonth(from)}-01`}::date`)
-  if (end.year <= 9999) pruned = pruned.where('month', '<', sql<Date>`${`${formatYearMonth(end)}-01`}::date`)
-  const delivered = new Map<string, number>()
-  for (const row of [...rows, ...(await pruned.execute())]) delivered.set(row.month, (delivered.get(row.month) ?? 0) + Number(row.delivered))
+  const rows = await deliveredByMonth(db, [tenant], monthStart(from), end.year <= 9999 ? monthStart(end) : undefined)
+  const delivered = new Map(rows.map((row) => [row.month, row.delivered]))
   const months: MonthStatistics[] = []
   for (let i = monthCount(from, to) - 1; i >= 0; i--) {
     const statisticsMonth = formatYearMonth(addMonths(from, i))
