@@ -7,6 +7,7 @@ create table delivery_month (
   delivered bigint not null,
   primary key (tenant, month)
 );
--- An event can go once no delivery refers to it.
-create index delivery_event_idx on delivery (event_sequence);
+-- Whether a delivery still refers to an event is a probe of the unique (event_sequence, …) index; the
+-- delivered deliveries old enough to go, and the old events, are found by time.
+create index delivery_finished_idx on delivery (finished_at) where state = 'delivered';
 create index outbox_event_published_idx on outbox_event (published_at);

@@ -9,11 +9,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../../db/schema.js'
 
-export interface PruneBatch {
-  deliveries: number
-  events: number
-}
-
 /** Deletes up to `limit` delivered deliveries finished before `cutoff`; returns how many. */
 export async function pruneDeliveries(db: Kysely<DB>, cutoff: Date, limit: number): Promise<number> {
   const { rows } = await sql<{ pruned: number | string }>`
