@@ -4,7 +4,7 @@
  * file holds the holder's process id and, once `serve` listens, its address: `segments import` then sends
  * through the running service instead.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { StartupError } from '../process/startup-error.js'
 
@@ -23,11 +23,11 @@ function isAlive(pid: number): boolean {
 
 const lockFile = (dataDir: string) => join(dataDir, 'segments.lock')
 
-/** The process holding the data directory (not this one), and where it serves, if it says so. */
-export function dataDirHolder(dataDir: string): { pid: number; url?: string } | undefined {
+/** The live process (not this one) the lock file names, and where it serves, if it says so. */
+function holderOf(file: string): { pid: number; url?: string } | undefined {
   let text: string
   try {
-    text = readFileSync(lockFile(dataDir), 'utf8')
+    text = readFileSync(file, 'utf8')
   } catch {
     return undefined
   }
@@ -37,9 +37,19 @@ export function dataDirHolder(dataDir: string): { pid: number; url?: string } | 
   return url ? { pid: holder, url } : { pid: holder }
 }
 
-/** Notes in this process's lock where it serves the API. */
+/** The process holding the data directory (not this one), and where it serves, if it says so. */
+export function dataDirHolder(dataDir: string): { pid: number; url?: string } | undefined {
+  return holderOf(lockFile(dataDir))
+}
+
+/**
+ * Notes in this process's lock where it serves the API. The new text replaces the file in one rename, so a
+ * process reading the lock never sees it empty (and never takes it for a stale one).
+ */
 export function recordServiceUrl(dataDir: string, url: string): void {
-  writeFileSync(lockFile(dataDir), `${process.pid}\n${url}\n`)
+  const file = lockFile(dataDir)
+  writeFileSync(`${file}.${process.pid}`, `${process.pid}\n${url}\n`)
+  renameSync(`${file}.${process.pid}`, file)
 }
 
 /** Takes the lock or throws DataDirLockedError; returns the function that releases it. */
@@ -54,8 +64,8 @@ export function lockDataDir(dataDir: string): () => void {
       return () => rmSync(file, { force: true })
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      const holder = Number.parseInt(readFileSync(file, 'utf8'), 10)
-      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+      const holder = holderOf(file)?.pid
+      if (holder !== undefined) {
         throw new DataDirLockedError(
           `The data directory ${dataDir} is in use by process ${holder}. ` +
             'Stop that process, or use another DATA_DIR; to run several processes, use PostgreSQL (DATABASE_URL).',
