@@ -129,16 +129,24 @@ describe('segments CLI', () => {
 
   it('imports through the running embedded service, which holds the data dir', async () => {
     const dataDir = tempDir()
-    const { child, url } = await serve({ DATA_DIR: dataDir })
+    // A small body limit: the rows go in several requests, and one too large for any is refused by line.
+    const env = { DATA_DIR: dataDir, BODY_LIMIT_BYTES: '2048' }
+    const { child, url } = await serve(env)
     try {
-      const rows = [{ id: 'ada', email: 'ada@example.com', tags: ['vip'] }, { id: 'bob', email: 7 }, { id: 'cyd', firstName: 'Cyd' }]
+      const rows = [
+        { id: 'ada', email: 'ada@example.com', tags: ['vip'], attributes: { note: 'a'.repeat(1_200) } },
+        { id: 'bob', email: 7 },
+        { id: 'cyd', firstName: 'Cyd', attributes: { note: 'c'.repeat(1_200) } },
+        { id: 'dan', attributes: { note: 'd'.repeat(3_000) } },
+      ]
       const path = join(dataDir, 'customers.ndjson')
       writeFileSync(path, `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`)
-      const outcome = await failure(['import', 'customers', path, '--tenant', 'acme'], { DATA_DIR: dataDir })
+      const outcome = await failure(['import', 'customers', path, '--tenant', 'acme'], env)
       assert.equal(outcome.code, 2, outcome.stderr)
       assert.match(outcome.stderr, new RegExp(`The service \\(process ${child.pid}\\) holds .*: importing through its Directory API at ${url}`))
       assert.match(outcome.stderr, /line 2: .*email/)
-      assert.match(outcome.stdout, /Imported 2 customers, 1 rows rejected/)
+      assert.match(outcome.stderr, /line 4: larger than the service takes in one request/)
+      assert.match(outcome.stdout, /Imported 2 customers, 2 rows rejected/)
       const { stdout } = await segments(['token', '--tenant', 'acme'], { DATA_DIR: dataDir })
       const read = await fetch(`${url}/customer-segment/acme/directory/customers/ada`, { headers: { authorization: `Bearer ${stdout.trim()}` } })
       assert.equal(read.status, 200)

@@ -43,7 +43,7 @@ async function throughService(config: Config, tenant: string, kind: DirectoryKin
   const key = await resolveSigningKey(config, { create: false })
   if (!key) throw new StartupError('The running service verifies tokens only against AUTH_JWKS_URL, so this command cannot sign one: stop it, or import through its Directory API.')
   console.error(`The service (process ${holder.pid}) holds ${config.dataDir}: importing through its Directory API at ${holder.url}.`)
-  return serviceWriter(holder.url, key, tenant, kind, { issuer: config.auth.issuer, audience: config.auth.audience })
+  return serviceWriter(holder.url, key, tenant, kind, { issuer: config.auth.issuer, audience: config.auth.audience }, config.limits.bodyBytes)
 }
 
 export async function runImport(config: Config, kindName: string, file: string, tenant: string): Promise<number> {

@@ -22,13 +22,15 @@ export async function serviceWriter<E extends { id: string }>(
   tenant: string,
   kind: DirectoryKind<E>,
   claims: { issuer?: string; audience?: string },
+  /** The service's request body limit (BODY_LIMIT_BYTES): a batch is sent in requests that fit it. */
+  bodyBytes: number,
 ): Promise<EntryWriter<E>> {
   const token = await mintToken(key, { tenant, scopes: [SCOPES.segmentManage], ttl: '12h', ...claims })
   const endpoint = `${url}/customer-segment/${tenant}/directory/${kind.name}`
-  return async (batch) => {
+  const put = async (entries: E[]): Promise<Map<number, string>> => {
     let response: Response
     try {
-      response = await fetch(endpoint, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(batch) })
+      response = await fetch(endpoint, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(entries) })
     } catch (error) {
       throw new StartupError(`The running service at ${url} cannot be reached (${(error as Error).message}); nothing more was imported.`)
     }
@@ -38,5 +40,28 @@ export async function serviceWriter<E extends { id: string }>(
       throw new StartupError(`The running service at ${url} refused the import: ${message}`)
     }
     return new Map(body.filter((result) => result.code >= 300).map((result) => [result.index - 1, result.message ?? `status ${result.code}`]))
+  }
+  return async (batch) => {
+    const refused = new Map<number, string>()
+    let start = 0
+    let size = 2
+    const flush = async (end: number) => {
+      for (const [index, message] of await put(batch.slice(start, end))) refused.set(start + index, message)
+      start = end
+      size = 2
+    }
+    for (const [index, entry] of batch.entries()) {
+      const bytes = Buffer.byteLength(JSON.stringify(entry)) + 1
+      if (bytes + 2 > bodyBytes) {
+        if (index > start) await flush(index)
+        refused.set(index, `larger than the service takes in one request (BODY_LIMIT_BYTES, ${bodyBytes} bytes)`)
+        start = index + 1
+        continue
+      }
+      if (size + bytes > bodyBytes) await flush(index)
+      size += bytes
+    }
+    if (batch.length > start) await flush(batch.length)
+    return refused
   }
 }
