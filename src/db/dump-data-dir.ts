@@ -5,7 +5,7 @@
  * setting only PostgreSQL 17 knows (`transaction_timeout`) is left out, so the script loads into older
  * servers too.
  */
-import { createWriteStream, existsSync, openSync } from 'node:fs'
+import { createWriteStream, existsSync, openSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { pgDump } from '@electric-sql/pglite-tools/pg_dump'
@@ -42,7 +42,11 @@ export async function dumpCommand(dataDir: string, outputFile: string | undefine
   const output = createWriteStream('', { fd: openSync(outputFile, 'wx') })
   try {
     await dumpDataDir(dataDir, output)
-  } finally {
+  } catch (error) {
+    // What was not dumped leaves no file behind, so the next try can use the name.
     await new Promise<void>((resolve) => output.end(resolve))
+    rmSync(outputFile, { force: true })
+    throw error
   }
+  await new Promise<void>((resolve) => output.end(resolve))
 }
