@@ -23,8 +23,9 @@ const MAX_NAMES = 1_000
 
 /** The name a marked statement is prepared under (the same for the same text), or undefined when unmarked. */
 export function preparedName(text: string): string | undefined {
-  const at = text.indexOf(MARK)
-  if (at === -1 || at > 16) return undefined
+  // The mark comes first (after at most a `select `): only the start of each statement is looked at.
+  const at = text.lastIndexOf(MARK, 16)
+  if (at === -1) return undefined
   let name = names.get(text)
   if (name === undefined) {
     if (names.size >= MAX_NAMES) names.clear()

@@ -14,8 +14,6 @@ export const CONFIG_LABEL_LIMIT = 50
 export interface BoundedLabels {
   /** `value`, or OTHER_LABEL once `limit` other values have been seen. */
   of(value: string): string
-  /** Whether `value` has a label of its own (without taking one). */
-  has(value: string): boolean
 }
 
 export function boundedLabels(limit: number): BoundedLabels {
@@ -27,6 +25,5 @@ export function boundedLabels(limit: number): BoundedLabels {
       seen.add(value)
       return value
     },
-    has: (value) => seen.has(value),
   }
 }

@@ -7,9 +7,9 @@
  */
 import { context, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { UNMATCHED_ROUTE } from './http-metrics.js'
 
 /** The name of requests no route matched (404s of unknown paths, mostly). */
-const UNMATCHED = 'unmatched'
 
 export function traceRequests(app: FastifyInstance, tracer: Tracer): void {
   const spans = new WeakMap<FastifyRequest, Span>()
@@ -18,7 +18,7 @@ export function traceRequests(app: FastifyInstance, tracer: Tracer): void {
     const route = request.routeOptions.url
     const parent = propagation.extract(ROOT_CONTEXT, request.headers)
     const span = tracer.startSpan(
-      `${request.method} ${route ?? UNMATCHED}`,
+      `${request.method} ${route ?? UNMATCHED_ROUTE}`,
       {
         kind: SpanKind.SERVER,
         attributes: {

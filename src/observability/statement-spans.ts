@@ -8,9 +8,9 @@ import { context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from
 import type { CompiledQuery, DatabaseConnection, Dialect, Driver, QueryResult } from 'kysely'
 import type { Engine } from '../db/database.js'
 
-/** The statement's first keyword (`select`, `insert`, `begin`, …): the span's name, as OpenTelemetry advises. */
+/** The statement's first keyword (`select`, `insert`, `begin`, …) after any comments: the span's name, as OpenTelemetry advises. */
 function operationOf(sql: string): string {
-  const match = /^\s*(?:with\b[\s\S]*?\)\s*)?([a-z]+)/i.exec(sql)
+  const match = /^\s*(?:\/\*[\s\S]*?\*\/\s*)*(?:with\b[\s\S]*?\)\s*)?([a-z]+)/i.exec(sql)
   return (match?.[1] ?? 'statement').toUpperCase()
 }
 
