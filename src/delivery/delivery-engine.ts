@@ -11,7 +11,7 @@ import type { Database } from '../db/database.js'
 import { OUTBOX_CHANNEL } from '../events/outbox.js'
 import type { DeliveryMetrics } from '../observability/delivery-metrics.js'
 import type { DeliveryTracing } from '../observability/tracing.js'
-import { DELIVERY_CHANNEL } from './delivery-channel.js'
+import { DELIVERY_CHANNEL, readDueNotice } from './delivery-channel.js'
 import { startDispatcher } from './dispatcher.js'
 import { startPruner } from './retention/pruner.js'
 import { DEFAULT_RETRY_DELAYS_MS } from './retry-policy.js'
@@ -88,14 +88,21 @@ export async function startDeliveryEngine(options: DeliveryEngineOptions): Promi
     log,
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
     monthlyLimit: options.monthlyLimit,
-    // The NOTIFY reaches this worker too, a moment later; this saves the round trip.
-    onDispatched: () => worker.wake(),
+    source: workerId,
+    // Its NOTIFY, which names this engine, is skipped by this worker: woken here, after the commit.
+    onDispatched: () => worker.wakeFirstLane(),
     tracing: options.tracing,
   })
 
   const pruner = delivery.retentionMs > 0 ? startPruner({ db: database.db, log, retentionMs: delivery.retentionMs, intervalMs: options.retentionIntervalMs }) : undefined
 
-  const unlisten = await Promise.all([database.listen(OUTBOX_CHANNEL, dispatcher.wake), database.listen(DELIVERY_CHANNEL, worker.wake)])
+  const onDue = (payload: string) => {
+    const notice = readDueNotice(payload)
+    if (notice.source === workerId) return
+    if (notice.firstOnly) worker.wakeFirstLane()
+    else worker.wake()
+  }
+  const unlisten = await Promise.all([database.listen(OUTBOX_CHANNEL, dispatcher.wake), database.listen(DELIVERY_CHANNEL, onDue)])
   const wake = () => {
     dispatcher.wake()
     worker.wake()

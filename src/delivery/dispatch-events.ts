@@ -6,10 +6,10 @@
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { FILTER_LIMITS } from '../webhooks/event-filter.js'
-import { loadRouting, routeEvent } from '../webhooks/routing.js'
-import { notifyWorkers } from './delivery-channel.js'
+import { routeEvent } from '../webhooks/routing.js'
+import { type RoutingCache, routingCache } from '../webhooks/routing-cache.js'
+import { DELIVERY_CHANNEL, firstAttemptsDue } from './delivery-channel.js'
 import { deliveredThisMonth } from './log/monthly-statistics.js'
-import { byTargetKey, type TargetRef, targetKey } from './target-health.js'
 
 export interface DispatchOptions {
   /** Events taken per transaction. */
@@ -18,6 +18,10 @@ export interface DispatchOptions {
   monthlyLimit?: number
   /** Work (values read by filters) one tenant's events may take of a batch before the rest wait. */
   tenantFilterBudget?: number
+  /** Tenants' routing kept across batches; without it, each batch loads what it needs. */
+  routing?: RoutingCache
+  /** Named in the notification to workers, so the worker beside this dispatcher (woken directly) can skip it. */
+  source?: string
 }
 
 /** Ten evaluations at the filter budget: far beyond any ordinary filter on any ordinary event. */
@@ -32,6 +36,8 @@ export interface DispatchSummary {
   refused: number
   /** Events left for a later batch: their tenant's filters had used their share of this one. */
   deferred: number
+  /** The batch was cut short (full, a tenant's share taken, or events deferred): more may be waiting. */
+  more: boolean
 }
 
 interface PlannedDelivery {
@@ -39,28 +45,10 @@ interface PlannedDelivery {
   sequence: number
   configCode: string
   targetId: string
+  /** Why it is created failed, when its filter failed. */
   refusal: string | null
-}
-
-/**
- * Creates the batch's targets that do not exist yet and returns why each disabled one is disabled.
- * Inserted in key order, so two dispatchers creating the same new targets cannot deadlock.
- */
-async function ensureTargets(db: Kysely<DB>, unsorted: readonly TargetRef[]): Promise<Map<string, string>> {
-  const targets = byTargetKey(unsorted)
-  const { rows } = await sql<{ tenant: string; config_code: string; target_id: string; disabled_reason: string | null }>`
-    with wanted as (
-      select * from unnest(${targets.map((t) => t.tenant)}::text[], ${targets.map((t) => t.configCode)}::text[], ${targets.map((t) => t.targetId)}::text[])
-        as w (tenant, config_code, target_id)
-    ), created as (
-      insert into delivery_target (tenant, config_code, target_id)
-      select tenant, config_code, target_id from wanted
-      on conflict do nothing
-    )
-    select t.tenant, t.config_code, t.target_id, t.disabled_reason
-    from delivery_target t join wanted using (tenant, config_code, target_id)
-    where t.disabled_at is not null`.execute(db)
-  return new Map(rows.map((row) => [targetKey({ tenant: row.tenant, configCode: row.config_code, targetId: row.target_id }), row.disabled_reason ?? 'disabled']))
+  /** Why it is created failed, unless its target is disabled: the tenant's monthly limit. */
+  limitRefusal: string | null
 }
 
 /** The tenants among `tenants` that have had `limit` successful deliveries this UTC month (retention's included). */
@@ -69,24 +57,61 @@ async function tenantsAtLimit(db: Kysely<DB>, tenants: string[], limit: number):
   return new Set(rows.filter((row) => row.delivered >= limit).map((row) => row.tenant))
 }
 
-async function insertDeliveries(db: Kysely<DB>, planned: PlannedDelivery[]): Promise<void> {
-  await sql`
-    insert into delivery (tenant, event_sequence, config_code, target_id, state, next_attempt_at, created_at, finished_at, last_error)
-    select tenant, sequence, config_code, target_id,
-           case when refusal is null then 'pending' else 'failed' end,
-           now(), now(), case when refusal is null then null else now() end, refusal
-    from unnest(${planned.map((p) => p.tenant)}::text[], ${planned.map((p) => p.sequence)}::bigint[],
-                ${planned.map((p) => p.configCode)}::text[], ${planned.map((p) => p.targetId)}::text[],
-                ${planned.map((p) => p.refusal)}::text[])
-      as p (tenant, sequence, config_code, target_id, refusal)
-    on conflict (event_sequence, config_code, target_id) do nothing`.execute(db)
+/**
+ * Writes a batch in one statement: creates the targets that do not exist yet (in key order, so that two
+ * dispatchers creating the same new targets cannot deadlock), the deliveries (failed at once when their
+ * filter failed, their target is disabled or the monthly limit is reached; a replay is harmless), marks
+ * the events dispatched, and wakes the workers when something is due. Returns the deliveries created
+ * pending and failed.
+ */
+async function writeBatch(db: Kysely<DB>, planned: PlannedDelivery[], dispatched: number[], source: string): Promise<{ pending: number; refused: number }> {
+  const column = <T>(pick: (p: PlannedDelivery) => T) => planned.map(pick)
+  const { rows } = await sql<{ pending: number; refused: number }>`
+    with planned as (
+      select * from unnest(${column((p) => p.tenant)}::text[], ${column((p) => p.sequence)}::bigint[],
+                           ${column((p) => p.configCode)}::text[], ${column((p) => p.targetId)}::text[],
+                           ${column((p) => p.refusal)}::text[], ${column((p) => p.limitRefusal)}::text[])
+        as p (tenant, sequence, config_code, target_id, refusal, limit_refusal)
+    ), created_target as (
+      insert into delivery_target (tenant, config_code, target_id)
+      select distinct tenant, config_code, target_id from planned order by 1, 2, 3
+      on conflict do nothing
+    ), created as (
+      -- A target created by this statement is not seen here, and is not disabled.
+      insert into delivery (tenant, event_sequence, config_code, target_id, state, next_attempt_at, created_at, finished_at, last_error)
+      select p.tenant, p.sequence, p.config_code, p.target_id,
+             case when r.refusal is null then 'pending' else 'failed' end,
+             now(), now(), case when r.refusal is null then null else now() end, r.refusal
+      from planned p
+      left join delivery_target t using (tenant, config_code, target_id)
+      cross join lateral (
+        select coalesce(p.refusal,
+                        case when t.disabled_at is not null then 'target disabled: ' || coalesce(t.disabled_reason, 'disabled') end,
+                        p.limit_refusal) as refusal
+      ) r
+      on conflict (event_sequence, config_code, target_id) do nothing
+      returning state
+    ), marked as (
+      update outbox_event set dispatched_at = now() where sequence = any(${dispatched}::bigint[])
+    ), counted as (
+      select count(*) filter (where state = 'pending')::int as pending, count(*) filter (where state = 'failed')::int as refused
+      from created
+    )
+    select pending, refused, case when pending > 0 then pg_notify(${DELIVERY_CHANNEL}, ${firstAttemptsDue(source)}) end
+    from counted`.execute(db)
+  return rows[0]
 }
+
+/** The most events one tenant has in a batch. */
+const perTenantShare = (batchSize: number) => Math.max(1, Math.ceil(batchSize / 2))
 
 interface UndispatchedEvent {
   sequence: number
   tenant: string
   type: string
   payload: Record<string, unknown>
+  /** The tenant's routing version (null: never configured). */
+  routing_version: number | null
 }
 
 /**
@@ -95,7 +120,7 @@ interface UndispatchedEvent {
  * The tenants with undispatched events are found by a skip scan, one index probe each.
  */
 async function takeEvents(db: Kysely<DB>, batchSize: number): Promise<UndispatchedEvent[]> {
-  const perTenant = Math.max(1, Math.ceil(batchSize / 2))
+  const perTenant = perTenantShare(batchSize)
   const { rows } = await sql<UndispatchedEvent>`
     with recursive tenant as (
       (select e.tenant from outbox_event e where e.dispatched_at is null order by e.tenant limit 1)
@@ -112,64 +137,56 @@ async function takeEvents(db: Kysely<DB>, batchSize: number): Promise<Undispatch
         order by e.sequence limit ${perTenant}::int
       ) oldest
     )
-    select e.sequence, e.tenant, e.type, e.payload
+    select e.sequence, e.tenant, e.type, e.payload,
+           (select v.version from webhook_routing_version v where v.tenant = e.tenant) as routing_version
     from outbox_event e
     where e.sequence = any(array(select sequence from candidate order by sequence limit ${batchSize}::int))
       and e.dispatched_at is null
     order by e.sequence
     for update skip locked`.execute(db)
-  return rows.map((row) => ({ ...row, sequence: Number(row.sequence) }))
+  return rows.map((row) => ({ ...row, sequence: Number(row.sequence), routing_version: row.routing_version === null ? null : Number(row.routing_version) }))
 }
 
 /**
- * Dispatches the oldest undispatched events (up to a batch) and wakes the workers if any delivery is due.
+ * Dispatches the oldest undispatched events (up to a batch) and wakes the workers if any delivery is due:
+ * four statements (begin, take, write, commit), and one more for the routing of a tenant whose
+ * configuration changed since the last batch.
  * A tenant whose filters have used their share of the batch's work has its remaining events left for the
  * next batch: its filters can slow its own events, never anyone else's.
  */
-export async function dispatchEvents(db: Kysely<DB>, { batchSize, monthlyLimit, tenantFilterBudget = TENANT_FILTER_BUDGET }: DispatchOptions): Promise<DispatchSummary> {
+export async function dispatchEvents(db: Kysely<DB>, options: DispatchOptions): Promise<DispatchSummary> {
+  const { batchSize, monthlyLimit, tenantFilterBudget = TENANT_FILTER_BUDGET, routing = routingCache(), source = '' } = options
   return db.transaction().execute(async (tx) => {
     const events = await takeEvents(tx, batchSize)
-    if (events.length === 0) return { events: 0, pending: 0, refused: 0, deferred: 0 }
+    if (events.length === 0) return { events: 0, pending: 0, refused: 0, deferred: 0, more: false }
 
-    const routing = await loadRouting(tx, [...new Set(events.map((event) => event.tenant))])
+    const routings = await routing.routingOf(tx, new Map(events.map((event) => [event.tenant, event.routing_version])))
     const planned: PlannedDelivery[] = []
     const work = new Map<string, number>()
+    const taken = new Map<string, number>()
     const dispatched: number[] = []
     for (const event of events) {
+      taken.set(event.tenant, (taken.get(event.tenant) ?? 0) + 1)
       const spent = work.get(event.tenant) ?? 0
       if (spent >= tenantFilterBudget) continue
-      const { routes, cost } = routeEvent(routing.get(event.tenant), event)
+      const { routes, cost } = routeEvent(routings.get(event.tenant), event)
       work.set(event.tenant, spent + cost)
       dispatched.push(event.sequence)
       for (const { filterError, ...route } of routes) {
         // A filter that fails counts as not matching; the failed delivery records why, once, for the operator.
         const refusal = filterError === undefined ? null : `filter failed, counted as not matching: ${filterError}`
-        planned.push({ tenant: event.tenant, sequence: event.sequence, ...route, refusal })
+        planned.push({ tenant: event.tenant, sequence: event.sequence, ...route, refusal, limitRefusal: null })
       }
     }
 
-    let pending = 0
-    if (planned.length > 0) {
-      const targets = new Map(planned.map((p) => [targetKey(p), p]))
-      const disabled = await ensureTargets(tx, [...targets.values()])
-      const atLimit =
-        monthlyLimit === undefined ? new Set<string>() : await tenantsAtLimit(tx, [...new Set(planned.map((p) => p.tenant))], monthlyLimit)
-      for (const p of planned) {
-        if (p.refusal !== null) continue
-        const reason = disabled.get(targetKey(p))
-        if (reason !== undefined) p.refusal = `target disabled: ${reason}`
-        else if (atLimit.has(p.tenant)) p.refusal = `monthly delivery limit reached: ${monthlyLimit} successful deliveries this month (UTC)`
-        else pending += 1
-      }
-      await insertDeliveries(tx, planned)
+    if (monthlyLimit !== undefined && planned.length > 0) {
+      const atLimit = await tenantsAtLimit(tx, [...new Set(planned.map((p) => p.tenant))], monthlyLimit)
+      const refusal = `monthly delivery limit reached: ${monthlyLimit} successful deliveries this month (UTC)`
+      for (const p of planned) if (atLimit.has(p.tenant)) p.limitRefusal = refusal
     }
-
-    await tx
-      .updateTable('outbox_event')
-      .set({ dispatched_at: sql<Date>`now()` })
-      .where(sql<boolean>`sequence = any(${dispatched}::bigint[])`)
-      .execute()
-    if (pending > 0) await notifyWorkers(tx)
-    return { events: dispatched.length, pending, refused: planned.length - pending, deferred: events.length - dispatched.length }
+    const { pending, refused } = await writeBatch(tx, planned, dispatched, source)
+    const deferred = events.length - dispatched.length
+    const more = events.length >= batchSize || deferred > 0 || [...taken.values()].some((n) => n >= perTenantShare(batchSize))
+    return { events: dispatched.length, pending, refused, deferred, more }
   })
 }

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely'
 import type { DatabaseAvailability } from '../db/availability.js'
 import type { DB } from '../db/schema.js'
 import type { DeliveryTracing } from '../observability/tracing.js'
+import { routingCache } from '../webhooks/routing-cache.js'
 import { type DispatchOptions, type DispatchSummary, dispatchEvents } from './dispatch-events.js'
 import { failurePause } from './failure-pause.js'
 import type { DeliveryLog } from './worker.js'
@@ -24,14 +25,17 @@ export interface DispatcherOptions extends DispatchOptions {
 export interface Dispatcher {
   wake(): void
   /** Events dispatched and deliveries created since the last call. */
-  takeCounts(): DispatchSummary
+  takeCounts(): DispatchCounts
   /** Lets a batch under way finish; dispatches nothing after. */
   stop(): Promise<void>
 }
 
-const noCounts = (): DispatchSummary => ({ events: 0, pending: 0, refused: 0, deferred: 0 })
+export type DispatchCounts = Omit<DispatchSummary, 'more'>
 
-export function startDispatcher({ db, availability, log, onDispatched, tracing, ...options }: DispatcherOptions): Dispatcher {
+const noCounts = (): DispatchCounts => ({ events: 0, pending: 0, refused: 0, deferred: 0 })
+
+export function startDispatcher({ db, availability, log, onDispatched, tracing, ...batchOptions }: DispatcherOptions): Dispatcher {
+  const options = { ...batchOptions, routing: batchOptions.routing ?? routingCache() }
   let running: Promise<void> | undefined
   let again = false
   let stopping = false
@@ -60,8 +64,8 @@ export function startDispatcher({ db, availability, log, onDispatched, tracing, 
       if (summary.pending > 0) onDispatched?.(summary)
       // Empty batches (the poll's, every second) are not worth a span each.
       if (summary.events + summary.deferred > 0) tracing?.dispatched(startedAt, summary)
-      // A batch may be cut short by the per-tenant share: only an empty one says nothing is left.
-      if (summary.events + summary.deferred > 0) again = true
+      // Events committed since this batch was taken woke this loop again (`again`) by their notification.
+      if (summary.more) again = true
     } while (again && !stopping)
   }
 

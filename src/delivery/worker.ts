@@ -29,7 +29,8 @@ import type { DatabaseAvailability } from '../db/availability.js'
 import type { DB } from '../db/schema.js'
 import type { DeliveryMetrics } from '../observability/delivery-metrics.js'
 import type { AttemptTarget, DeliveryTracing } from '../observability/tracing.js'
-import { loadRouting, type ResolvedTarget, resolveTarget, type TenantRouting } from '../webhooks/routing.js'
+import { type ResolvedTarget, resolveTarget } from '../webhooks/routing.js'
+import { routingCache } from '../webhooks/routing-cache.js'
 import type { HeaderMap } from '../webhooks/stored-config.js'
 import { secretsInGrace } from '../webhooks/secret-rotation.js'
 import { type ClaimedDelivery, claimDeliveries, type Lane, releaseDeliveries, releaseOrphans } from './claim-deliveries.js'
@@ -77,6 +78,8 @@ export interface WorkerCounts {
 export interface Worker {
   /** Looks for due deliveries in both lanes now (coalesced with a look already under way). */
   wake(): void
+  /** Looks for new deliveries now; the retry lane only if it is time to look there anyway. */
+  wakeFirstLane(): void
   /** Sends under way. */
   inFlight(): number
   /** Counts since the last call. */
@@ -93,6 +96,13 @@ interface Queued {
   lane: Lane
   /** Where it goes, as configured when it was claimed; undefined when the target no longer takes deliveries. */
   target: ResolvedTarget | undefined
+}
+
+/** What a claim gave: `full` when it gave all it was asked for; `more` when more may be due in its lane. */
+interface Claimed {
+  rows: ClaimedDelivery[]
+  full: boolean
+  more: boolean
 }
 
 /** A target's rows in this worker: waiting to be sent, and being sent. */
@@ -123,8 +133,6 @@ const HOLD_FACTOR = 2
 const RETRY_LANE_IDLE_MS = 250
 /** A success is reported to a target's failure clock at most this often (unless this worker saw it fail). */
 const SUCCESS_REPORT_MS = 1_000
-/** Tenants whose routing a worker keeps; the least recently loaded go first. */
-const ROUTING_CACHE_SIZE = 10_000
 /** A target whose address the SSRF guard refuses is warned about at most this often. */
 const BLOCKED_WARNING_MS = 60_000
 
@@ -166,12 +174,12 @@ export function startWorker(options: WorkerOptions): Worker {
   let stopping = false
   let claiming: Promise<void> | undefined
   let claimAgain = false
-  /** Neither lane had anything for this worker: completions need not look again until woken. */
+  /** Neither lane had more for this worker than it took: completions need not look again until woken. */
   let drained = false
   let retryLookAt = 0
   let wakeTimer: NodeJS.Timeout | undefined
   let wakeAt = Number.POSITIVE_INFINITY
-  const routingCache = new Map<string, { routing: TenantRouting | undefined; version: number | null }>()
+  const routing = routingCache()
 
   /** A claim failed after it may have committed: rows may be ours without our knowing. */
   let orphansPossible = false
@@ -189,6 +197,10 @@ export function startWorker(options: WorkerOptions): Worker {
 
   function wake(): void {
     retryLookAt = 0
+    wakeFirstLane()
+  }
+
+  function wakeFirstLane(): void {
     drained = false
     refill()
   }
@@ -252,27 +264,29 @@ export function startWorker(options: WorkerOptions): Worker {
     const room = holdLimit - held
     if (room <= 0) return false
     const firstLimit = Math.max(1, room - Math.max(0, retryShare - retriesHeld))
-    const saturated = [...targets.values()].some((slots) => slots.queue.length + slots.sending >= firstLaneTargetLimit)
     const first = await claim('first', firstLimit)
-    let retries: ClaimedDelivery[] = []
-    let retriesFull = false
+    let retries: Claimed = { rows: [], full: false, more: false }
     if (!stopping && Date.now() >= retryLookAt) {
-      const retryLimit = holdLimit - held
-      retries = await claim('retry', retryLimit)
-      retriesFull = retryLimit > 0 && retries.length === retryLimit
+      retries = await claim('retry', holdLimit - held)
       // A lane that gave rows may hold more (a recovered target's backlog): look again as sends end.
-      retryLookAt = retries.length > 0 ? 0 : Date.now() + RETRY_LANE_IDLE_MS
+      retryLookAt = retries.rows.length > 0 ? 0 : Date.now() + RETRY_LANE_IDLE_MS
     }
-    drained = first.length === 0 && retries.length === 0 && !saturated
-    return first.length === firstLimit || retriesFull
+    drained = !first.more && !retries.more
+    return first.full || retries.full
   }
 
-  async function claim(lane: Lane, limit: number): Promise<ClaimedDelivery[]> {
-    if (limit <= 0) return []
+  async function claim(lane: Lane, limit: number): Promise<Claimed> {
+    if (limit <= 0) return { rows: [], full: false, more: true }
     const busy = [...targets.values()].map(({ target, queue, sending: n }) => ({ ...target, inFlight: queue.length + n }))
     const perTargetLimit = lane === 'first' ? firstLaneTargetLimit : targetHoldLimit
     const claimed = await claimDeliveries(db, { lane, limit, workerId, leaseMs, perTargetLimit, busy })
-    if (claimed.length === 0) return claimed
+    const full = claimed.length === limit
+    // Fewer rows than asked means none more were due, except at a target given all the room it had.
+    const room = new Map(busy.map((load) => [targetKey(load), perTargetLimit - load.inFlight]))
+    const given = new Map<string, number>()
+    for (const delivery of claimed) given.set(targetKey(delivery), (given.get(targetKey(delivery)) ?? 0) + 1)
+    const more = full || [...room.values()].some((left) => left <= 0) || [...given].some(([key, n]) => n >= (room.get(key) ?? perTargetLimit))
+    if (claimed.length === 0) return { rows: claimed, full, more }
     counts.claimed += claimed.length
     held += claimed.length
     for (const delivery of claimed) mine.add(delivery.id)
@@ -300,7 +314,7 @@ export function startWorker(options: WorkerOptions): Worker {
       else slots.queue.push(queued)
     })
     startSends()
-    return claimed
+    return { rows: claimed, full, more }
   }
 
   /**
@@ -308,26 +322,8 @@ export function startWorker(options: WorkerOptions): Worker {
    * read, else from the routing loaded afresh: at least as new as any change committed before the claim.
    */
   async function resolveTargets(claimed: ClaimedDelivery[]): Promise<(ResolvedTarget | undefined)[]> {
-    const versions = new Map(claimed.map((delivery) => [delivery.tenant, delivery.routingVersion]))
-    const stale = [...versions].filter(([tenant, version]) => {
-      const cached = routingCache.get(tenant)
-      return cached === undefined || cached.version !== version
-    })
-    if (stale.length > 0) {
-      const loaded = await loadRouting(
-        db,
-        stale.map(([tenant]) => tenant),
-      )
-      for (const [tenant, version] of stale) {
-        routingCache.delete(tenant)
-        routingCache.set(tenant, { routing: loaded.get(tenant), version })
-      }
-      for (const tenant of routingCache.keys()) {
-        if (routingCache.size <= ROUTING_CACHE_SIZE) break
-        routingCache.delete(tenant)
-      }
-    }
-    return claimed.map((delivery) => resolveTarget(routingCache.get(delivery.tenant)?.routing, delivery, delivery.event.type))
+    const routings = await routing.routingOf(db, new Map(claimed.map((delivery) => [delivery.tenant, delivery.routingVersion])))
+    return claimed.map((delivery) => resolveTarget(routings.get(delivery.tenant), delivery, delivery.event.type))
   }
 
   // ---- sending --------------------------------------------------------------------------------
@@ -537,6 +533,7 @@ export function startWorker(options: WorkerOptions): Worker {
 
   return {
     wake,
+    wakeFirstLane,
     inFlight: () => sending,
     takeCounts() {
       const taken = counts
