@@ -23,7 +23,8 @@
  * - Also in the run: the receiver's raw capacity (deliveries/s cannot exceed it), the database's commits/s
  *   (pg_stat_database.xact_commit) and, when PostgreSQL runs on this machine, the CPU used per window by
  *   the service processes, this database's PostgreSQL backends, the load driver or receiver, and the whole
- *   machine, so that a neighbour's load shows (from /proc).
+ *   machine, so that a neighbour's load shows (from /proc); and what the database's backends are doing
+ *   (pg_stat_activity every 100 ms: on CPU, waiting on a lock or I/O, or in a transaction waiting for the service).
  * - Settings (env): BENCH_API_PROCESSES (1,2,4), BENCH_WORKERS (1,2,4), BENCH_DURATION (10),
  *   BENCH_WARMUP (3), BENCH_CONNECTIONS (16 per kind), BENCH_EVENTS (5000), BENCH_TARGETS (4),
  *   BENCH_POOL_SIZE (8 per process), BENCH_STALL (30).
@@ -251,6 +252,63 @@ class Probe {
   }
 }
 
+/**
+ * What this database's backends are doing, sampled every 100 ms over a window: on CPU, waiting on a
+ * lock (`Lock:object` is the one NOTIFY takes at commit), on I/O, or in a transaction waiting for the
+ * service. Reported as the mean number of backends in each state.
+ */
+class WaitSampler {
+  private counts = new Map<string, number>()
+  private samples = 0
+  private running: Promise<void> | undefined
+  private stopping = false
+  private failure: string | undefined
+
+  constructor(
+    private readonly client: pg.Client,
+    private readonly database: string,
+  ) {}
+
+  start(): void {
+    this.failure = undefined
+    this.counts = new Map()
+    this.samples = 0
+    this.stopping = false
+    this.running = (async () => {
+      while (!this.stopping) {
+        const { rows } = await this.client.query<{ what: string; n: number }>(
+          `select case when state = 'idle in transaction' then 'in transaction, waiting for the service'
+                       when wait_event_type is null then 'CPU'
+                       else wait_event_type || ':' || wait_event end as what, count(*)::int as n
+             from pg_stat_activity
+            where datname = $1 and pid <> pg_backend_pid() and state in ('active', 'idle in transaction')
+            group by 1`,
+          [this.database],
+        )
+        this.samples++
+        for (const { what, n } of rows) this.counts.set(what, (this.counts.get(what) ?? 0) + n)
+        await sleep(100)
+      }
+    })().catch((error: unknown) => {
+      // A failed sample loses this column, not the measurement.
+      this.failure = String((error as Error)?.message ?? error)
+    })
+  }
+
+  /** The top states as `CPU 1.2, Lock:object 0.8, …` (mean backends per sample). */
+  async stop(top = 4): Promise<string> {
+    this.stopping = true
+    await this.running
+    if (this.failure) return `(sampling failed: ${this.failure})`
+    if (this.samples === 0) return '-'
+    return [...this.counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([what, n]) => `${what} ${fmt(n / this.samples, 1)}`)
+      .join(', ')
+  }
+}
+
 const coresText = (cores: Record<string, number | undefined>, group: string) => (cores[group] === undefined ? '-' : fmt(cores[group] as number, 2))
 
 // ---------------------------------------------------------------------------------------------------
@@ -341,6 +399,8 @@ interface ApiRow {
   result: ScaleSummary
   commitsPerSecond: number
   cores: Record<string, number | undefined>
+  /** What this database's backends were doing (WaitSampler). */
+  backends: string
 }
 
 async function apiPhase(): Promise<ApiRow[]> {
@@ -350,6 +410,7 @@ async function apiPhase(): Promise<ApiRow[]> {
   await client.connect()
   onCleanup('stats client (API phase)', () => client.end())
   const probe = new Probe(client, new URL(databaseUrl).pathname.slice(1))
+  const waits = new WaitSampler(client, new URL(databaseUrl).pathname.slice(1))
 
   // The first process migrates the fresh database; the others start on the migrated schema.
   const processes: ServiceProcess[] = [await startProcess('serve', databaseUrl)]
@@ -383,10 +444,12 @@ async function apiPhase(): Promise<ApiRow[]> {
     // The warm-up runs apart, so that the measured window's CPU and commits are the measured load's.
     await driver.run({ ...scenario, durationSeconds: settings.warmupSeconds, warmupSeconds: 0 })
     const before = await probe.sample(groups)
+    waits.start()
     const result = await driver.run({ ...scenario, warmupSeconds: 0, durationSeconds: settings.durationSeconds })
+    const backends = await waits.stop()
     const after = await probe.sample(groups)
     const window = Probe.between(before, after)
-    rows.push({ processes: n, result, ...window })
+    rows.push({ processes: n, result, ...window, backends })
     const total = result.write.reqPerSec + result.read.reqPerSec
     const issue = [problems(result.write), problems(result.read)].filter(Boolean).join('; ')
     console.log(
@@ -395,6 +458,7 @@ async function apiPhase(): Promise<ApiRow[]> {
         `whole machine ${coresText(window.cores, 'machine')} of ${os.cpus().length}` +
         `${issue ? `; ${issue}` : ''}`,
     )
+    console.log(`       backends (mean): ${backends}`)
   }
   return rows
 }
@@ -417,6 +481,7 @@ interface WorkerRow {
   produceSeconds: number
   commitsPerSecond: number
   cores: Record<string, number | undefined>
+  backends: string
   stalled: boolean
 }
 
@@ -446,6 +511,7 @@ async function workerPhase(): Promise<{ rows: WorkerRow[]; capacity: number }> {
   await client.connect()
   onCleanup('stats client (worker phase)', () => client.end())
   const probe = new Probe(client, new URL(databaseUrl).pathname.slice(1))
+  const waits = new WaitSampler(client, new URL(databaseUrl).pathname.slice(1))
 
   const receiver = await startReceiver()
   const producer = await startProcess('serve', databaseUrl)
@@ -469,7 +535,9 @@ async function workerPhase(): Promise<{ rows: WorkerRow[]; capacity: number }> {
     // The window for CPU and commits: every worker running, until the last delivery arrived.
     const before = await probe.sample(groups)
     const atReady = await receiver.ask<ReceiverStats>({ type: 'stats' })
+    waits.start()
     const { stalled } = await waitForDeliveries(receiver, expected)
+    const backends = await waits.stop()
     const window = Probe.between(before, await probe.sample(groups))
     // A second delivery of an event would come soon after the first (a lease that ran out, a claim twice).
     await sleep(1000)
@@ -490,6 +558,7 @@ async function workerPhase(): Promise<{ rows: WorkerRow[]; capacity: number }> {
       produceSeconds,
       commitsPerSecond: window.commitsPerSecond,
       cores: window.cores,
+      backends,
       stalled,
     }
     rows.push(row)
@@ -499,6 +568,7 @@ async function workerPhase(): Promise<{ rows: WorkerRow[]; capacity: number }> {
         `cores busy: workers ${coresText(window.cores, 'service')}, postgres ${coresText(window.cores, 'postgres')}, receiver ${coresText(window.cores, 'receiver')}, ` +
         `whole machine ${coresText(window.cores, 'machine')} of ${os.cpus().length}`,
     )
+    console.log(`       backends (mean): ${backends}`)
   }
   const capacity = await receiverCapacity(receiver.port)
   return { rows, capacity }
@@ -566,6 +636,7 @@ async function main(): Promise<void> {
       ]),
     ),
   )
+  for (const r of apiRows) console.log(`N=${r.processes} backends (mean): ${r.backends}`)
   const failedRuns = apiRows.filter((r) => problems(r.result.write) || problems(r.result.read))
   for (const r of failedRuns) console.log(`WARNING N=${r.processes}: ${[problems(r.result.write), problems(r.result.read)].filter(Boolean).join('; ')} (not comparable)`)
 
@@ -592,13 +663,15 @@ async function main(): Promise<void> {
       ]),
     ),
   )
+  for (const r of workerRows) console.log(`W=${r.workers} backends (mean): ${r.backends}`)
   console.log(`receiver raw capacity (autocannon, 16 connections, 5 s): ${fmt(capacity)} req/s`)
   console.log(
     'deliveries/s = distinct arrivals ÷ seconds from the first to the last (worker start-up after the first arrival included); ' +
       '"after all ready" counts only from when every worker answered; cores = CPU seconds ÷ wall seconds of the measured window ' +
       '(API: the measured load; workers: from every worker ready to the last arrival) ' +
       '(postgres: this database\'s backends, when PostgreSQL runs on this machine; machine: all processes, neighbours included); ' +
-      'commits/s from pg_stat_database.',
+      'commits/s from pg_stat_database; backends = mean number of this database\'s backends on CPU, waiting (type:event), ' +
+      'or in an open transaction waiting for the service, sampled every 100 ms.',
   )
 
   console.log('')
