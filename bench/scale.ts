@@ -107,8 +107,20 @@ async function stopChild(child: ChildProcess, ask: () => void): Promise<void> {
 /**
  * Starts `segments serve` (API only) or `segments worker` and waits until it answers: `/ready` for the
  * API, `/metrics` for a worker (its metrics listener opens only after the delivery engine has started).
+ * A process that exits before it is ready is tried again on another port (the free port it was given may
+ * have been taken meanwhile), up to 3 times.
  */
 async function startProcess(command: 'serve' | 'worker', databaseUrl: string): Promise<ServiceProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const started = await startProcessOnce(command, databaseUrl)
+    if (typeof started !== 'string') return started
+    if (attempt === 3) throw new Error(started)
+    console.error(`${started}; trying again`)
+  }
+}
+
+/** The started process, or why it exited before it was ready. */
+async function startProcessOnce(command: 'serve' | 'worker', databaseUrl: string): Promise<ServiceProcess | string> {
   const port = await freePort()
   const child = spawn(process.execPath, [CLI, command], {
     env: {
@@ -128,7 +140,7 @@ async function startProcess(command: 'serve' | 'worker', databaseUrl: string): P
   const url = `http://127.0.0.1:${port}`
   const probe = `${url}${command === 'serve' ? '/ready' : '/metrics'}`
   for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`segments ${command} exited (${child.exitCode ?? child.signalCode}) before it was ready`)
+    if (child.exitCode !== null || child.signalCode !== null) return `segments ${command} exited (${child.exitCode ?? child.signalCode}) before it was ready`
     try {
       if ((await fetch(probe)).ok) return { pid: child.pid as number, url, stop }
     } catch {}
@@ -159,7 +171,15 @@ async function startReceiver(): Promise<Receiver> {
       const answer = queue.then(async () => {
         const reply = once(child, 'message')
         child.send(command)
-        return (await reply)[0] as T
+        let timer: NodeJS.Timeout | undefined
+        const silence = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`the receiver did not answer '${command.type}' within 10 s (exit code ${child.exitCode})`)), 10_000)
+        })
+        try {
+          return (await Promise.race([reply, silence]))[0] as T
+        } finally {
+          clearTimeout(timer)
+        }
       })
       queue = answer.catch(() => undefined)
       return answer
