@@ -458,14 +458,14 @@ async function apiPhase(): Promise<ApiRow[]> {
       origins: processes.map((p) => p.url),
       write: { connections: settings.connections, token: api.operator, tenant: settings.tenant, segments: settings.segments },
       read: { connections: settings.connections, requests: reads },
-      warmupSeconds: settings.warmupSeconds,
-      durationSeconds: 0,
+      warmupSeconds: 0,
+      durationSeconds: settings.durationSeconds,
     }
     // The warm-up runs apart, so that the measured window's CPU and commits are the measured load's.
-    await driver.run({ ...scenario, durationSeconds: settings.warmupSeconds, warmupSeconds: 0 })
+    await driver.run({ ...scenario, label: `N=${n} warm-up`, durationSeconds: settings.warmupSeconds })
     const before = await probe.sample(groups)
     waits.start()
-    const result = await driver.run({ ...scenario, warmupSeconds: 0, durationSeconds: settings.durationSeconds })
+    const result = await driver.run(scenario)
     const backends = await waits.stop()
     const after = await probe.sample(groups)
     const window = Probe.between(before, after)
