@@ -14,7 +14,8 @@ declare module 'autocannon' {
     }
 
     interface Options {
-      url: string
+      /** Several URLs spread the connections over them round-robin. */
+      url: string | string[]
       title?: string
       connections?: number
       /** Seconds. */

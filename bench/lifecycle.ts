@@ -138,7 +138,7 @@ export async function runBenchmark(main: () => Promise<void>): Promise<void> {
  * Forks a load driver (autocannon in its own process, so it does not share the service's event loop)
  * and sends it one scenario at a time; the driver answers each with its summary or `{type:'error'}`.
  */
-export function startDriver<Scenario, Summary>(file: string, envFlag: string): { run: (scenario: Scenario) => Promise<Summary> } {
+export function startDriver<Scenario, Summary>(file: string, envFlag: string): { pid: number | undefined; run: (scenario: Scenario) => Promise<Summary> } {
   const child: ChildProcess = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
     env: { ...process.env, [envFlag]: '1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -159,6 +159,7 @@ export function startDriver<Scenario, Summary>(file: string, envFlag: string): {
     }
   })
   return {
+    pid: child.pid,
     run: (scenario) =>
       new Promise((resolve, reject) => {
         const onExit = (code: number | null) => reject(new Error(`load driver exited (${code})`))
