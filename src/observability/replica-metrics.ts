@@ -19,8 +19,9 @@ export function replicaMetrics(registry: Registry, replica: Database): void {
   let current: Promise<Reading> | undefined
 
   async function read(): Promise<Reading> {
-    if (last && Date.now() - last.at < MAX_AGE_MS) return last.reading
+    // An outage the process knows of shows at once, whatever an earlier read found.
     if (!replica.availability.reachable) return undefined
+    if (last && Date.now() - last.at < MAX_AGE_MS) return last.reading
     let timer: NodeJS.Timeout | undefined
     const late = new Promise<undefined>((resolve) => {
       timer = setTimeout(() => resolve(undefined), BUDGET_MS)
