@@ -222,6 +222,12 @@ describe('storefront reads from a streaming replica (PostgreSQL clusters of the 
     assert.deepEqual(ids(paused.items).filter((id) => !id.startsWith('lag')), ['p1'])
     assert.deepEqual(ids(paused.segments), ['gold'])
     assert.deepEqual(paused.match.body, [{ id: 'p1' }])
+    // And they ran there as the named prepared statements of the storefront's hot reads.
+    const { rows: sessions } = (await replicaAdmin?.query(`select query from pg_stat_activity where application_name = 'customer-segment-service'`)) ?? { rows: [] }
+    assert.ok(
+      sessions.some((session: { query: string }) => session.query.includes('/* prepared */')),
+      `a prepared storefront statement ran on the replica: ${JSON.stringify(sessions)}`,
+    )
     assert.equal((await call('GET', `${base}/items/category-trees`, customer)).status, 200)
     // Items across segments are a storefront question whoever asks: an operator's read of them goes there too.
     assert.ok(!ids(await call('GET', `${base}/items`, operator)).includes('p2'))
