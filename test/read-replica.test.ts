@@ -24,7 +24,7 @@ import { SCOPES } from '../src/auth/principal.js'
 import { ConfigError, loadConfig } from '../src/config.js'
 import { segmentsFailure } from './support/cli-path.js'
 import { sleep } from './support/delivery-helpers.js'
-import { ALL_SCOPES, TEST_SECRET } from './support/harness.js'
+import { ALL_SCOPES, freshPostgresDatabase, TEST_SECRET } from './support/harness.js'
 import { type ServiceProcess, startService } from './support/service-process.js'
 
 const run = promisify(execFile)
@@ -49,6 +49,21 @@ describe('DATABASE_READ_URL with the embedded engine', () => {
       assert.match(stderr, /DATABASE_READ_URL needs DATABASE_URL/)
     } finally {
       await rm(dataDir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('a DATABASE_READ_URL that cannot be used (PostgreSQL)', { skip: !process.env.DATABASE_URL && 'needs PostgreSQL: set DATABASE_URL' }, () => {
+  it('stops serve at start-up with a message naming DATABASE_READ_URL', { timeout: 30_000 }, async () => {
+    const { url, drop } = await freshPostgresDatabase()
+    try {
+      const missing = new URL(url)
+      missing.pathname = '/css_no_such_replica'
+      const { code, stderr } = await segmentsFailure(['serve'], { PORT: '0', DATABASE_URL: url, DATABASE_READ_URL: missing.toString(), AUTH_SECRET: TEST_SECRET, DELIVERY_WORKER: 'false' })
+      assert.equal(code, 1)
+      assert.match(stderr, /database "css_no_such_replica" does not exist on the PostgreSQL server in DATABASE_READ_URL/)
+    } finally {
+      await drop()
     }
   })
 })
