@@ -29,6 +29,8 @@ const EnvSchema = Type.Object({
   DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  DATABASE_READ_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATABASE_READ_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   DATABASE_START_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 60_000 }),
   DATABASE_ACQUIRE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 5_000 }),
   DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000 }),
@@ -97,6 +99,12 @@ export interface Config {
   /** PostgreSQL server URL; absent means the embedded engine in `dataDir`. */
   readonly databaseUrl?: string
   readonly databasePoolSize: number
+  /**
+   * A streaming replica of `databaseUrl` that storefront reads go to (read-replica.ts says which); absent
+   * means they read the primary like everything else.
+   */
+  readonly databaseReadUrl?: string
+  readonly databaseReadPoolSize: number
   /** How long start-up waits for a PostgreSQL server that does not accept connections yet. */
   readonly databaseStartTimeoutMs: number
   /** Longest wait for a pooled connection (opening one included) before a request fails with 503. */
@@ -275,6 +283,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Several processes share one PostgreSQL, so a secret generated in one local data dir would not do.
     throw new ConfigError('Invalid configuration: DATABASE_URL requires AUTH_SECRET, AUTH_PRIVATE_KEY_FILE or AUTH_JWKS_URL')
   }
+  if (parsed.DATABASE_READ_URL && !parsed.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration: DATABASE_READ_URL needs DATABASE_URL: the embedded engine (no DATABASE_URL) has no read replica. Set DATABASE_URL to the primary PostgreSQL, or unset DATABASE_READ_URL',
+    )
+  }
   const auth: Auth = {
     secret: parsed.AUTH_SECRET,
     privateKeyFile: parsed.AUTH_PRIVATE_KEY_FILE,
@@ -289,6 +302,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: parsed.DATA_DIR,
     databaseUrl: parsed.DATABASE_URL,
     databasePoolSize: parsed.DATABASE_POOL_SIZE,
+    databaseReadUrl: parsed.DATABASE_READ_URL,
+    databaseReadPoolSize: parsed.DATABASE_READ_POOL_SIZE,
     databaseStartTimeoutMs: parsed.DATABASE_START_TIMEOUT_MS,
     databaseAcquireTimeoutMs: parsed.DATABASE_ACQUIRE_TIMEOUT_MS,
     databaseStatementTimeoutMs: parsed.DATABASE_STATEMENT_TIMEOUT_MS,

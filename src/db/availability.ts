@@ -27,10 +27,24 @@ export interface AvailabilityLog {
   warn(details: object, message: string): void
 }
 
+/** The two lines an outage logs: when it is confirmed, and when it ends. */
+export interface OutageMessages {
+  down: string
+  up: string
+}
+
+/** The primary's: everything waits for it. */
+const PRIMARY_OUTAGE: OutageMessages = {
+  down: 'database unreachable; requests answer 503 and delivery waits until it is back',
+  up: 'database reachable again',
+}
+
 export interface AvailabilityOptions {
   /** Resolves when the database answers on a connection of its own; rejects otherwise. */
   probe(): Promise<void>
   log: AvailabilityLog
+  /** What the outage's log lines say (default: the primary database's). */
+  messages?: OutageMessages
   /** First wait between probes; it doubles up to `maxDelayMs`, each wait drawn from its upper half. */
   minDelayMs?: number
   maxDelayMs?: number
@@ -81,7 +95,14 @@ export const alwaysReachable: DatabaseAvailability = {
 
 type State = 'up' | 'checking' | 'down'
 
-export function trackAvailability({ probe, log, minDelayMs = 200, maxDelayMs = 2_000, random = Math.random }: AvailabilityOptions): DatabaseAvailability {
+export function trackAvailability({
+  probe,
+  log,
+  messages = PRIMARY_OUTAGE,
+  minDelayMs = 200,
+  maxDelayMs = 2_000,
+  random = Math.random,
+}: AvailabilityOptions): DatabaseAvailability {
   let state: State = 'up'
   let downSince = 0
   let probing = false
@@ -91,7 +112,7 @@ export function trackAvailability({ probe, log, minDelayMs = 200, maxDelayMs = 2
   let wakeProbe: (() => void) | undefined
 
   function up(): void {
-    if (state === 'down') log.warn({ outageMs: Date.now() - downSince }, 'database reachable again')
+    if (state === 'down') log.warn({ outageMs: Date.now() - downSince }, messages.up)
     state = 'up'
     const resolved = waiters
     waiters = []
@@ -121,7 +142,7 @@ export function trackAvailability({ probe, log, minDelayMs = 200, maxDelayMs = 2
         if (state === 'checking') {
           state = 'down'
           downSince = Date.now()
-          log.warn({ ...describeFailure(failure) }, 'database unreachable; requests answer 503 and delivery waits until it is back')
+          log.warn({ ...describeFailure(failure) }, messages.down)
         }
         await sleep(delay / 2 + (delay / 2) * random())
         delay = Math.min(maxDelayMs, delay * 2)

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
-import { alwaysReachable, type AvailabilityLog, type DatabaseAvailability, trackAvailability } from './availability.js'
+import { alwaysReachable, type AvailabilityLog, type DatabaseAvailability, type OutageMessages, trackAvailability } from './availability.js'
 import { lockDataDir } from './data-dir-lock.js'
 import { PGliteDialect } from './pglite-dialect.js'
 import { initDataDir } from './pglite-init.js'
@@ -52,6 +52,8 @@ export type DatabaseOptions =
       /** Shared with other pools of the same process; by default one of its own, logging to `log`. */
       availability?: DatabaseAvailability
       log?: AvailabilityLog
+      /** What an outage of this database logs, when its availability is its own (default: the primary's lines). */
+      outageMessages?: OutageMessages
       /** A span per statement made in a traced operation (when tracing is on). */
       tracing?: Pick<Tracing, 'traceStatements'>
     }
@@ -293,7 +295,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.engine === 'postgres') {
     const { url, acquireTimeoutMs = DEFAULT_ACQUIRE_TIMEOUT_MS } = options
     const availability =
-      options.availability ?? trackAvailability({ probe: () => probePostgres(url, acquireTimeoutMs), log: options.log ?? quiet })
+      options.availability ??
+      trackAvailability({ probe: () => probePostgres(url, acquireTimeoutMs), log: options.log ?? quiet, messages: options.outageMessages })
     const errors = new ErrorWatchers()
     const pool = createPostgresPool({
       url,

@@ -12,6 +12,7 @@ import type { TokenIssuer } from '../auth/mint-token.js'
 import type { TokenVerifier } from '../auth/verify-token.js'
 import { DEFAULT_DESTINATION_PROBE, DEFAULT_HTTP, DEFAULT_LIMITS, type DestinationProbeSettings, type HttpSettings, type Limits } from '../config.js'
 import type { Database } from '../db/database.js'
+import { judgeByOrigin } from '../db/read-replica.js'
 import { createDestinationProbe } from '../delivery/destination-probe.js'
 import { checkJsonLimits } from '../limits/json-limits.js'
 import { createMetrics, type Metrics } from '../observability/metrics.js'
@@ -43,6 +44,8 @@ import { segmentRoutes } from './routes/segments.js'
 
 export interface AppOptions {
   database: Database
+  /** The read replica (DATABASE_READ_URL) storefront reads go to (read-replica.ts); absent: they read `database`. */
+  readDatabase?: Database
   verifyToken: TokenVerifier
   /** What /oauth/token signs with; without it the service issues no tokens (AUTH_JWKS_URL alone). */
   tokenIssuer?: TokenIssuer
@@ -72,6 +75,7 @@ export interface AppOptions {
 
 export async function buildApp({
   database,
+  readDatabase,
   verifyToken,
   tokenIssuer,
   loggerInstance,
@@ -82,7 +86,7 @@ export async function buildApp({
   http = DEFAULT_HTTP,
   allowPrivateDestinations = false,
   destinationProbe = DEFAULT_DESTINATION_PROBE,
-  metrics = createMetrics({ database }),
+  metrics = createMetrics({ database, replica: readDatabase }),
   metricsToken,
   tracing,
 }: AppOptions): Promise<FastifyInstance> {
@@ -131,18 +135,21 @@ export async function buildApp({
       done(null, parsed)
     })
   })
-  registerErrorHandler(app, database.availability)
+  const failures = judgeByOrigin(database, readDatabase)
+  app.addHook('onClose', async () => failures.close())
+  registerErrorHandler(app, failures)
   if (http.corsOrigins) await registerCors(app, http.corsOrigins)
   registerTextBoundary(app)
   if (http.tenantRateLimit !== undefined) await registerTenantRateLimit(app, http.tenantRateLimit)
   registerAuthentication(app, verifyToken)
   registerDocumentedErrors(app, { rateLimited: http.tenantRateLimit !== undefined })
   await registerOpenApi(app)
-  healthRoutes(app, database)
+  healthRoutes(app, database, readDatabase)
   metricsRoutes(app, metrics, metricsToken)
-  segmentRoutes(app, database, limits, defaultLanguage)
-  customerAssignmentRoutes(app, database, { strict: directoryStrict, limits })
-  itemAssignmentRoutes(app, database, { strict: directoryStrict, limits, defaultLanguage })
+  const readDb = (readDatabase ?? database).db
+  segmentRoutes(app, database, { limits, defaultLanguage, readDb })
+  customerAssignmentRoutes(app, database, { strict: directoryStrict, limits, readDb })
+  itemAssignmentRoutes(app, database, { strict: directoryStrict, limits, defaultLanguage, readDb })
   directoryRoutes(app, database)
   rulePreviewRoutes(app, database)
   ruleRoutes(app, database)

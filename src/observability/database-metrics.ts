@@ -44,7 +44,7 @@ export function databaseMetrics(registry: Registry): DatabaseMetrics {
   poolGauge('segments_database_pool_connections', 'Connections the pool has open, idle and in use (PGlite: its one session)', (use) => use.total)
   poolGauge('segments_database_pool_idle_connections', 'Open connections of the pool no one uses now', (use) => use.idle)
   poolGauge('segments_database_pool_waiting', 'Callers waiting for a connection of the pool', (use) => use.waiting)
-  poolGauge('segments_database_pool_max_connections', 'The most connections the pool opens (DATABASE_POOL_SIZE)', (use) => use.max)
+  poolGauge('segments_database_pool_max_connections', 'The most connections the pool opens (DATABASE_POOL_SIZE; DATABASE_READ_POOL_SIZE for the replica)', (use) => use.max)
   const errors = new Counter({
     name: 'segments_database_errors_total',
     help: 'Failed statements and connection attempts, by kind: unreachable, timeout, conflict (handled races) or other',

@@ -12,6 +12,7 @@ import { databaseMetrics } from './database-metrics.js'
 import { type DeliveryMetrics, deliveryMetrics } from './delivery-metrics.js'
 import { observeRequests } from './http-metrics.js'
 import { processRegistry } from './process-metrics.js'
+import { replicaMetrics } from './replica-metrics.js'
 
 export type { DeliveryMetrics } from './delivery-metrics.js'
 
@@ -28,14 +29,20 @@ export interface Metrics {
 export interface MetricsOptions extends BacklogOptions {
   /** The process's main database: its pool is `main`, and the backlog gauges read it. */
   database: Database
+  /** The read replica (DATABASE_READ_URL), when there is one: its pool is `replica`, and its lag is read at scrape time. */
+  replica?: Database
 }
 
-export function createMetrics({ database, ...backlog }: MetricsOptions): Metrics {
+export function createMetrics({ database, replica, ...backlog }: MetricsOptions): Metrics {
   const registry = new Registry()
   const delivery = deliveryMetrics(registry)
   const pools = databaseMetrics(registry)
   pools.watch(database, 'main')
   backlogMetrics(registry, database, backlog)
+  if (replica) {
+    pools.watch(replica, 'replica')
+    replicaMetrics(registry, replica)
+  }
   let observing = false
   return {
     delivery,

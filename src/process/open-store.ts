@@ -7,6 +7,7 @@ import type { Config } from '../config.js'
 import { type AvailabilityLog, type DatabaseAvailability, describeFailure } from '../db/availability.js'
 import { type Database, openDatabase, probePostgres } from '../db/database.js'
 import { migrate } from '../db/migrate.js'
+import { REPLICA_OUTAGE } from '../db/read-replica.js'
 import type { Tracing } from '../observability/tracing.js'
 import { StartupError } from './startup-error.js'
 
@@ -46,7 +47,7 @@ function notUpYet(error: unknown): boolean {
 }
 
 /** One message for a connection PostgreSQL refused, saying what to change. */
-export function explainPostgresFailure(error: unknown, url: string): string {
+export function explainPostgresFailure(error: unknown, url: string, setting = 'DATABASE_URL'): string {
   const parsed = new URL(url)
   const where = describePostgresUrl(url)
   const database = decodeURIComponent(parsed.pathname.slice(1)) || decodeURIComponent(parsed.username) || 'postgres'
@@ -54,41 +55,41 @@ export function explainPostgresFailure(error: unknown, url: string): string {
   const { error: message } = describeFailure(error)
   switch (codeOf(error)) {
     case '3D000':
-      return `The database "${database}" does not exist on the PostgreSQL server in DATABASE_URL (${where}). Create it (createdb ${database}) or fix the database name in DATABASE_URL.`
+      return `The database "${database}" does not exist on the PostgreSQL server in ${setting} (${where}). Create it (createdb ${database}) or fix the database name in ${setting}.`
     case '28P01':
     case '28000':
-      return `PostgreSQL refused the login of ${role} (DATABASE_URL: ${where}): ${message}. Fix the user or password in DATABASE_URL, or the server's pg_hba.conf.`
+      return `PostgreSQL refused the login of ${role} (${setting}: ${where}): ${message}. Fix the user or password in ${setting}, or the server's pg_hba.conf.`
     case '42501':
-      return `The role ${role} lacks a privilege the service needs (DATABASE_URL: ${where}): ${message}. It must be able to create tables in the database.`
+      return `The role ${role} lacks a privilege the service needs (${setting}: ${where}): ${message}. It must be able to create tables in the database.`
     case 'ENOTFOUND':
-      return `The host "${parsed.hostname}" in DATABASE_URL cannot be resolved. Fix the host in DATABASE_URL.`
+      return `The host "${parsed.hostname}" in ${setting} cannot be resolved. Fix the host in ${setting}.`
     case 'ECONNREFUSED':
-      return `Nothing accepts connections at ${parsed.hostname}:${parsed.port || '5432'} (DATABASE_URL: ${where}). Start PostgreSQL there, or fix the host and port in DATABASE_URL.`
+      return `Nothing accepts connections at ${parsed.hostname}:${parsed.port || '5432'} (${setting}: ${where}). Start PostgreSQL there, or fix the host and port in ${setting}.`
   }
-  return `Cannot use the PostgreSQL server in DATABASE_URL (${where}): ${message}.`
+  return `Cannot use the PostgreSQL server in ${setting} (${where}): ${message}.`
 }
 
 /** Waits until the server at `url` answers, or throws a StartupError once it cannot or `timeoutMs` has passed. */
-async function waitForPostgres(config: Config, url: string, log: StoreLog): Promise<void> {
+async function waitForPostgres(config: Config, url: string, log: StoreLog, setting = 'DATABASE_URL'): Promise<void> {
   const deadline = Date.now() + config.databaseStartTimeoutMs
   let told = false
   let delay = 250
   for (;;) {
     try {
       await probePostgres(url, config.databaseAcquireTimeoutMs)
-      if (told) log.info({ database: describePostgresUrl(url) }, 'PostgreSQL accepts connections')
+      if (told) log.info({ database: describePostgresUrl(url), setting }, 'PostgreSQL accepts connections')
       return
     } catch (error) {
       const left = deadline - Date.now()
-      if (!notUpYet(error)) throw new StartupError(explainPostgresFailure(error, url))
+      if (!notUpYet(error)) throw new StartupError(explainPostgresFailure(error, url, setting))
       if (left <= 0) {
         const seconds = Math.round(config.databaseStartTimeoutMs / 1000)
-        throw new StartupError(`${explainPostgresFailure(error, url)} Waited ${seconds} s (DATABASE_START_TIMEOUT_MS).`)
+        throw new StartupError(`${explainPostgresFailure(error, url, setting)} Waited ${seconds} s (DATABASE_START_TIMEOUT_MS).`)
       }
       if (!told) {
         told = true
         log.warn(
-          { database: describePostgresUrl(url), ...describeFailure(error), waitMs: config.databaseStartTimeoutMs },
+          { database: describePostgresUrl(url), setting, ...describeFailure(error), waitMs: config.databaseStartTimeoutMs },
           'waiting for PostgreSQL to accept connections (DATABASE_START_TIMEOUT_MS)',
         )
       }
@@ -122,6 +123,26 @@ export async function openStore(config: Config, log: StoreLog, options: OpenStor
     statementTimeoutMs: config.databaseStatementTimeoutMs,
     availability: options.availability,
     log,
+    tracing: options.tracing,
+  })
+}
+
+/**
+ * Opens the read replica of DATABASE_READ_URL, when set: waited for at start like the primary, with a pool
+ * (DATABASE_READ_POOL_SIZE) and an availability of its own, whose outages log lines of their own.
+ */
+export async function openReadReplica(config: Config, log: StoreLog, options: Pick<OpenStoreOptions, 'tracing'> = {}): Promise<Database | undefined> {
+  const url = config.databaseReadUrl
+  if (!url) return undefined
+  await waitForPostgres(config, url, log, 'DATABASE_READ_URL')
+  return openDatabase({
+    engine: 'postgres',
+    url,
+    poolSize: config.databaseReadPoolSize,
+    acquireTimeoutMs: config.databaseAcquireTimeoutMs,
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
+    log,
+    outageMessages: REPLICA_OUTAGE,
     tracing: options.tracing,
   })
 }

@@ -23,7 +23,7 @@ import { type RuleEvaluator, startRuleEvaluator } from '../rules/rule-evaluator.
 import { checkPortFree, explainListenFailure } from './listen-port.js'
 import { createLogger } from './logger.js'
 import { listenForMetrics, type MetricsListener } from './metrics-listener.js'
-import { describePostgresUrl, migrateStore, openStore } from './open-store.js'
+import { describePostgresUrl, migrateStore, openReadReplica, openStore } from './open-store.js'
 
 /**
  * Connections of the background pool beside the API: a claim, a flush (2) and a dispatch at once, and a
@@ -35,7 +35,9 @@ const SHUTDOWN_GRACE_MS = 10_000
 
 /** Where the data is, for the start-up line. */
 export function describeEngine(config: Config): string {
-  return config.databaseUrl ? `PostgreSQL ${describePostgresUrl(config.databaseUrl)}` : `embedded PostgreSQL in ${config.dataDir}`
+  if (!config.databaseUrl) return `embedded PostgreSQL in ${config.dataDir}`
+  const replica = config.databaseReadUrl ? `, storefront reads from PostgreSQL ${describePostgresUrl(config.databaseReadUrl)}` : ''
+  return `PostgreSQL ${describePostgresUrl(config.databaseUrl)}${replica}`
 }
 
 /**
@@ -88,6 +90,8 @@ export async function startConfiguredDelivery(
 export interface RunningServer {
   app: FastifyInstance
   database: Database
+  /** The read replica of DATABASE_READ_URL, when set. */
+  replica?: Database
   url: string
   /** The in-process delivery engine; absent with DELIVERY_WORKER=false. */
   delivery?: DeliveryEngine
@@ -106,14 +110,17 @@ export function listenForConfiguredMetrics(config: Config, metrics: Metrics, dat
 export async function startServer(config: Config, log: Logger = createLogger(config), tracing?: Tracing): Promise<RunningServer> {
   await checkPortFree(config.host, config.port)
   const database = await openStore(config, log, { tracing })
+  let replica: Database | undefined
   try {
     const applied = await migrateStore(database, config)
     if (applied.length > 0) log.debug({ migrations: applied }, 'applied migrations')
+    replica = await openReadReplica(config, log, { tracing })
     const key = await resolveSigningKey(config, { create: true })
     const { issuer, audience, tokenTtlSeconds: ttlSeconds } = config.auth
-    const metrics = createMetrics({ database })
+    const metrics = createMetrics({ database, replica })
     const app = await buildApp({
       database,
+      readDatabase: replica,
       verifyToken: createTokenVerifier(config, key),
       tokenIssuer: key && { key, ttlSeconds, issuer, audience },
       loggerInstance: log,
@@ -152,17 +159,18 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     return {
       app,
       database,
+      replica,
       url,
       delivery,
       metrics: metricsListener,
       async close() {
         // Requests and sends under way finish together; then nothing uses the database any more.
         await Promise.all([app.close(), delivery?.stop(), metricsListener?.close()])
-        await database.close()
+        await Promise.all([database.close(), replica?.close()])
       },
     }
   } catch (error) {
-    await database.close()
+    await Promise.all([database.close(), replica?.close()])
     throw error
   }
 }

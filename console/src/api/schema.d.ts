@@ -6810,6 +6810,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description With DATABASE_READ_URL: whether the read replica answers */
+                        replica?: "reachable" | "unreachable";
                         status: string;
                     };
                 };

@@ -72,7 +72,10 @@ export function renderFrameworkError(error: FastifyError, _request: FastifyReque
   reply.code(apiError.statusCode).type('application/json').send(apiError.toBody())
 }
 
-function fromDatabase(error: FastifyError, availability: DatabaseAvailability): ApiError | undefined {
+/** Who judges whether a failed database call means the database is away (the availability it failed on). */
+export type FailureReport = Pick<DatabaseAvailability, 'report'>
+
+function fromDatabase(error: FastifyError, availability: FailureReport): ApiError | undefined {
   if (availability.report(error)) return errors.databaseUnavailable()
   if ((error as { code?: unknown }).code === QUERY_CANCELED) return errors.databaseTooSlow()
   return undefined
@@ -115,13 +118,13 @@ export function renderClientError(error: Error & { code?: string }, socket: Sock
  * What a failure means to the client, as a catalogue error (a 503 also sets `Retry-After`); undefined
  * for a failure that is a bug. For routes that render errors in a shape of their own.
  */
-export function classifyError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, availability: DatabaseAvailability): ApiError | undefined {
+export function classifyError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, availability: FailureReport): ApiError | undefined {
   const apiError = toApiError(error, request) ?? fromDatabase(error, availability)
   if (apiError?.statusCode === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS))
   return apiError
 }
 
-export function registerErrorHandler(app: FastifyInstance, availability: DatabaseAvailability): void {
+export function registerErrorHandler(app: FastifyInstance, availability: FailureReport): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const apiError = classifyError(error, request, reply, availability)
     if (!apiError) {

@@ -1,5 +1,6 @@
 /** Customer assignments: `/customer-segment/{tenant}/segments/{segmentId}/customers…` (B2C and B2B). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Kysely } from 'kysely'
 import { Type } from 'typebox'
 import { listCustomerAssignments } from '../../assignments/customer-assignment-query.js'
 import {
@@ -19,6 +20,7 @@ import { requireVisibleSegment } from '../../assignments/visible-segment.js'
 import { SCOPES } from '../../auth/principal.js'
 import type { Limits } from '../../config.js'
 import type { Database } from '../../db/database.js'
+import type { DB } from '../../db/schema.js'
 import { projectFields } from '../../query/fields.js'
 import { type Checker, schemaChecker } from '../../validation/schema-check.js'
 import { ResourceId, SearchBody } from '../../segments/segment-schemas.js'
@@ -39,7 +41,14 @@ const FieldsQuery = Type.Object({ fields: ListQuery.fields })
 type Params = { tenant: string; segmentId: string; customerId: string; legalEntityId?: string }
 type ListRequest = FastifyRequest<{ Params: { tenant: string; segmentId: string }; Querystring: Record<string, string | undefined> }>
 
-export function customerAssignmentRoutes(app: FastifyInstance, database: Database, options: { strict: boolean; limits: Limits }): void {
+export interface CustomerAssignmentRouteOptions {
+  strict: boolean
+  limits: Limits
+  /** Where a customer token's reads go: the read replica when there is one (read-replica.ts). */
+  readDb: Kysely<DB>
+}
+
+export function customerAssignmentRoutes(app: FastifyInstance, database: Database, options: CustomerAssignmentRouteOptions): void {
   const base = '/customer-segment/:tenant/segments/:segmentId/customers'
   const context = (tenant: string): AssignmentContext => ({ db: database.db, tenant, strict: options.strict, limits: options.limits })
 
@@ -48,8 +57,9 @@ export function customerAssignmentRoutes(app: FastifyInstance, database: Databas
     // As on every read a customer may make: `customerId` is the operator's to give (a customer gets 403),
     // and a customer's legal entity comes from the token, or from `legalEntityId` when the token has none.
     const reader = readerOf(request, request.query)
-    await requireVisibleSegment(database.db, tenant, segmentId, reader)
-    const { items, total } = await listCustomerAssignments(database.db, tenant, segmentId, {
+    const db = reader.isCustomer ? options.readDb : database.db
+    await requireVisibleSegment(db, tenant, segmentId, reader)
+    const { items, total } = await listCustomerAssignments(db, tenant, segmentId, {
       q,
       sort: request.query.sort,
       pageNumber: request.query.pageNumber,

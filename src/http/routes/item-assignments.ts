@@ -4,6 +4,7 @@
  * `segments/items/category-trees`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Kysely } from 'kysely'
 import { Type } from 'typebox'
 import { categoryTrees, type CategoryNode } from '../../assignments/category-trees.js'
 import type { AssignmentContext } from '../../assignments/customer-assignments.js'
@@ -22,6 +23,7 @@ import { requireVisibleSegment } from '../../assignments/visible-segment.js'
 import { SCOPES } from '../../auth/principal.js'
 import type { Limits } from '../../config.js'
 import type { Database } from '../../db/database.js'
+import type { DB } from '../../db/schema.js'
 import { LanguageMap } from '../../domain.js'
 import { type Locale, localeOf, localize, parseContentLanguage } from '../../i18n/languages.js'
 import { projectFields } from '../../query/fields.js'
@@ -101,7 +103,18 @@ function localizeTree(nodes: CategoryNode[], locale: Locale): CategoryNode[] {
   })
 }
 
-export function itemAssignmentRoutes(app: FastifyInstance, database: Database, options: { strict: boolean; limits: Limits; defaultLanguage: string }): void {
+export interface ItemAssignmentRouteOptions {
+  strict: boolean
+  limits: Limits
+  defaultLanguage: string
+  /**
+   * Where the storefront's reads go, the read replica when there is one (read-replica.ts): items across
+   * segments, `match` and category trees whoever asks, and a customer token's reads of a segment's items.
+   */
+  readDb: Kysely<DB>
+}
+
+export function itemAssignmentRoutes(app: FastifyInstance, database: Database, options: ItemAssignmentRouteOptions): void {
   const segments = '/customer-segment/:tenant/segments'
   const base = `${segments}/:segmentId/items`
   const context = (tenant: string, request?: FastifyRequest): AssignmentContext => ({
@@ -117,8 +130,9 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     const query = request.query as Query
     const { tenant } = request.params as { tenant: string }
     const reader = readerOf(request, query)
-    if (segmentId !== undefined) await requireVisibleSegment(database.db, tenant, segmentId, reader)
-    const { items, total } = await listItemAssignments(database.db, tenant, {
+    const db = segmentId === undefined || reader.isCustomer ? options.readDb : database.db
+    if (segmentId !== undefined) await requireVisibleSegment(db, tenant, segmentId, reader)
+    const { items, total } = await listItemAssignments(db, tenant, {
       q,
       sort: query.sort,
       pageNumber: query.pageNumber,
@@ -176,8 +190,10 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     },
     async (request) => {
       const { tenant, segmentId, type, itemId } = request.params
-      await requireVisibleSegment(database.db, tenant, segmentId, readerOf(request, request.query))
-      const item = await getItemAssignment(database.db, tenant, segmentId, parseItemType(type), itemId)
+      const reader = readerOf(request, request.query)
+      const db = reader.isCustomer ? options.readDb : database.db
+      await requireVisibleSegment(db, tenant, segmentId, reader)
+      const item = await getItemAssignment(db, tenant, segmentId, parseItemType(type), itemId)
       return projectFields(localizeItem(item, locale(request)), request.query.fields)
     },
   )
@@ -253,7 +269,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     },
     async (request) => {
       const reader = readerOf(request, request.query, [SCOPES.segmentManage, SCOPES.segmentRead])
-      const ids = await matchProducts(database.db, request.params.tenant, {
+      const ids = await matchProducts(options.readDb, request.params.tenant, {
         siteCode: (request.body.siteCode ?? request.body.site) as string,
         productIds: request.body.items.map((item) => item.id),
         segmentIds: request.body.segmentIds,
@@ -278,7 +294,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     },
     async (request) => {
       const reader = readerOf(request, request.query)
-      const trees = await categoryTrees(database.db, request.params.tenant, { siteCode: request.query.siteCode, member: reader.member })
+      const trees = await categoryTrees(options.readDb, request.params.tenant, { siteCode: request.query.siteCode, member: reader.member })
       return localizeTree(trees, locale(request))
     },
   )

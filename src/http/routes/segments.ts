@@ -1,5 +1,6 @@
 /** The Segments API: `/customer-segment/{tenant}/segments…` — create, read, list, search, upsert, patch, delete, bulk. */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Kysely } from 'kysely'
 import { Type } from 'typebox'
 import { SCOPES } from '../../auth/principal.js'
 import type { Limits } from '../../config.js'
@@ -27,6 +28,7 @@ import {
 } from '../../segments/segment-service.js'
 import { requireVisibleSegment } from '../../assignments/visible-segment.js'
 import type { Database } from '../../db/database.js'
+import type { DB } from '../../db/schema.js'
 import { readerOf } from '../reader.js'
 import { bulkEntry, itemChecker, runBulk } from './bulk.js'
 import { AcceptLanguageHeader, BooleanParam, errorResponses, listResponse, TotalCountHeader, header, ListQuery, ReaderQuery, SegmentParams, sendTotalCount, TenantParam, wantsTotalCount } from './common.js'
@@ -45,7 +47,14 @@ const ForceDeleteQuery = Type.Object({ forceDelete: Type.Optional(BooleanParam) 
 
 type Params = { tenant: string; segmentId: string }
 
-export function segmentRoutes(app: FastifyInstance, database: Database, limits: Limits, defaultLanguage: string): void {
+export interface SegmentRouteOptions {
+  limits: Limits
+  defaultLanguage: string
+  /** Where a customer token's reads go: the read replica when there is one (read-replica.ts). */
+  readDb: Kysely<DB>
+}
+
+export function segmentRoutes(app: FastifyInstance, database: Database, { limits, defaultLanguage, readDb }: SegmentRouteOptions): void {
   const context = (request: FastifyRequest<{ Params: { tenant: string } }>): SegmentContext => ({
     db: database.db,
     tenant: request.params.tenant,
@@ -72,7 +81,7 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
   const list = async (request: FastifyRequest<{ Params: { tenant: string }; Querystring: Record<string, string | undefined> }>, q: string | undefined) => {
     const shownIn = locale(request)
     const reader = readerOf(request, request.query)
-    const result = await listSegments(database.db, request.params.tenant, {
+    const result = await listSegments(reader.isCustomer ? readDb : database.db, request.params.tenant, {
       q,
       member: reader.member,
       onlyEffective: reader.onlyEffective,
@@ -137,8 +146,9 @@ export function segmentRoutes(app: FastifyInstance, database: Database, limits: 
     async (request) => {
       const { tenant, segmentId } = request.params
       const reader = readerOf(request, request.query)
-      if (reader.isCustomer) await requireVisibleSegment(database.db, tenant, segmentId, reader)
-      const segment = await getSegment({ db: database.db, tenant }, segmentId)
+      const db = reader.isCustomer ? readDb : database.db
+      if (reader.isCustomer) await requireVisibleSegment(db, tenant, segmentId, reader)
+      const segment = await getSegment({ db, tenant }, segmentId)
       return presentSegment(segment, locale(request), request.query.fields)
     },
   )
