@@ -76,7 +76,7 @@ const SQL = {
     'update "segment" set "name" = $1, "description" = $2, "validity_from" = $3, "validity_to" = $4, "status" = $5, ' +
     '"site_code" = $6, "mixins" = $7, "metadata_mixins" = $8, "version" = $9, "modified_at" = $10 where "tenant" = $11 and "id" = $12',
   insertEvents:
-    'with inserted as ( insert into outbox_event (id, tenant, type, subject, payload, published_at, traceparent) ' +
+    '/* prepared */ with inserted as ( insert into outbox_event (id, tenant, type, subject, payload, published_at, traceparent) ' +
     'select id, tenant, type, subject, payload, $1, $2::text ' +
     'from rows from (jsonb_to_recordset($3::jsonb) as (id uuid, tenant text, type text, subject text, payload jsonb)) ' +
     'with ordinality as e(id, tenant, type, subject, payload, position) order by position ) ' +

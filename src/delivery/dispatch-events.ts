@@ -4,6 +4,7 @@
  * of dispatchers can share one database; the unique (event, config, target) key makes a replay harmless.
  */
 import { type Kysely, sql } from 'kysely'
+import { PREPARED } from '../db/prepared-statement.js'
 import type { DB } from '../db/schema.js'
 import { FILTER_LIMITS } from '../webhooks/event-filter.js'
 import { routeEvent } from '../webhooks/routing.js'
@@ -66,7 +67,7 @@ async function tenantsAtLimit(db: Kysely<DB>, tenants: string[], limit: number):
  */
 async function writeBatch(db: Kysely<DB>, planned: PlannedDelivery[], dispatched: number[], source: string): Promise<{ pending: number; refused: number }> {
   const column = <T>(pick: (p: PlannedDelivery) => T) => planned.map(pick)
-  const { rows } = await sql<{ pending: number; refused: number }>`
+  const { rows } = await sql<{ pending: number; refused: number }>`${PREPARED}
     with planned as (
       select * from unnest(${column((p) => p.tenant)}::text[], ${column((p) => p.sequence)}::bigint[],
                            ${column((p) => p.configCode)}::text[], ${column((p) => p.targetId)}::text[],

@@ -5,6 +5,7 @@
  * still logged, since it happened, replacing the "outcome unknown" entry the new claim made for it).
  */
 import { type Kysely, sql } from 'kysely'
+import { PREPARED } from '../db/prepared-statement.js'
 import type { DB, DeliveryState } from '../db/schema.js'
 
 export interface AttemptOutcome {
@@ -27,7 +28,7 @@ export interface AttemptOutcome {
 export async function recordAttempts(db: Kysely<DB>, workerId: string, outcomes: readonly AttemptOutcome[]): Promise<Set<number>> {
   if (outcomes.length === 0) return new Set()
   const column = <T>(pick: (o: AttemptOutcome) => T) => outcomes.map(pick)
-  const { rows } = await sql<{ id: number }>`
+  const { rows } = await sql<{ id: number }>`${PREPARED}
     with outcome as (
       select * from unnest(
         ${column((o) => o.deliveryId)}::bigint[], ${column((o) => o.attempt)}::int[],

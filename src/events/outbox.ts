@@ -5,6 +5,7 @@
 import { sql, type Transaction } from 'kysely'
 import { Compile } from 'typebox/compile'
 import { v7 as uuidv7 } from 'uuid'
+import { PREPARED } from '../db/prepared-statement.js'
 import type { DB } from '../db/schema.js'
 import { activeTraceparent } from '../observability/event-traceparent.js'
 import { type EventPayload, type EventType, eventPayloadSchemas } from './catalogue.js'
@@ -48,7 +49,7 @@ export async function appendEvents(tx: Transaction<DB>, events: NewEvent<EventTy
   for (const event of events) check(event)
   const publishedAt = new Date()
   const rows = JSON.stringify(events.map(({ tenant, type, subject, payload }) => ({ id: uuidv7(), tenant, type, subject, payload })))
-  await sql`
+  await sql`${PREPARED}
     with inserted as (
       insert into outbox_event (id, tenant, type, subject, payload, published_at, traceparent)
       select id, tenant, type, subject, payload, ${publishedAt}, ${activeTraceparent() ?? null}::text
