@@ -31,7 +31,6 @@ import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
-import autocannon from 'autocannon'
 import pg from 'pg'
 import { Pool } from 'undici'
 import { mintToken } from '../src/auth/mint-token.js'
@@ -39,6 +38,7 @@ import { SCOPES } from '../src/auth/principal.js'
 import type { ReceiverCommand, ReceiverStats } from './delivery-receiver.js'
 import { ADMIN_URL, createFreshDatabase, freePort, intEnv, onCleanup, runBenchmark } from './lifecycle.js'
 import { backendsCpu, backendsCpuUsed, processCpuSeconds } from './process-cpu.js'
+import { receiverCapacity } from './receiver-capacity.js'
 import { table } from './report.js'
 
 const settings = {
@@ -226,28 +226,6 @@ async function drain(receiver: Receiver, expected: number): Promise<ReceiverStat
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Receiver capacity
-
-async function receiverCapacity(port: number): Promise<number> {
-  const body = JSON.stringify({
-    customer: { email: 'jane@example.com', firstName: 'Jane', id: 'c1', lastName: 'Doe' },
-    assignmentType: 'MANUAL',
-    metadata: { createdAt: new Date().toISOString(), modifiedAt: new Date().toISOString(), version: 1 },
-    segmentId: 's1',
-    tenant: settings.tenant,
-  })
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}/capacity`,
-    method: 'POST',
-    connections: 16,
-    duration: 5,
-    headers: { 'content-type': 'application/json', 'emporix-event-publish-time': new Date().toISOString(), 'webhook-id': 'capacity' },
-    body,
-  })
-  return result.requests.total / result.duration
-}
-
-// ---------------------------------------------------------------------------------------------------
 
 interface Row {
   scenario: string
@@ -316,7 +294,7 @@ async function main(): Promise<void> {
     const max = await drain(receiver, maxEvents * targets)
     rows.push({ scenario: 'max', targets, events: maxEvents, deliveries: max.deliveries, perSecond: rate(max), stats: max, cpu: await used() })
   }
-  const capacity = await receiverCapacity(receiver.port)
+  const capacity = await receiverCapacity(receiver.port, settings.tenant)
 
   const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '-')
   const perDelivery = (seconds: number, r: Row) => fmt((seconds * 1e6) / r.deliveries)

@@ -37,12 +37,12 @@ import { once } from 'node:events'
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
-import autocannon from 'autocannon'
 import pg from 'pg'
 import { mintToken } from '../src/auth/mint-token.js'
 import { SCOPES } from '../src/auth/principal.js'
 import { type Api, call, expectBulk, expectStatus } from './api-client.js'
 import type { ReceiverCommand, ReceiverStats } from './delivery-receiver.js'
+import { receiverCapacity } from './receiver-capacity.js'
 import { ADMIN_URL, createFreshDatabase, describeDatabase, freePort, intEnv, onCleanup, runBenchmark, startDriver } from './lifecycle.js'
 import { fmt, problems, table } from './report.js'
 import type { KindSummary, ScaleScenario, ScaleSummary } from './scale-driver.js'
@@ -590,28 +590,8 @@ async function workerPhase(): Promise<{ rows: WorkerRow[]; capacity: number }> {
     )
     console.log(`       backends (mean): ${backends}`)
   }
-  const capacity = await receiverCapacity(receiver.port)
+  const capacity = await receiverCapacity(receiver.port, settings.tenant)
   return { rows, capacity }
-}
-
-/** autocannon POSTing a typical event to the receiver from this process: the ceiling for deliveries/s. */
-async function receiverCapacity(port: number): Promise<number> {
-  const body = JSON.stringify({
-    customer: { id: 'c1' },
-    assignmentType: 'MANUAL',
-    metadata: { createdAt: new Date().toISOString(), modifiedAt: new Date().toISOString(), version: 1 },
-    segmentId: 's1',
-    tenant: settings.tenant,
-  })
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}/capacity`,
-    method: 'POST',
-    connections: 16,
-    duration: 5,
-    headers: { 'content-type': 'application/json', 'emporix-event-publish-time': new Date().toISOString(), 'webhook-id': 'capacity' },
-    body,
-  })
-  return result.requests.total / result.duration
 }
 
 // ---------------------------------------------------------------------------------------------------
