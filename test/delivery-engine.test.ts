@@ -490,5 +490,29 @@ for (const engine of ENGINES) {
         receiver.reply = previous
       }
     })
+
+    it('works through a backlog of several batches at several targets without waiting for the poll', { timeout: 120_000 }, async () => {
+      const c = await tenantClient(t, freshTenant('backlog'))
+      const targets = ['/b0', '/b1', '/b2']
+      await configureWebhook(t.database.db, c.tenant, {
+        eventsConfiguration: targets.map((path) => entry({ eventType: SEGMENT_CREATED, destinationUrl: `${receiver.url}${path}` })),
+      })
+      await subscribe(t.database.db, c.tenant, [SEGMENT_CREATED])
+      // More events than one dispatch batch (500), committed before the engine starts: its one wake-up at
+      // start is all it gets, since the poll would come only after the test's deadline.
+      for (let batch = 0; batch < 3; batch++) {
+        const items = Array.from({ length: 200 }, (_, i) => ({ id: `b${batch}-${i}`, ...minimal() }))
+        const res = await c.call({ method: 'POST', url: c.url('/bulk'), payload: items })
+        assert.equal(res.statusCode, 207, res.body)
+      }
+      // Two sends at a time per target: every claim is cut short by a target's room, not by the backlog.
+      const delivery = await startTestDelivery(t.database, { concurrency: 8, targetConcurrency: 2, pollMs: 600_000 })
+      try {
+        await waitFor('every delivery', () => targets.every((path) => receiver.to(path).length >= 600), 60_000)
+        for (const path of targets) assert.equal(new Set(receiver.to(path).map((r) => r.headers['webhook-id'])).size, 600, `${path}: each event once`)
+      } finally {
+        await delivery.stop(100)
+      }
+    })
   })
 }
