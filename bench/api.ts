@@ -16,8 +16,6 @@
  * Always exits 0 once it has measured: it is a measurement, not a test. It prints whether targets are met.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { Session } from 'node:inspector/promises'
 import os from 'node:os'
 import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
@@ -29,6 +27,7 @@ import type { DB } from '../src/db/schema.js'
 import { OUTBOX_CHANNEL } from '../src/events/outbox.js'
 import { segmentId, siteOf } from './dataset.js'
 import { ADMIN_URL, createFreshDatabase, describeDatabase, intEnv, onCleanup, runBenchmark, startBenchService, startDriver } from './lifecycle.js'
+import { startCpuProfile } from './cpu-profile.js'
 import { fmt, problems, table } from './report.js'
 import { captureRequestSql, captureRequestsOf } from './sql-capture.js'
 import type { ScenarioKind, ScenarioRequest, ScenarioSummary } from './load-driver.js'
@@ -312,26 +311,6 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
-/** Profiles this process (the service and the bare app) from now until stop(); returns the file written. */
-async function startProfiler(): Promise<{ stop: (name: string) => Promise<string> }> {
-  const session = new Session()
-  session.connect()
-  await session.post('Profiler.enable')
-  await session.post('Profiler.setSamplingInterval', { interval: 200 })
-  await session.post('Profiler.start')
-  return {
-    async stop(name) {
-      const { profile } = await session.post('Profiler.stop')
-      session.disconnect()
-      const dir = settings.cpuProfileDir as string
-      mkdirSync(dir, { recursive: true })
-      const file = join(dir, `${name}-${Date.now()}.cpuprofile`)
-      writeFileSync(file, JSON.stringify(profile))
-      return file
-    },
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -416,11 +395,12 @@ async function main(): Promise<void> {
       await driver.run(request(label, 0, settings.warmupSeconds))
     }
     for (const label of SLICE_ORDER.filter((l) => settings.targets.includes(l))) {
-      const profiler = settings.cpuProfileDir ? await startProfiler() : undefined
+      // Profiles this process: the service and the bare app.
+      const profiler = settings.cpuProfileDir ? await startCpuProfile() : undefined
       const cpuBefore = process.cpuUsage()
       const summary = await driver.run(request(label, SLICE_WARMUP_SECONDS, settings.durationSeconds / SLICES_PER_TARGET))
       const cpu = process.cpuUsage(cpuBefore)
-      if (profiler) console.log(`  CPU profile: ${await profiler.stop(`${kind}-${label}`)}`)
+      if (profiler) console.log(`  CPU profile: ${await profiler.stop(join(settings.cpuProfileDir as string, `${kind}-${label}-${Date.now()}.cpuprofile`))}`)
       // This process is the service (or the bare app) and its pg pool; the load generator is another.
       const cpuPerRequest = (cpu.user + cpu.system) / (summary.requests + summary.warmupRequests)
       slices[label].push({ ...summary, cpuPerRequest })

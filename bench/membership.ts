@@ -32,16 +32,15 @@
  * Always exits 0 once it has measured: it is a measurement, not a test. It prints whether targets are met.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { Session } from 'node:inspector/promises'
 import os from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import pg from 'pg'
 import { mintToken } from '../src/auth/mint-token.js'
 import { SCOPES } from '../src/auth/principal.js'
 import { segmentId, siteOf } from './dataset.js'
 import { ADMIN_URL, createFreshDatabase, describeDatabase, intEnv, onCleanup, runBenchmark, startBenchService, startDriver } from './lifecycle.js'
 import { type Api, call, expectBulk } from './api-client.js'
+import { startCpuProfile } from './cpu-profile.js'
 import { fmt, problems, table } from './report.js'
 import type { MembershipScenario, MembershipSummary, PreparedRequest } from './membership-driver.js'
 import { type CapturedStatement, captureRequestSql, captureRequestsOf } from './sql-capture.js'
@@ -324,26 +323,6 @@ async function explainAll(db: pg.Client, statements: CapturedStatement[]): Promi
 }
 
 // ---------------------------------------------------------------------------------------------------
-// CPU profiles of the service (it runs in this process; the load driver does not)
-
-async function startProfile(): Promise<{ stop: (file: string) => Promise<string> }> {
-  const session = new Session()
-  session.connect()
-  await session.post('Profiler.enable')
-  await session.post('Profiler.setSamplingInterval', { interval: 200 })
-  await session.post('Profiler.start')
-  return {
-    stop: async (file) => {
-      const { profile } = await session.post('Profiler.stop')
-      session.disconnect()
-      await mkdir(dirname(file), { recursive: true })
-      await writeFile(file, JSON.stringify(profile))
-      return file
-    },
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
 // The load driver (child process)
 
 function startLoadDriver() {
@@ -464,7 +443,7 @@ async function measurePhase(
     if (problem) throw new Error(`${phase.name} ${kind} (${customerId(n)}): ${problem}`)
     result.plans[kind] = await explainAll(ctx.db, statements)
 
-    const profile = settings.cpuProfileDir ? await startProfile() : undefined
+    const profile = settings.cpuProfileDir ? await startCpuProfile() : undefined
     const summary = await ctx.driver.run({
       type: 'run',
       label: `${kind} @${phase.name}`,
