@@ -2,7 +2,7 @@
  * What customer and item assignments have in common: mixins, mixin schemas, a version and timestamps,
  * and the one rule for an upsert — create, update (version + 1) or, when nothing changed, leave alone.
  */
-import { sql } from 'kysely'
+import { type RawBuilder, sql } from 'kysely'
 import { configure } from 'safe-stable-stringify'
 import { type Static, Type } from 'typebox'
 import { type Metadata, MetadataUpdate, Mixins } from '../domain.js'
@@ -65,26 +65,39 @@ export function metadataOf(state: AssignmentState): Metadata {
   return metadata
 }
 
-/** Row columns <-> state. */
-export function stateColumns(state: AssignmentState) {
-  return {
-    mixins: state.mixins ? JSON.stringify(state.mixins) : null,
-    metadata_mixins: state.metadataMixins ? JSON.stringify(state.metadataMixins) : null,
-    version: state.version,
-    created_at: new Date(state.createdAt),
-    modified_at: new Date(state.modifiedAt),
-  }
+/**
+ * The upsert of assignment rows of `table`, as a statement for `appendEvents` to run beside their
+ * events: one shape whatever the number of rows (a column array each). `fixed` columns hold one value for
+ * every row, `keys` one per row; together they are the primary key, except the `fixed` ones named in
+ * `setOnUpdate`, which an update sets as well. created_at stays on update.
+ */
+export function upsertStates(
+  table: 'customer_assignment' | 'item_assignment',
+  fixed: Record<string, string>,
+  keys: Record<string, string[]>,
+  states: AssignmentState[],
+  setOnUpdate: string[] = [],
+): RawBuilder<unknown> {
+  const json = (value: object | undefined) => (value ? JSON.stringify(value) : null)
+  const refs = (names: string[]) => sql.join(names.map((name) => sql.ref(name)))
+  const [fixedNames, keyNames] = [Object.keys(fixed), Object.keys(keys)]
+  const primaryKey = [...fixedNames.filter((name) => !setOnUpdate.includes(name)), ...keyNames]
+  const updated = [...STATE_COLUMNS.filter((name) => name !== 'created_at'), ...setOnUpdate]
+  return sql`
+    insert into ${sql.table(table)} (${refs([...fixedNames, ...keyNames, ...STATE_COLUMNS])})
+    select ${sql.join(fixedNames.map((name) => sql`${fixed[name]}::text`))}, r.*
+    from unnest(${sql.join([
+      ...keyNames.map((name) => sql`${keys[name]}::text[]`),
+      sql`${states.map((s) => json(s.mixins))}::jsonb[]`,
+      sql`${states.map((s) => json(s.metadataMixins))}::jsonb[]`,
+      sql`${states.map((s) => s.version)}::int[]`,
+      sql`${states.map((s) => s.createdAt)}::timestamptz[]`,
+      sql`${states.map((s) => s.modifiedAt)}::timestamptz[]`,
+    ])}) as r
+    on conflict (${refs(primaryKey)}) do update set ${sql.join(updated.map((name) => sql`${sql.ref(name)} = ${sql.ref(`excluded.${name}`)}`))}`
 }
 
-/** An upsert's `doUpdateSet`: the state columns from the new row (`excluded`); created_at stays. */
-export function excludedStateColumns() {
-  return {
-    mixins: sql.ref<string | null>('excluded.mixins'),
-    metadata_mixins: sql.ref<string | null>('excluded.metadata_mixins'),
-    version: sql.ref<number>('excluded.version'),
-    modified_at: sql.ref<Date>('excluded.modified_at'),
-  }
-}
+const STATE_COLUMNS = ['mixins', 'metadata_mixins', 'version', 'created_at', 'modified_at']
 
 /**
  * A timestamp column as `Date.prototype.toISOString` writes it (UTC, milliseconds, the rest truncated;

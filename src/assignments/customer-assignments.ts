@@ -14,11 +14,10 @@ import { attributesProblem } from '../directory/entry-attributes.js'
 import { ApiError, errors } from '../errors.js'
 import type { EventPayload } from '../events/catalogue.js'
 import { appendEvents, type NewEvent } from '../events/outbox.js'
-import { type AssignmentBody, type AssignmentState, type ItemResult, excludedStateColumns, metadataOf, nextState, stateColumns, stateOf } from './assignment-state.js'
+import { type AssignmentBody, type AssignmentState, type ItemResult, metadataOf, nextState, stateOf, upsertStates } from './assignment-state.js'
 import { lockForDirectoryWrite, syncWritten } from '../directory/directory-writes.js'
 import { syncMembership, tenantRules } from '../rules/membership-sync.js'
-import { lockMemberships } from '../rules/rule-locks.js'
-import { lockSegment } from './lock-segment.js'
+import { lockSegment, lockSegmentMembership } from './lock-segment.js'
 
 export interface AssignmentContext {
   db: Kysely<DB>
@@ -126,8 +125,8 @@ export async function upsertCustomerAssignments(
     // Inline details may change the directory, and so what rules select: then this is a directory write too.
     const inline = inputs.some((input) => saysSomething(input.customer) || saysSomething(input.legalEntity))
     const rules = inline ? await lockForDirectoryWrite(tx, ctx.tenant, segmentId) : []
-    if (!inline) await lockMemberships(tx, ctx.tenant, [], segmentId)
-    await lockSegment(tx, ctx.tenant, segmentId)
+    if (inline) await lockSegment(tx, ctx.tenant, segmentId)
+    else await lockSegmentMembership(tx, ctx.tenant, segmentId)
     const customerIds = inputs.map((i) => i.customerId)
     const legalEntityIds = inputs.map((i) => i.legalEntityId ?? '').filter(Boolean)
     const [knownCustomers, knownLegalEntities, rows] = await Promise.all([
@@ -185,8 +184,16 @@ export async function upsertCustomerAssignments(
 
     await upsertEntries(tx, ctx.tenant, customerKind, [...customerDetails.values()], 'merge')
     await upsertEntries(tx, ctx.tenant, legalEntityKind, [...legalEntityDetails.values()], 'merge')
-    await writeRows(tx, ctx.tenant, segmentId, [...written.values()])
-    await appendEvents(tx, events)
+    // The rows and their events in one statement. What the API writes is MANUAL.
+    const changes = [...written.values()]
+    const upsert = upsertStates(
+      'customer_assignment',
+      { tenant: ctx.tenant, segment_id: segmentId, assignment_type: 'MANUAL' },
+      { customer_id: changes.map((c) => c.customerId), legal_entity_id: changes.map((c) => c.legalEntityId) },
+      changes.map((c) => c.state),
+      ['assignment_type'],
+    )
+    await appendEvents(tx, events, changes.length > 0 ? upsert : undefined)
     // After the manual rows, which the rules then leave alone.
     await syncWritten(tx, ctx.tenant, rules, { customers: [...customerDetails.keys()], legalEntities: [...legalEntityDetails.keys()] })
     return results
@@ -214,31 +221,6 @@ async function selectForUpdate(tx: Transaction<DB>, tenant: string, segmentId: s
     .execute()
 }
 
-async function writeRows(
-  tx: Transaction<DB>,
-  tenant: string,
-  segmentId: string,
-  rows: { customerId: string; legalEntityId: string; state: AssignmentState }[],
-) {
-  if (rows.length === 0) return
-  await tx
-    .insertInto('customer_assignment')
-    .values(
-      rows.map((r) => ({
-        tenant,
-        segment_id: segmentId,
-        customer_id: r.customerId,
-        legal_entity_id: r.legalEntityId,
-        assignment_type: 'MANUAL' as const,
-        ...stateColumns(r.state),
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['tenant', 'segment_id', 'customer_id', 'legal_entity_id']).doUpdateSet({ ...excludedStateColumns(), assignment_type: 'MANUAL' }),
-    )
-    .execute()
-}
-
 /**
  * Deletes manual assignments of one segment; each one that existed gets its deleted event. An automatic
  * one is refused (409): its segment's rule manages it. A customer the rule selects becomes an automatic
@@ -250,8 +232,7 @@ export async function deleteCustomerAssignments(
   keys: { customerId: string; legalEntityId?: string }[],
 ): Promise<ItemResult[]> {
   return ctx.db.transaction().execute(async (tx) => {
-    await lockMemberships(tx, ctx.tenant, [], segmentId)
-    await lockSegment(tx, ctx.tenant, segmentId)
+    await lockSegmentMembership(tx, ctx.tenant, segmentId)
     if (keys.length === 0) return []
     const pairs = keys.map((k): [string, string] => [k.customerId, k.legalEntityId ?? ''])
     const automatic = new Set(

@@ -15,12 +15,11 @@ import {
   type AssignmentBody,
   type AssignmentState,
   type ItemResult,
-  excludedStateColumns,
   metadataOf,
   nextState,
   isoTime,
-  stateColumns,
   stateOf,
+  upsertStates,
 } from './assignment-state.js'
 import type { AssignmentContext } from './customer-assignments.js'
 import { ITEM_TYPES, type ItemType } from './item-assignment-schemas.js'
@@ -159,16 +158,9 @@ export async function upsertItemAssignments(
     }
 
     await upsertEntries<ItemDetails>(tx, ctx.tenant, kindOf(type), [...inline.values()], 'merge')
-    if (written.size > 0) {
-      await tx
-        .insertInto('item_assignment')
-        .values([...written].map(([itemId, state]) => ({ tenant: ctx.tenant, segment_id: segmentId, type, item_id: itemId, ...stateColumns(state) })))
-        .onConflict((oc) =>
-          oc.columns(['tenant', 'segment_id', 'type', 'item_id']).doUpdateSet(excludedStateColumns()),
-        )
-        .execute()
-    }
-    await appendEvents(tx, events)
+    // The rows and their events in one statement.
+    const upsert = upsertStates('item_assignment', { tenant: ctx.tenant, segment_id: segmentId, type }, { item_id: [...written.keys()] }, [...written.values()])
+    await appendEvents(tx, events, written.size > 0 ? upsert : undefined)
     return results
   })
 }

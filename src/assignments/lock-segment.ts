@@ -8,9 +8,11 @@
  * Taking turns, each write reads the state the previous one committed. Segment updates (FOR UPDATE)
  * waited for assignment writes before as well.
  */
-import type { Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
+import { PREPARED } from '../db/prepared-statement.js'
 import type { DB } from '../db/schema.js'
 import { errors } from '../errors.js'
+import { membershipLockKey } from '../rules/rule-locks.js'
 
 export async function lockSegment(tx: Transaction<DB>, tenant: string, segmentId: string): Promise<void> {
   const row = await tx
@@ -21,4 +23,19 @@ export async function lockSegment(tx: Transaction<DB>, tenant: string, segmentId
     .forNoKeyUpdate()
     .executeTakeFirst()
   if (!row) throw errors.notFound(segmentId)
+}
+
+/**
+ * The segment's membership lock, exclusive (rule-locks.ts), then its row as `lockSegment` locks it, in one
+ * statement: the advisory lock is a one-time filter, which PostgreSQL evaluates before it reads the row,
+ * so the order every transaction keeps (advisory locks first) holds. What a manual assignment write or a
+ * rule change of one segment takes first.
+ */
+export async function lockSegmentMembership(tx: Transaction<DB>, tenant: string, segmentId: string): Promise<void> {
+  const { rows } = await sql<{ id: string }>`${PREPARED}
+    select s.id from segment s
+    where s.tenant = ${tenant} and s.id = ${segmentId}
+      and (select pg_advisory_xact_lock(${membershipLockKey(tenant, segmentId)})::text) is not null
+    for no key update of s`.execute(tx)
+  if (rows.length === 0) throw errors.notFound(segmentId)
 }

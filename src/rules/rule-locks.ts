@@ -15,6 +15,9 @@ import type { DB } from '../db/schema.js'
 
 type Mode = 'shared' | 'exclusive'
 
+/** The arguments of a segment's membership lock. */
+export const membershipLockKey = (tenant: string, segmentId: string) => sql`hashtext(${tenant}::text), hashtext(${segmentId}::text)`
+
 export async function lockTenantRules(tx: Transaction<DB>, tenant: string, mode: Mode): Promise<void> {
   const lock = mode === 'shared' ? sql`pg_advisory_xact_lock_shared` : sql`pg_advisory_xact_lock`
   await sql`select ${lock}(hashtextextended(${`rules:${tenant}`}::text, 0))`.execute(tx)
@@ -25,7 +28,7 @@ export async function lockMemberships(tx: Transaction<DB>, tenant: string, segme
   const ids = [...new Set(exclusive === undefined ? segmentIds : [...segmentIds, exclusive])]
   if (ids.length === 0) return
   if (ids.length === 1 && ids[0] === exclusive) {
-    await sql`select pg_advisory_xact_lock(hashtext(${tenant}::text), hashtext(${exclusive}::text))`.execute(tx)
+    await sql`select pg_advisory_xact_lock(${membershipLockKey(tenant, exclusive)})`.execute(tx)
     return
   }
   await sql`

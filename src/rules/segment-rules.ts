@@ -6,9 +6,9 @@
  */
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely'
 import type { DB, SegmentRuleTable } from '../db/schema.js'
-import { lockSegment } from '../assignments/lock-segment.js'
+import { lockSegmentMembership } from '../assignments/lock-segment.js'
 import { errors } from '../errors.js'
-import { lockMemberships, lockTenantRules } from './rule-locks.js'
+import { lockTenantRules } from './rule-locks.js'
 import { compileRule, parseRule, RULE_LIMITS, ruleTraits } from './rule-query.js'
 
 /** NOTIFY channel told that a rule waits for evaluation. */
@@ -101,8 +101,7 @@ export async function putRule(db: Kysely<DB>, tenant: string, segmentId: string,
   const { relative, patterns } = ruleTraits(node)
   return db.transaction().execute(async (tx) => {
     await lockTenantRules(tx, tenant, 'exclusive')
-    await lockMemberships(tx, tenant, [], segmentId)
-    await lockSegment(tx, tenant, segmentId)
+    await lockSegmentMembership(tx, tenant, segmentId)
     if (patterns.length > 0) await sql`select ''::text ~ p from unnest(${patterns}::text[]) as p`.execute(tx)
     const current = await tx.selectFrom('segment_rule').selectAll().where('tenant', '=', tenant).where('segment_id', '=', segmentId).forUpdate().executeTakeFirst()
     const exists = current?.query != null
@@ -144,8 +143,7 @@ async function checkRuleCount(tx: Transaction<DB>, tenant: string): Promise<void
 export async function deleteRule(db: Kysely<DB>, tenant: string, segmentId: string): Promise<boolean> {
   return db.transaction().execute(async (tx) => {
     await lockTenantRules(tx, tenant, 'exclusive')
-    await lockMemberships(tx, tenant, [], segmentId)
-    await lockSegment(tx, tenant, segmentId)
+    await lockSegmentMembership(tx, tenant, segmentId)
     const now = new Date()
     const result = await tx
       .updateTable('segment_rule')
