@@ -24,6 +24,7 @@ import pg from 'pg'
 import { mintToken } from '../src/auth/mint-token.js'
 import { SCOPES } from '../src/auth/principal.js'
 import { ConfigError, loadConfig } from '../src/config.js'
+import { isRetryableConflict, isUnreachable } from '../src/db/availability.js'
 import { segmentsFailure } from './support/cli-path.js'
 import { sleep } from './support/delivery-helpers.js'
 import { ALL_SCOPES, freshPostgresDatabase, TEST_SECRET } from './support/harness.js'
@@ -280,7 +281,8 @@ describe('storefront reads from a streaming replica (PostgreSQL clusters of the 
     // with the waiting read, and with max_standby_streaming_delay = 0 the replica cancels the read at once.
     const locker = new pg.Client({ connectionString: primaryUrl })
     const flusher = new pg.Client({ connectionString: primaryUrl })
-    for (const client of [locker, flusher]) {
+    const reader = new pg.Client({ connectionString: replicaUrl, application_name: 'css-test' })
+    for (const client of [locker, flusher, reader]) {
       client.on('error', () => {})
       await client.connect()
     }
@@ -310,21 +312,33 @@ describe('storefront reads from a streaming replica (PostgreSQL clusters of the 
           (await replicaAdmin?.query(`select 1 from pg_locks where granted and mode = 'AccessExclusiveLock' and relation = 'directory_category'::regclass`))?.rowCount === 1,
         10_000,
       )
+      // A read of the test's own, caught the same way, shows the error the replica answers.
+      const direct: Promise<unknown> = reader.query('select count(*) from segment s, directory_category c').then(
+        () => undefined,
+        (error: unknown) => error,
+      )
       const answer = call('POST', `${base}/match`, customer, { siteCode: 'main', items: [{ id: 'p1' }], segmentIds: ['gold'] })
       answer.catch(() => {}) // awaited below
       await waitFor(
-        'the storefront read to wait for directory_category on the replica',
+        'both reads to wait for directory_category on the replica',
         async () =>
           (
             await replicaAdmin?.query(
-              `select 1 from pg_locks l join pg_stat_activity a using (pid)
-               where not l.granted and l.relation = 'directory_category'::regclass and a.application_name = 'customer-segment-service'`,
+              `select a.application_name from pg_locks l join pg_stat_activity a using (pid)
+               where not l.granted and l.relation = 'directory_category'::regclass order by 1`,
             )
-          )?.rowCount === 1,
+          )?.rows.map((row: { application_name: string }) => row.application_name).join() === 'css-test,customer-segment-service',
         5_000,
       )
       await locker.query('lock table segment in access exclusive mode')
       await locker.query('commit')
+
+      const error = (await direct) as pg.DatabaseError
+      assert.ok(error instanceof Error, 'the replica cancelled the direct read')
+      assert.equal(error.message, 'canceling statement due to conflict with recovery')
+      assert.equal(error.code, '40001')
+      assert.equal(error.detail, 'User was holding a relation lock for too long.')
+      assert.ok(isRetryableConflict(error) && !isUnreachable(error), 'a race, not an outage')
 
       const conflict = await answer
       assert.equal(conflict.status, 503, JSON.stringify(conflict.body))
@@ -333,10 +347,9 @@ describe('storefront reads from a streaming replica (PostgreSQL clusters of the 
       assert.equal(conflict.body.status, 'Service Unavailable')
       assert.equal(typeof conflict.body.message, 'string')
       assert.equal(conflict.body.details?.type, 'database_conflict')
-      // The replica says why it cancelled the read.
+      // The replica logs both cancellations: the test's read and the service's.
       const replicaLog = (await readFile(logFile, 'utf8')).slice(replicaLogBefore)
-      assert.match(replicaLog, /ERROR:  canceling statement due to conflict with recovery/)
-      assert.match(replicaLog, /User was holding a relation lock for too long/)
+      assert.equal(replicaLog.match(/ERROR:  canceling statement due to conflict with recovery.*\n.*DETAIL:  User was holding a relation lock for too long\./g)?.length, 2, replicaLog)
 
       // The replica is up: no outage, and the next read answers.
       assert.equal(await metric('segments_database_replica_up'), 1)
@@ -351,6 +364,7 @@ describe('storefront reads from a streaming replica (PostgreSQL clusters of the 
       await locker.query('rollback').catch(() => {})
       await locker.end().catch(() => {})
       await flusher.end().catch(() => {})
+      await reader.end().catch(() => {})
       await replicaAdmin?.query('alter system reset max_standby_streaming_delay').catch(() => {})
       await replicaAdmin?.query('select pg_reload_conf()').catch(() => {})
     }
