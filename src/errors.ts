@@ -118,4 +118,5 @@ export const errors = {
   unavailable: (message: string) => new ApiError(503, message),
   databaseUnavailable: () => new ApiError(503, 'The database is not reachable right now; try again shortly.', { type: 'database_unavailable' }),
   databaseTooSlow: () => new ApiError(503, 'The database took too long to answer; try again shortly.', { type: 'database_timeout' }),
+  databaseConflict: () => new ApiError(503, 'The database cancelled the statement in a race with concurrent work; try again shortly.', { type: 'database_conflict' }),
 } as const

@@ -5,12 +5,14 @@
  * replay paused on the replica, a write is seen by operators' reads (the primary) and not yet by the
  * storefront's (the replica), and appears there once replay resumes; the replica's lag is measured; with the
  * replica stopped, storefront reads answer 503 with Retry-After while writes and operators' reads go on, and
- * they answer again once it is back, the outage logged once.
+ * they answer again once it is back, the outage logged once. A storefront read the replica cancels for a
+ * conflict with replay (a lock replayed from the primary) answers 503 with Retry-After too, and the replica
+ * stays up.
  */
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { appendFile, mkdtemp, readdir, rm } from 'node:fs/promises'
+import { appendFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
@@ -22,6 +24,7 @@ import pg from 'pg'
 import { mintToken } from '../src/auth/mint-token.js'
 import { SCOPES } from '../src/auth/principal.js'
 import { ConfigError, loadConfig } from '../src/config.js'
+import { isRetryableConflict, isUnreachable } from '../src/db/availability.js'
 import { segmentsFailure } from './support/cli-path.js'
 import { sleep } from './support/delivery-helpers.js'
 import { ALL_SCOPES, freshPostgresDatabase, TEST_SECRET } from './support/harness.js'
@@ -268,6 +271,103 @@ describe('storefront reads from a streaming replica (PostgreSQL clusters of the 
     assert.deepEqual(ids(caughtUp.items).filter((id) => !id.startsWith('lag')), ['p1', 'p2', 'p3'])
     assert.deepEqual(caughtUp.match.body, [{ id: 'p1' }, { id: 'p2' }, { id: 'p3' }])
     await waitFor('the lag metric back to 0', async () => (await metric('segments_database_replica_lag_seconds')) === 0, 5_000)
+  })
+
+  it('answers 503 with Retry-After to a storefront read cancelled by a recovery conflict, without taking the replica for down', { timeout: 60_000 }, async () => {
+    // The read must still be running on the replica when replay needs a lock it holds. The primary's open
+    // transaction locks directory_category (ACCESS EXCLUSIVE); once replay holds that lock, `match` waits for
+    // it on the replica while holding the tables its statement locks first, segment among them (first
+    // parse or prepared statement alike). The same transaction then locks segment: replay's lock conflicts
+    // with the waiting read, and with max_standby_streaming_delay = 0 the replica cancels the read at once.
+    const locker = new pg.Client({ connectionString: primaryUrl })
+    const flusher = new pg.Client({ connectionString: primaryUrl })
+    const reader = new pg.Client({ connectionString: replicaUrl, application_name: 'css-test' })
+    for (const client of [locker, flusher, reader]) {
+      client.on('error', () => {})
+      await client.connect()
+    }
+    const logFile = `/var/log/postgresql/postgresql-${VERSION}-${replicaName}.log`
+    const replicaLogBefore = existsSync(logFile) ? (await readFile(logFile, 'utf8')).length : 0
+    try {
+      await replicaAdmin?.query('alter system set max_standby_streaming_delay = 0')
+      await replicaAdmin?.query('select pg_reload_conf()')
+      await waitFor('the replica to cancel conflicting reads at once', async () => {
+        const client = new pg.Client({ connectionString: replicaUrl })
+        await client.connect()
+        try {
+          return (await client.query('show max_standby_streaming_delay')).rows[0].max_standby_streaming_delay === '0'
+        } finally {
+          await client.end()
+        }
+      }, 5_000)
+
+      await locker.query('begin')
+      await locker.query('lock table directory_category in access exclusive mode')
+      // The lock's WAL record reaches the replica with the next flush: a commit that wrote WAL (a commit
+      // that only took a transaction id, like txid_current()'s, is not flushed at once).
+      await flusher.query(`select pg_logical_emit_message(true, 'css-test', 'flush')`)
+      await waitFor(
+        'replay to hold the lock on the replica',
+        async () =>
+          (await replicaAdmin?.query(`select 1 from pg_locks where granted and mode = 'AccessExclusiveLock' and relation = 'directory_category'::regclass`))?.rowCount === 1,
+        10_000,
+      )
+      // A read of the test's own, caught the same way, shows the error the replica answers.
+      const direct: Promise<unknown> = reader.query('select count(*) from segment s, directory_category c').then(
+        () => undefined,
+        (error: unknown) => error,
+      )
+      const answer = call('POST', `${base}/match`, customer, { siteCode: 'main', items: [{ id: 'p1' }], segmentIds: ['gold'] })
+      answer.catch(() => {}) // awaited below
+      await waitFor(
+        'both reads to wait for directory_category on the replica',
+        async () =>
+          (
+            await replicaAdmin?.query(
+              `select a.application_name from pg_locks l join pg_stat_activity a using (pid)
+               where not l.granted and l.relation = 'directory_category'::regclass order by 1`,
+            )
+          )?.rows.map((row: { application_name: string }) => row.application_name).join() === 'css-test,customer-segment-service',
+        5_000,
+      )
+      await locker.query('lock table segment in access exclusive mode')
+      await locker.query('commit')
+
+      const error = (await direct) as pg.DatabaseError
+      assert.ok(error instanceof Error, 'the replica cancelled the direct read')
+      assert.equal(error.message, 'canceling statement due to conflict with recovery')
+      assert.equal(error.code, '40001')
+      assert.equal(error.detail, 'User was holding a relation lock for too long.')
+      assert.ok(isRetryableConflict(error) && !isUnreachable(error), 'a race, not an outage')
+
+      const conflict = await answer
+      assert.equal(conflict.status, 503, JSON.stringify(conflict.body))
+      assert.equal(conflict.retryAfter, '5')
+      assert.equal(conflict.body.code, 503)
+      assert.equal(conflict.body.status, 'Service Unavailable')
+      assert.equal(typeof conflict.body.message, 'string')
+      assert.equal(conflict.body.details?.type, 'database_conflict')
+      // The replica logs both cancellations: the test's read and the service's.
+      const replicaLog = (await readFile(logFile, 'utf8')).slice(replicaLogBefore)
+      assert.equal(replicaLog.match(/ERROR:  canceling statement due to conflict with recovery.*\n.*DETAIL:  User was holding a relation lock for too long\./g)?.length, 2, replicaLog)
+
+      // The replica is up: no outage, and the next read answers.
+      assert.equal(await metric('segments_database_replica_up'), 1)
+      assert.ok(((await metric('segments_database_errors_total{kind="conflict"}')) ?? 0) >= 1, 'counted as a conflict')
+      assert.deepEqual(await (await fetch(`${serve?.url}/ready`)).json(), { status: 'ready', replica: 'reachable' })
+      const next = await call('POST', `${base}/match`, customer, { siteCode: 'main', items: [{ id: 'p1' }], segmentIds: ['gold'] })
+      assert.equal(next.status, 200)
+      assert.deepEqual(next.body, [{ id: 'p1' }])
+      assert.equal(serve?.logged('read replica unreachable').length, 0)
+      assert.equal(serve?.logged('unhandled error').length, 0)
+    } finally {
+      await locker.query('rollback').catch(() => {})
+      await locker.end().catch(() => {})
+      await flusher.end().catch(() => {})
+      await reader.end().catch(() => {})
+      await replicaAdmin?.query('alter system reset max_standby_streaming_delay').catch(() => {})
+      await replicaAdmin?.query('select pg_reload_conf()').catch(() => {})
+    }
   })
 
   it('answers 503 with Retry-After on storefront reads while the replica is down; everything else goes on', { timeout: 60_000 }, async () => {

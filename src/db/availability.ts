@@ -76,6 +76,19 @@ export function isUnreachable(error: unknown): boolean {
   return nested.some((inner) => inner !== undefined && inner !== error && isUnreachable(inner))
 }
 
+/**
+ * SQLSTATEs of a statement that lost a race and may succeed when tried again: a serialization failure
+ * (40001, also what a hot standby answers when it cancels a query that conflicts with replay) and a deadlock
+ * (40P01, also a standby query's deadlock with replay). The database is there: not an outage.
+ */
+const RETRYABLE_STATES = new Set(['40001', '40P01'])
+
+/** True for a statement cancelled by a race (with another transaction or with a replica's replay). */
+export function isRetryableConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null | undefined)?.code
+  return typeof code === 'string' && RETRYABLE_STATES.has(code)
+}
+
 /** A short description of a failure for a log line: its code and message, no stack. */
 export function describeFailure(error: unknown): { code?: string; error: string } {
   if (!(error instanceof Error)) return { error: String(error) }

@@ -6,7 +6,7 @@
  * anything else (`other`, worth a look).
  */
 import { Counter, Gauge, type Registry } from 'prom-client'
-import { isUnreachable } from '../db/availability.js'
+import { isRetryableConflict, isUnreachable } from '../db/availability.js'
 import type { Database } from '../db/database.js'
 
 export type DatabaseErrorKind = 'unreachable' | 'timeout' | 'conflict' | 'other'
@@ -17,13 +17,12 @@ export interface DatabaseMetrics {
 }
 
 const QUERY_CANCELED = '57014'
-const CONFLICTS = new Set(['40001', '40P01'])
 
 export function errorKind(error: unknown): DatabaseErrorKind {
   if (isUnreachable(error)) return 'unreachable'
   const code = (error as { code?: unknown })?.code
   if (code === QUERY_CANCELED || /timeout/i.test((error as Error)?.message ?? '')) return 'timeout'
-  if (typeof code === 'string' && (code.startsWith('23') || CONFLICTS.has(code))) return 'conflict'
+  if ((typeof code === 'string' && code.startsWith('23')) || isRetryableConflict(error)) return 'conflict'
   return 'other'
 }
 

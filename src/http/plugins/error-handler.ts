@@ -2,13 +2,15 @@
  * Renders every failure in the one error format. Catalogue errors, schema validation errors, query
  * errors and Fastify's own 4xx errors become `{code, status, message, details?}`. A database that
  * cannot be reached, or that took too long, is a 503 with `Retry-After`, reported to the availability
- * tracker (which logs an outage once) rather than logged per request. Anything else is logged with its
- * stack and answered as an opaque 500.
+ * tracker (which logs an outage once) rather than logged per request. A statement that lost a race (a
+ * serialization failure or deadlock, or a replica's query cancelled by a conflict with replay) is a 503
+ * with `Retry-After` too, and no outage: the database is there. Anything else is logged with its stack
+ * and answered as an opaque 500.
  */
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { DatabaseAvailability } from '../../db/availability.js'
+import { type DatabaseAvailability, isRetryableConflict } from '../../db/availability.js'
 import { ApiError, errors } from '../../errors.js'
 
 declare module 'fastify' {
@@ -78,6 +80,7 @@ export type FailureReport = Pick<DatabaseAvailability, 'report'>
 function fromDatabase(error: FastifyError, availability: FailureReport): ApiError | undefined {
   if (availability.report(error)) return errors.databaseUnavailable()
   if ((error as { code?: unknown }).code === QUERY_CANCELED) return errors.databaseTooSlow()
+  if (isRetryableConflict(error)) return errors.databaseConflict()
   return undefined
 }
 
