@@ -235,26 +235,20 @@ export async function deleteCustomerAssignments(
     await lockSegmentMembership(tx, ctx.tenant, segmentId)
     if (keys.length === 0) return []
     const pairs = keys.map((k): [string, string] => [k.customerId, k.legalEntityId ?? ''])
-    const automatic = new Set(
-      (
-        await tx
-          .selectFrom('customer_assignment')
-          .select(['customer_id', 'legal_entity_id'])
-          .where('tenant', '=', ctx.tenant)
-          .where('segment_id', '=', segmentId)
-          .where('assignment_type', '=', 'AUTOMATIC')
-          .where(isOneOf(pairs))
-          .execute()
-      ).map((row) => keyOf(row.customer_id, row.legal_entity_id)),
-    )
-    const deleted = await tx
-      .deleteFrom('customer_assignment')
-      .where('tenant', '=', ctx.tenant)
-      .where('segment_id', '=', segmentId)
-      .where('assignment_type', '=', 'MANUAL')
-      .where(isOneOf(pairs))
-      .returning(['customer_id', 'legal_entity_id'])
-      .execute()
+    // One statement: the assignments asked for, locked, and the manual ones among them deleted.
+    const { rows: found } = await sql<Pick<Row, 'customer_id' | 'legal_entity_id' | 'assignment_type'>>`
+      with found as (
+        select customer_id, legal_entity_id, assignment_type from customer_assignment
+        where tenant = ${ctx.tenant} and segment_id = ${segmentId} and ${isOneOf(pairs)}
+        for update
+      ), deleted as (
+        delete from customer_assignment a using found f
+        where a.tenant = ${ctx.tenant} and a.segment_id = ${segmentId} and f.assignment_type = 'MANUAL'
+          and a.customer_id = f.customer_id and a.legal_entity_id = f.legal_entity_id
+      )
+      select customer_id, legal_entity_id, assignment_type from found`.execute(tx)
+    const automatic = new Set(found.filter((row) => row.assignment_type === 'AUTOMATIC').map((row) => keyOf(row.customer_id, row.legal_entity_id)))
+    const deleted = found.filter((row) => row.assignment_type === 'MANUAL')
     const gone = new Set(deleted.map((d) => keyOf(d.customer_id, d.legal_entity_id)))
     const events: NewEvent<'customer-segment.customer-assignment-deleted'>[] = []
     const results: ItemResult[] = keys.map((k) => {
