@@ -15,8 +15,11 @@
  *   once otherwise. This process does nothing else while a request is under way, so the proxy's timers
  *   fire on time.
  * - Requests are sent one at a time (BENCH_REQUESTS, 200, per request kind and delay), so nothing queues.
- *   Round trips = (p50 delayed − p50 direct) ÷ (p50 of `select 1` delayed − direct), `select 1` sent by
- *   this process through the same proxy.
+ *   Two figures per request kind: the messages the service sent to the database during the request, as the
+ *   proxy counted them (the driver waits for each answer before it sends again, so each is one round
+ *   trip; median over the requests, undelayed), which the targets are judged on; and the time a round
+ *   trip's delay adds to the request, (p50 delayed − p50 direct) ÷ (p50 of `select 1` delayed − direct),
+ *   `select 1` sent by this process through the same proxy, which says the same from the outside.
  *
  * Always exits 0 once it has measured: it is a measurement, not a test. It prints whether targets are met.
  */
@@ -42,8 +45,9 @@ const TARGETS: Record<string, number> = { 'GET one segment': 1, 'PUT one custome
 const AUTH_SECRET = randomBytes(32).toString('base64url')
 
 /** A TCP proxy to PostgreSQL whose delay can be switched; chunks keep their order. */
-async function startDelayProxy(target: URL): Promise<{ port: number; setDelay(ms: number): void }> {
+async function startDelayProxy(target: URL): Promise<{ port: number; setDelay(ms: number): void; sent(): number }> {
   let delay = 0
+  let sent = 0
   const sockets = new Set<Socket>()
   const server = createServer((client) => {
     const upstream = connect(Number(target.port || 5432), target.hostname)
@@ -61,6 +65,7 @@ async function startDelayProxy(target: URL): Promise<{ port: number; setDelay(ms
       })
     forward(client, upstream)
     forward(upstream, client)
+    client.on('data', () => (sent += 1))
     client.on('close', () => upstream.destroy())
     upstream.on('close', () => client.destroy())
   })
@@ -70,7 +75,7 @@ async function startDelayProxy(target: URL): Promise<{ port: number; setDelay(ms
     for (const socket of sockets) socket.destroy()
     server.close()
   })
-  return { port: (server.address() as AddressInfo).port, setDelay: (ms) => (delay = ms) }
+  return { port: (server.address() as AddressInfo).port, setDelay: (ms) => (delay = ms), sent: () => sent }
 }
 
 /** `segments serve` (the compiled build, as `npm start` runs it), API only, on `databaseUrl`; its URL once ready. */
@@ -98,14 +103,17 @@ async function startService(databaseUrl: string): Promise<string> {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
-async function timeEach(count: number, run: (i: number) => Promise<void>): Promise<number> {
+/** The p50 time of `count` runs, one at a time, and the median count of messages sent to the database. */
+async function timeEach(count: number, sent: () => number, run: (i: number) => Promise<void>): Promise<{ p50: number; messages: number }> {
   const times: number[] = []
+  const messages: number[] = []
   for (let i = 0; i < count; i++) {
-    const started = performance.now()
+    const [started, before] = [performance.now(), sent()]
     await run(i)
     times.push(performance.now() - started)
+    messages.push(sent() - before)
   }
-  return median(times)
+  return { p50: median(times), messages: median(messages) }
 }
 
 await runBenchmark(async () => {
@@ -145,28 +153,33 @@ await runBenchmark(async () => {
     ['DELETE one customer assignment', (i) => call('DELETE', `/segments/gold/customers/r${run}c${i}`, 204)],
     ['PUT one product assignment (new)', (i) => call('PUT', `/segments/gold/items/PRODUCT/r${run}p${i}`, 201, {})],
   ]
-  const direct = new Map<string, number>()
-  const delayed = new Map<string, number>()
+  const direct = new Map<string, { p50: number; messages: number }>()
+  const delayed = new Map<string, { p50: number; messages: number }>()
   for (const [label, measured] of [['direct', direct], ['delayed', delayed]] as const) {
     proxy.setDelay(label === 'direct' ? 0 : settings.delayMs)
     run += 1
     // Warm-up: connections opened, statements prepared, tokens cached.
     for (let i = 0; i < 5; i++) await call('GET', '/segments/gold', 200)
-    measured.set('select 1', await timeEach(settings.requests, async () => void (await probe.query('select 1'))))
-    for (const [kind, request] of kinds) measured.set(kind, await timeEach(settings.requests, request))
+    measured.set('select 1', await timeEach(settings.requests, proxy.sent, async () => void (await probe.query('select 1'))))
+    for (const [kind, request] of kinds) measured.set(kind, await timeEach(settings.requests, proxy.sent, request))
   }
 
-  const hop = (delayed.get('select 1') as number) - (direct.get('select 1') as number)
-  const rows = [...direct.keys()].map((kind) => {
-    const added = (delayed.get(kind) as number) - (direct.get(kind) as number)
-    const trips = added / hop
-    const target = TARGETS[kind]
-    return [kind, fmt(direct.get(kind) as number, 2), fmt(delayed.get(kind) as number, 2), fmt(trips, 1), target === undefined ? '—' : `≤ ${target}: ${Math.round(trips) <= target ? 'met' : 'not met'}`]
-  })
+  const p50 = (measured: typeof direct, kind: string) => (measured.get(kind) as { p50: number }).p50
+  const hop = p50(delayed, 'select 1') - p50(direct, 'select 1')
+  const tripsByTime = (kind: string) => (p50(delayed, kind) - p50(direct, kind)) / hop
+  const messages = (kind: string) => (direct.get(kind) as { messages: number }).messages
+  const verdict = (kind: string) => (messages(kind) <= TARGETS[kind] ? 'met' : 'not met')
+  const rows = [...direct.keys()].map((kind) => [
+    kind,
+    fmt(p50(direct, kind), 2),
+    fmt(p50(delayed, kind), 2),
+    String(messages(kind)),
+    fmt(tripsByTime(kind), 1),
+    TARGETS[kind] === undefined ? '—' : `≤ ${TARGETS[kind]}: ${verdict(kind)}`,
+  ])
   console.log(`\none round trip through the delaying proxy adds ${fmt(hop, 2)} ms (select 1, p50 of ${settings.requests})\n`)
-  console.log(table(['request', 'p50 ms direct', `p50 ms +${settings.delayMs} ms each way`, 'round trips', 'target'], rows))
-  for (const [kind, target] of Object.entries(TARGETS)) {
-    const trips = ((delayed.get(kind) as number) - (direct.get(kind) as number)) / hop
-    console.log(`target ${kind}: at most ${target} round trips: ${Math.round(trips) <= target ? 'met' : 'not met'} (${fmt(trips, 1)})`)
+  console.log(table(['request', 'p50 ms direct', `p50 ms +${settings.delayMs} ms each way`, 'round trips (counted)', '(from the time added)', 'target'], rows))
+  for (const kind of Object.keys(TARGETS)) {
+    console.log(`target ${kind}: at most ${TARGETS[kind]} round trips: ${verdict(kind)} (${messages(kind)} counted, ${fmt(tripsByTime(kind), 1)} from the time added)`)
   }
 })
