@@ -78,26 +78,31 @@ export function upsertStates(
   states: AssignmentState[],
   setOnUpdate: string[] = [],
 ): RawBuilder<unknown> {
-  const json = (value: object | undefined) => (value ? JSON.stringify(value) : null)
   const refs = (names: string[]) => sql.join(names.map((name) => sql.ref(name)))
-  const [fixedNames, keyNames] = [Object.keys(fixed), Object.keys(keys)]
+  const [fixedNames, keyNames, stateNames] = [Object.keys(fixed), Object.keys(keys), STATE_COLUMNS.map(([name]) => name)]
   const primaryKey = [...fixedNames.filter((name) => !setOnUpdate.includes(name)), ...keyNames]
-  const updated = [...STATE_COLUMNS.filter((name) => name !== 'created_at'), ...setOnUpdate]
+  const updated = [...stateNames.filter((name) => name !== 'created_at'), ...setOnUpdate]
+  const arrays = [
+    ...keyNames.map((name) => sql`${keys[name]}::text[]`),
+    ...STATE_COLUMNS.map(([, valueOf, type]) => sql`${states.map(valueOf)}::${sql.raw(type)}[]`),
+  ]
   return sql`
-    insert into ${sql.table(table)} (${refs([...fixedNames, ...keyNames, ...STATE_COLUMNS])})
+    insert into ${sql.table(table)} (${refs([...fixedNames, ...keyNames, ...stateNames])})
     select ${sql.join(fixedNames.map((name) => sql`${fixed[name]}::text`))}, r.*
-    from unnest(${sql.join([
-      ...keyNames.map((name) => sql`${keys[name]}::text[]`),
-      sql`${states.map((s) => json(s.mixins))}::jsonb[]`,
-      sql`${states.map((s) => json(s.metadataMixins))}::jsonb[]`,
-      sql`${states.map((s) => s.version)}::int[]`,
-      sql`${states.map((s) => s.createdAt)}::timestamptz[]`,
-      sql`${states.map((s) => s.modifiedAt)}::timestamptz[]`,
-    ])}) as r
+    from unnest(${sql.join(arrays)}) as r
     on conflict (${refs(primaryKey)}) do update set ${sql.join(updated.map((name) => sql`${sql.ref(name)} = ${sql.ref(`excluded.${name}`)}`))}`
 }
 
-const STATE_COLUMNS = ['mixins', 'metadata_mixins', 'version', 'created_at', 'modified_at']
+const json = (value: object | undefined) => (value ? JSON.stringify(value) : null)
+
+/** The state's columns, each with its value in a state and the type of its array. */
+const STATE_COLUMNS: [string, (state: AssignmentState) => unknown, string][] = [
+  ['mixins', (state) => json(state.mixins), 'jsonb'],
+  ['metadata_mixins', (state) => json(state.metadataMixins), 'jsonb'],
+  ['version', (state) => state.version, 'int'],
+  ['created_at', (state) => state.createdAt, 'timestamptz'],
+  ['modified_at', (state) => state.modifiedAt, 'timestamptz'],
+]
 
 /**
  * A timestamp column as `Date.prototype.toISOString` writes it (UTC, milliseconds, the rest truncated;

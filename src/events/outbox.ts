@@ -44,9 +44,10 @@ function check(event: NewEvent<EventType>): void {
  * sequences follow the order given. The same statement notifies the dispatcher, which PostgreSQL delivers
  * only if the transaction commits (and once per transaction).
  *
- * `alongside`, a data-modifying statement (the change the events are about), runs in the same statement,
- * before the events are written: one round trip to the database instead of two. It must come in a few
- * shapes only (the statement is prepared), and it runs even when there are no events.
+ * `alongside`, a data-modifying statement (the change the events are about), runs as part of the same
+ * statement: one round trip to the database instead of two. Both parts see the same snapshot and neither
+ * sees the other's rows. It must come in a few shapes only (the statement is prepared), and it runs even
+ * when there are no events.
  */
 export async function appendEvents(tx: Transaction<DB>, events: NewEvent<EventType>[], alongside?: RawBuilder<unknown>): Promise<void> {
   if (events.length === 0) {
