@@ -29,6 +29,7 @@ import { segmentsFailure } from './support/cli-path.js'
 import { sleep } from './support/delivery-helpers.js'
 import { ALL_SCOPES, freshPostgresDatabase, TEST_SECRET } from './support/harness.js'
 import { type ServiceProcess, startService } from './support/service-process.js'
+import { deployExpressions, metricNamesIn, REPLICA_METRIC } from './support/deploy-expressions.js'
 
 const run = promisify(execFile)
 const REPLICA_URL = 'postgres://postgres@127.0.0.1:5433/postgres'
@@ -199,6 +200,15 @@ describe('storefront reads from a streaming replica (PostgreSQL clusters of the 
     if (serve) assert.equal(await serve.stop(), 0, 'serve stops cleanly on SIGTERM')
     await replicaAdmin?.end().catch(() => {})
     for (const name of created.reverse()) await run('pg_dropcluster', [VERSION, name, '--stop']).catch(() => {})
+  })
+
+  it('has in its scrape every replica metric the example alert rules and dashboard use', async () => {
+    const text = await (await fetch(`${serve?.url}/metrics`)).text()
+    const types = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]))
+    const used = deployExpressions().flatMap(({ where, expr }) => metricNamesIn(expr).filter((name) => REPLICA_METRIC.test(name)).map((name) => ({ where, name })))
+    assert.ok(used.length >= 2, `the alert rules use the replica's metrics: ${JSON.stringify(used)}`)
+    for (const { where, name } of used) assert.ok(types.has(name), `${where} uses ${name}, which a scrape with DATABASE_READ_URL does not have`)
+    assert.equal(await metric('segments_database_replica_up'), 1)
   })
 
   it('answers storefront reads from the replica: a write shows there only once replay has caught up', { timeout: 60_000 }, async (t) => {
