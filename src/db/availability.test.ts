@@ -11,6 +11,7 @@ describe('isUnreachable', () => {
     assert.equal(isUnreachable(withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED')), true)
     assert.equal(isUnreachable(withCode('terminating connection due to administrator command', '57P01')), true)
     assert.equal(isUnreachable(withCode('the database system is starting up', '57P03')), true)
+    assert.equal(isUnreachable(withCode('terminating connection due to conflict with recovery', '57P04')), true)
     assert.equal(isUnreachable(withCode('connection failure', '08006')), true)
     assert.equal(isUnreachable(new Error('Connection terminated unexpectedly')), true)
     assert.equal(isUnreachable(new Error('timeout exceeded when trying to connect')), true)

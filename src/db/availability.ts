@@ -52,8 +52,11 @@ export interface AvailabilityOptions {
 }
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EPIPE', 'EAI_AGAIN'])
-/** SQLSTATEs of a server that is going away or not ready: admin shutdown, crash shutdown, cannot connect now, too many connections. */
-const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300'])
+/**
+ * SQLSTATEs of a server that is going away or not ready: admin shutdown, crash shutdown, cannot connect now,
+ * too many connections, and the database dropped (what a standby's sessions get when the primary drops it).
+ */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '57P04', '53300'])
 /** What `pg` and `pg-pool` say when a connection ends, cannot be opened in time or is already broken. */
 const CONNECTION_MESSAGES = [
   /^Connection terminated/,
