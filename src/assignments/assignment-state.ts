@@ -69,7 +69,7 @@ export function metadataOf(state: AssignmentState): Metadata {
  * The upsert of assignment rows of `table`, as a statement for `appendEvents` to run beside their
  * events: one shape whatever the number of rows (a column array each). `fixed` columns hold one value for
  * every row, `keys` one per row; together they are the primary key, except the `fixed` ones named in
- * `setOnUpdate`, which an update sets as well. created_at stays on update.
+ * `setOnUpdate`, which an update sets as well. created_at stays on update. No states, no statement.
  */
 export function upsertStates(
   table: 'customer_assignment' | 'item_assignment',
@@ -77,7 +77,8 @@ export function upsertStates(
   keys: Record<string, string[]>,
   states: AssignmentState[],
   setOnUpdate: string[] = [],
-): RawBuilder<unknown> {
+): RawBuilder<unknown> | undefined {
+  if (states.length === 0) return undefined
   const refs = (names: string[]) => sql.join(names.map((name) => sql.ref(name)))
   const [fixedNames, keyNames, stateNames] = [Object.keys(fixed), Object.keys(keys), STATE_COLUMNS.map(([name]) => name)]
   const primaryKey = [...fixedNames.filter((name) => !setOnUpdate.includes(name)), ...keyNames]

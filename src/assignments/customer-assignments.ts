@@ -193,7 +193,7 @@ export async function upsertCustomerAssignments(
       changes.map((c) => c.state),
       ['assignment_type'],
     )
-    await appendEvents(tx, events, changes.length > 0 ? upsert : undefined)
+    await appendEvents(tx, events, upsert)
     // After the manual rows, which the rules then leave alone.
     await syncWritten(tx, ctx.tenant, rules, { customers: [...customerDetails.keys()], legalEntities: [...legalEntityDetails.keys()] })
     return results

@@ -160,7 +160,7 @@ export async function upsertItemAssignments(
     await upsertEntries<ItemDetails>(tx, ctx.tenant, kindOf(type), [...inline.values()], 'merge')
     // The rows and their events in one statement.
     const upsert = upsertStates('item_assignment', { tenant: ctx.tenant, segment_id: segmentId, type }, { item_id: [...written.keys()] }, [...written.values()])
-    await appendEvents(tx, events, written.size > 0 ? upsert : undefined)
+    await appendEvents(tx, events, upsert)
     return results
   })
 }
