@@ -152,8 +152,8 @@ for (const engine of ENGINES) {
         await t.database.db
           .insertInto('delivery_attempt')
           .values([
-            { delivery_id: id, attempt: 2, started_at: new Date('2026-01-01T00:00:05.500Z'), duration_ms: 12, status: 204, response_excerpt: '', error: null },
-            { delivery_id: id, attempt: 1, started_at: new Date('2026-01-01T00:00:00Z'), duration_ms: 15000, status: null, response_excerpt: null, error: 'timeout after 15 s' },
+            { delivery_id: id, attempt: 2, claimed_at: new Date('2026-01-01T00:00:05.500Z'), started_at: new Date('2026-01-01T00:00:05.500Z'), duration_ms: 12, status: 204, response_excerpt: '', error: null },
+            { delivery_id: id, attempt: 1, claimed_at: new Date('2026-01-01T00:00:00Z'), started_at: new Date('2026-01-01T00:00:00Z'), duration_ms: 15000, status: null, response_excerpt: null, error: 'timeout after 15 s' },
           ])
           .execute()
         const res = await call(c, 'GET', `/deliveries/${id}/attempts`)

@@ -321,13 +321,16 @@ for (const engine of ENGINES) {
       assert.equal(log.statusCode, 200, log.body)
       assert.equal(log.json()[0].durationMs, null)
 
-      // The lost worker was only cut off: its report of attempt 1 still lands in the log, not on the delivery.
+      // The lost worker was only cut off: its report of attempt 1 still lands in the log, not on the delivery,
+      // and replaces the entry filed under its claim's time although the request started a little later.
+      const sentAt = new Date(claimedAt.getTime() + 3)
       const applied = await recordAttempts(t.database.db, 'lost-worker', [
-        { deliveryId: id, attempt: 1, startedAt: claimedAt, durationMs: 42, status: 500, excerpt: 'oops', error: 'HTTP 500', requestHeaders: '{"webhook-id":"x"}', state: 'pending', retryInMs: 5_000 },
+        { deliveryId: id, attempt: 1, claimedAt, startedAt: sentAt, durationMs: 42, status: 500, excerpt: 'oops', error: 'HTTP 500', requestHeaders: '{"webhook-id":"x"}', state: 'pending', retryInMs: 5_000 },
       ])
       assert.equal(applied.size, 0)
       const [reported] = await t.database.db.selectFrom('delivery_attempt').selectAll().where('delivery_id', '=', id).where('attempt', '=', 1).execute()
       assert.deepEqual([reported.duration_ms, reported.status, reported.error, reported.request_headers], [42, 500, 'HTTP 500', { 'webhook-id': 'x' }])
+      assert.equal(reported.started_at.getTime(), sentAt.getTime())
       assert.equal((await deliveriesOf(t.database.db, c.tenant))[0].state, 'delivered')
     })
   })

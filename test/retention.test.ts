@@ -1,13 +1,21 @@
 /**
  * Retention, on each engine: delivered deliveries (with their attempts) and unreferenced events older than
  * the retention period go; pending and failed deliveries and their events stay; the monthly statistics
- * read the same before and after. Then a soak: under a steady stream of changes with a retention of a
+ * read the same before and after. The attempt log lives in time ranges that retention makes ahead and drops
+ * whole. Then a soak: under a steady stream of changes with a retention of a
  * second or two, the delivery, attempt and event tables stay flat while every event is still delivered.
  * `npm run soak:retention` runs the soak for longer (RETENTION_SOAK_SECONDS).
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
+import {
+  attemptPartitionName,
+  dropExpiredAttemptPartitions,
+  ensureAttemptPartitions,
+  listAttemptPartitions,
+  pruneDefaultAttempts,
+} from '../src/delivery/retention/attempt-partitions.js'
 import { pruneDeliveries, pruneEvents } from '../src/delivery/retention/prune.js'
 import { configureWebhook, type Receiver, sleep, startReceiver, subscribe, waitFor } from './support/delivery-helpers.js'
 import { ENGINES, startTestApp, type TestApp } from './support/harness.js'
@@ -81,15 +89,110 @@ for (const engine of ENGINES) {
       }
     })
 
+    it('files attempts in time ranges made ahead, moves early ones out of the default partition, and drops expired ranges whole', { timeout: 60_000 }, async () => {
+      // Retention off: nothing makes ranges, so the first attempts land in the default partition.
+      const t = await startTestApp(engine, { delivery: {} })
+      try {
+        const db = t.database.db
+        const tenant = freshTenant('ranges')
+        const c = await tenantClient(t, tenant)
+        await configureWebhook(db, tenant, { destinationUrl: `${receiver.url}/ranges` })
+        await subscribe(db, tenant, [CREATED])
+        const homes = async () =>
+          (
+            await sql<{ home: string; delivery_id: number }>`select a.tableoid::regclass::text as home, a.delivery_id from delivery_attempt a
+              join delivery d on d.id = a.delivery_id where d.tenant = ${tenant} order by a.delivery_id`.execute(db)
+          ).rows
+        const deliveredCount = async () => (await db.selectFrom('delivery').where('tenant', '=', tenant).where('state', '=', 'delivered').select('id').execute()).length
+        for (let i = 0; i < 3; i++) await c.create({ name: { en: `Early ${i}` }, siteCode: 'main' })
+        await waitFor('three deliveries', async () => (await deliveredCount()) === 3)
+        assert.deepEqual(new Set((await homes()).map((row) => row.home)), new Set(['delivery_attempt_default']))
+        assert.deepEqual(await listAttemptPartitions(db), [])
+
+        const now = new Date()
+        const day = Math.floor(now.getTime() / DAY) * DAY
+        const today = attemptPartitionName(new Date(day))
+        const made = await ensureAttemptPartitions(db, now)
+        assert.deepEqual(made, [0, 1, 2].map((k) => attemptPartitionName(new Date(day + k * DAY))), 'today and the two days after')
+        assert.deepEqual(await ensureAttemptPartitions(db, now), [], 'made once')
+        assert.deepEqual(new Set((await homes()).map((row) => row.home)), new Set([today]), "today's attempts moved into today's range")
+        const first = (await homes())[0].delivery_id
+        const listed = await c.call({ method: 'GET', url: `/webhook/${tenant}/deliveries/${first}/attempts` })
+        assert.equal(listed.statusCode, 200, listed.body)
+        assert.equal(listed.json().length, 1, 'a moved attempt still reads in the log')
+
+        for (let i = 0; i < 2; i++) await c.create({ name: { en: `Later ${i}` }, siteCode: 'main' })
+        await waitFor('five deliveries', async () => (await deliveredCount()) === 5)
+        const rows = await homes()
+        assert.equal(rows.length, 5)
+        assert.ok(rows.every((row) => row.home === today), 'new attempts land in their range directly')
+
+        // An attempt from long ago in the default partition goes by batches.
+        await db.insertInto('delivery_attempt').values({ delivery_id: first, attempt: 9, claimed_at: new Date(now.getTime() - 40 * DAY), started_at: new Date(now.getTime() - 40 * DAY), duration_ms: 5, status: 500 }).execute()
+        assert.equal(await pruneDefaultAttempts(db, new Date(now.getTime() - 30 * DAY), 100), 1)
+        assert.equal(await pruneDefaultAttempts(db, new Date(now.getTime() - 30 * DAY), 100), 0)
+
+        assert.deepEqual(await dropExpiredAttemptPartitions(db, now), [], "today's range holds attempts younger than the cutoff")
+        // A day later, today's range has expired: it goes whole, the deliveries stay.
+        assert.deepEqual(await dropExpiredAttemptPartitions(db, new Date(day + DAY)), [today])
+        assert.deepEqual(await homes(), [])
+        assert.equal(await deliveredCount(), 5, 'the deliveries keep their outcome')
+        const gone = await c.call({ method: 'GET', url: `/webhook/${tenant}/deliveries/${first}/attempts` })
+        assert.equal(gone.statusCode, 200, gone.body)
+        assert.deepEqual(gone.json(), [])
+        assert.deepEqual(
+          (await listAttemptPartitions(db)).map((range) => range.name),
+          [1, 2].map((k) => attemptPartitionName(new Date(day + k * DAY))),
+        )
+      } finally {
+        await t.close()
+      }
+    })
+
+    it('gives up dropping a range while a reader holds the attempt log, and drops it in a later round', { timeout: 60_000, skip: engine === 'pglite' && 'PGlite has one connection: no second session can hold a lock' }, async () => {
+      const t = await startTestApp(engine)
+      try {
+        const db = t.database.db
+        const day = Math.floor(Date.now() / DAY) * DAY
+        await ensureAttemptPartitions(db, new Date(day - 3 * DAY))
+        const oldest = attemptPartitionName(new Date(day - 3 * DAY))
+        let release = () => {}
+        const held = new Promise<void>((resolve) => (release = resolve))
+        let holding = () => {}
+        const started = new Promise<void>((resolve) => (holding = resolve))
+        const reader = db.transaction().execute(async (tx) => {
+          await sql`select count(*) from delivery_attempt`.execute(tx)
+          holding()
+          await held
+        })
+        await started
+        const before = Date.now()
+        assert.deepEqual(await dropExpiredAttemptPartitions(db, new Date(day)), [], 'nothing dropped while the reader holds the log')
+        assert.ok(Date.now() - before < 10_000, 'the drop waited at most its lock timeout')
+        release()
+        await reader
+        assert.deepEqual(await dropExpiredAttemptPartitions(db, new Date(day)), [oldest, attemptPartitionName(new Date(day - 2 * DAY))])
+      } finally {
+        await t.close()
+      }
+    })
+
     it(`keeps the tables flat under a steady stream of changes (${SOAK_SECONDS} s)`, { timeout: (SOAK_SECONDS + 60) * 1000 }, async () => {
       const retentionMs = 1_500
-      const t = await startTestApp(engine, { delivery: { retentionMs, retentionIntervalMs: 250 } })
+      // Attempt ranges of a second each, so that ranges are made and dropped many times over.
+      const t = await startTestApp(engine, { delivery: { retentionMs, retentionIntervalMs: 250, attemptPartitionMs: 1_000 } })
       try {
         const tenant = freshTenant('soak')
         const c = await tenantClient(t, tenant)
         await configureWebhook(t.database.db, tenant, { destinationUrl: `${receiver.url}/soak` })
         await subscribe(t.database.db, tenant, [CREATED])
-        const samples: { deliveries: number; attempts: number; events: number }[] = []
+        const samples: { deliveries: number; attempts: number; events: number; ranges: number }[] = []
+        const rangesSeen = new Set<string>()
+        const sample = async () => {
+          const ranges = await listAttemptPartitions(t.database.db)
+          for (const range of ranges) rangesSeen.add(range.name)
+          return { ...(await counts(t, tenant)), ranges: ranges.length }
+        }
         const started = Date.now()
         let made = 0
         while (Date.now() - started < SOAK_SECONDS * 1000) {
@@ -97,15 +200,21 @@ for (const engine of ENGINES) {
           await Promise.all(Array.from({ length: 4 }, () => c.create({ name: { en: 'Soak' }, siteCode: 'main' })))
           made += 4
           await sleep(100)
-          if (made % 40 === 0) samples.push(await counts(t, tenant))
+          if (made % 40 === 0) samples.push(await sample())
         }
         await waitFor('every event delivered', () => receiver.to('/soak').length >= made, 30_000)
         // Each table holds at most what retention (and a round's interval) lets it: far less than was made.
         const bound = Math.ceil((made / SOAK_SECONDS) * ((retentionMs + 250) / 1000 + 1.5))
         const late = samples.slice(Math.ceil(samples.length / 2))
+        // Ranges: the three made ahead, those the retention still covers, one a round may not have dropped yet.
+        const rangeBound = 3 + Math.ceil(retentionMs / 1_000) + 1
         for (const sample of late) {
           assert.ok(sample.deliveries <= bound && sample.events <= bound && sample.attempts <= bound, `flat: ${JSON.stringify(sample)} of ${made} made, bound ${bound}`)
+          assert.ok(sample.ranges <= rangeBound, `attempt ranges: ${sample.ranges}, bound ${rangeBound}`)
         }
+        assert.ok(rangesSeen.size >= SOAK_SECONDS, `ranges are made and dropped as time goes on: ${rangesSeen.size} seen`)
+        const { rows: strays } = await sql<{ n: string }>`select count(*) as n from delivery_attempt_default`.execute(t.database.db)
+        assert.ok(Number(strays[0].n) <= bound, `attempts land in their ranges, not the default partition: ${strays[0].n} there`)
         const month = new Date().toISOString().slice(0, 7)
         const statistics = (await c.call({ method: 'GET', url: `/webhook/${tenant}/statistics?fromYearMonth=${month}` })).json()
         assert.equal(statistics.monthStatistics[0].succesfullySentWebhooks, made, 'every delivery counted, pruned or not')

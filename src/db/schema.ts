@@ -221,6 +221,8 @@ export interface DeliveryTable {
 export interface DeliveryAttemptTable {
   delivery_id: number
   attempt: number
+  /** When the claim that made the attempt took the delivery; the log is partitioned by it. */
+  claimed_at: Date
   started_at: Date
   /** Null when the outcome is unknown (the worker making the attempt was lost). */
   duration_ms: number | null

@@ -55,6 +55,8 @@ export interface ClaimedDelivery {
   routingVersion: number | null
   /** `delivery.attempts` after this claim: the number of the attempt about to be made. */
   attempt: number
+  /** When this claim took the delivery: the attempt is filed in the log under this time. */
+  claimedAt: Date
   /** Attempts before the last resend or recovery; the retry schedule counts from here. */
   attemptBase: number
   event: ClaimedEvent
@@ -67,6 +69,7 @@ interface ClaimedRow {
   target_id: string
   attempts: number
   attempt_base: number
+  locked_at: Date
   routing_version: number | null
   event_id: string
   type: string
@@ -131,16 +134,17 @@ export async function claimDeliveries(db: Kysely<DB>, request: ClaimRequest): Pr
       -- lane's index instead of the rows already picked.
       where d.id = picked.id and e.sequence = d.event_sequence
         and d.state = 'pending' and d.next_attempt_at <= now()
-      returning d.id, d.tenant, d.config_code, d.target_id, d.attempts, d.attempt_base,
+      returning d.id, d.tenant, d.config_code, d.target_id, d.attempts, d.attempt_base, d.locked_at,
                 (select v.version from webhook_routing_version v where v.tenant = d.tenant) as routing_version,
                 e.id as event_id, e.type, e.subject, e.sequence, e.payload, e.published_at, e.traceparent
     ), lost as (
-      insert into delivery_attempt (delivery_id, attempt, started_at, duration_ms, status, error)
-      select p.id, p.attempts, coalesce(p.locked_at, now()), null, null,
+      -- Filed under the earlier claim's time, as that claim's worker files its report.
+      insert into delivery_attempt (delivery_id, attempt, claimed_at, started_at, duration_ms, status, error)
+      select p.id, p.attempts, coalesce(p.locked_at, now()), coalesce(p.locked_at, now()), null, null,
              'outcome unknown: worker ' || p.locked_by || ' did not report this attempt before its lease ran out'
       from picked p join claimed c using (id)
       where p.locked_by is not null and p.attempts > 0
-      on conflict (delivery_id, attempt) do nothing
+      on conflict (delivery_id, attempt, claimed_at) do nothing
     )
     select * from claimed`.execute(db)
   return rows.map((row) => ({
@@ -150,6 +154,7 @@ export async function claimDeliveries(db: Kysely<DB>, request: ClaimRequest): Pr
     targetId: row.target_id,
     routingVersion: row.routing_version === null ? null : Number(row.routing_version),
     attempt: row.attempts,
+    claimedAt: row.locked_at,
     attemptBase: row.attempt_base,
     event: {
       id: row.event_id,

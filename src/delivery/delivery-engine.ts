@@ -37,6 +37,8 @@ export interface DeliveryEngineOptions {
   batchSize?: number
   /** How often retention runs (when `delivery.retentionMs` is set). */
   retentionIntervalMs?: number
+  /** The time each range of the attempt log covers (a day; tests shorten it). */
+  attemptPartitionMs?: number
   /** Where attempts, outcomes and sends under way are counted. */
   metrics?: DeliveryMetrics
   /** Spans of dispatch batches and attempts, and `traceparent` sent to receivers (tracing on). */
@@ -94,7 +96,16 @@ export async function startDeliveryEngine(options: DeliveryEngineOptions): Promi
     tracing: options.tracing,
   })
 
-  const pruner = delivery.retentionMs > 0 ? startPruner({ db: database.db, log, retentionMs: delivery.retentionMs, intervalMs: options.retentionIntervalMs }) : undefined
+  const pruner =
+    delivery.retentionMs > 0
+      ? startPruner({
+          db: database.db,
+          log,
+          retentionMs: delivery.retentionMs,
+          intervalMs: options.retentionIntervalMs,
+          partitionMs: options.attemptPartitionMs,
+        })
+      : undefined
 
   const onDue = (payload: string) => {
     const notice = readDueNotice(payload)

@@ -12,6 +12,8 @@ export interface AttemptOutcome {
   deliveryId: number
   /** The attempt number the claim gave (`delivery.attempts` after it). */
   attempt: number
+  /** When the claim that made this attempt took the delivery (the log's partition key). */
+  claimedAt: Date
   startedAt: Date
   durationMs: number
   status: number | null
@@ -32,14 +34,15 @@ export async function recordAttempts(db: Kysely<DB>, workerId: string, outcomes:
     with outcome as (
       select * from unnest(
         ${column((o) => o.deliveryId)}::bigint[], ${column((o) => o.attempt)}::int[],
-        ${column((o) => o.startedAt.toISOString())}::timestamptz[], ${column((o) => o.durationMs)}::int[],
+        ${column((o) => o.claimedAt.toISOString())}::timestamptz[], ${column((o) => o.startedAt.toISOString())}::timestamptz[],
+        ${column((o) => o.durationMs)}::int[],
         ${column((o) => o.status)}::int[], ${column((o) => o.excerpt)}::text[], ${column((o) => o.error)}::text[],
         ${column((o) => o.state)}::text[], ${column((o) => o.retryInMs)}::double precision[], ${column((o) => o.requestHeaders)}::text[])
-        as o (delivery_id, attempt, started_at, duration_ms, status, response_excerpt, error, state, retry_in_ms, request_headers)
+        as o (delivery_id, attempt, claimed_at, started_at, duration_ms, status, response_excerpt, error, state, retry_in_ms, request_headers)
     ), logged as (
-      insert into delivery_attempt (delivery_id, attempt, started_at, duration_ms, status, response_excerpt, error, request_headers)
-      select delivery_id, attempt, started_at, duration_ms, status, response_excerpt, error, request_headers::jsonb from outcome
-      on conflict (delivery_id, attempt) do update
+      insert into delivery_attempt (delivery_id, attempt, claimed_at, started_at, duration_ms, status, response_excerpt, error, request_headers)
+      select delivery_id, attempt, claimed_at, started_at, duration_ms, status, response_excerpt, error, request_headers::jsonb from outcome
+      on conflict (delivery_id, attempt, claimed_at) do update
         set started_at = excluded.started_at, duration_ms = excluded.duration_ms, status = excluded.status,
             response_excerpt = excluded.response_excerpt, error = excluded.error, request_headers = excluded.request_headers
         where delivery_attempt.duration_ms is null

@@ -402,6 +402,7 @@ export function startWorker(options: WorkerOptions): Worker {
       outcome: {
         deliveryId: delivery.id,
         attempt: delivery.attempt,
+        claimedAt: delivery.claimedAt,
         startedAt: sent.startedAt,
         durationMs: sent.durationMs,
         status: sent.status ?? null,

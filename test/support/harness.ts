@@ -120,6 +120,8 @@ export interface TestDeliveryOptions {
   /** Retention (default: off, so suites read every delivery they made), and how often it runs. */
   retentionMs?: number
   retentionIntervalMs?: number
+  /** The time each range of the attempt log covers (default a day). */
+  attemptPartitionMs?: number
   /** Where the engine logs (default: pino at TEST_LOG_LEVEL, silent unless set). */
   log?: DeliveryEngineOptions['log']
 }
@@ -146,6 +148,7 @@ export function startTestDelivery(database: Database, options: TestDeliveryOptio
     leaseMs: options.leaseMs,
     pollMs: options.pollMs,
     retentionIntervalMs: options.retentionIntervalMs,
+    attemptPartitionMs: options.attemptPartitionMs,
     metrics: metrics?.delivery,
   }
   return startDeliveryEngine(settings)

@@ -1,6 +1,6 @@
 /**
  * One round of retention, in small batches so no statement holds many locks or runs long:
- * - delivered deliveries finished before the cutoff go, with their attempts (the foreign key cascades),
+ * - delivered deliveries finished before the cutoff go, with their attempts,
  *   each counted into `delivery_month` first so the monthly statistics survive;
  * - then events published before the cutoff that no delivery refers to any more.
  * A pending or failed delivery is never deleted, nor is its event: it can still be retried, recovered
@@ -20,7 +20,9 @@ export async function pruneDeliveries(db: Kysely<DB>, cutoff: Date, limit: numbe
       for update skip locked
     ), pruned as (
       delete from delivery d using chosen where d.id = chosen.id
-      returning d.tenant, d.finished_at
+      returning d.id, d.tenant, d.finished_at
+    ), unlogged as (
+      delete from delivery_attempt a using pruned where a.delivery_id = pruned.id
     ), counted as (
       insert into delivery_month (tenant, month, delivered)
       select tenant, date_trunc('month', finished_at at time zone 'UTC')::date, count(*) from pruned group by 1, 2
