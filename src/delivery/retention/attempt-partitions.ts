@@ -100,21 +100,29 @@ async function createRange(db: Kysely<DB>, name: string, start: Date, end: Date)
 
 /**
  * Drops every range that ends at or before `cutoff`: one whose successor starts by then (ranges never
- * overlap, so it ends no later). The range holding the cutoff stays until the next one is due.
+ * overlap, so it ends no later). The range holding the cutoff stays until the next one is due. Each range
+ * is first detached, a change of the catalog alone, and then dropped as a table of its own, so that writers
+ * never wait while its files are removed. A range left detached (an engine stopped in between) is dropped
+ * by the next round.
  */
 export async function dropExpiredAttemptPartitions(db: Kysely<DB>, cutoff: Date): Promise<string[]> {
   const ranges = await listAttemptPartitions(db)
   const expired = ranges.filter((range, i) => i + 1 < ranges.length && ranges[i + 1].start.getTime() <= cutoff.getTime())
-  const dropped: string[] = []
   for (const { name } of expired) {
     const done = await changeRanges(db, async (tx) => {
-      await sql`drop table if exists ${sql.id(name)}`.execute(tx)
+      await sql`alter table delivery_attempt detach partition ${sql.id(name)}`.execute(tx)
       return true
     })
     if (!done) break
-    dropped.push(name)
   }
-  return dropped
+  const { rows: detached } = await sql<{ name: string }>`
+    select c.relname as name from pg_class c
+    where c.relnamespace = (select relnamespace from pg_class where oid = 'delivery_attempt'::regclass)
+      and c.relkind = 'r' and c.relname ~ ${NAME.source}
+      and not exists (select 1 from pg_inherits i where i.inhrelid = c.oid)
+    order by c.relname`.execute(db)
+  for (const { name } of detached) await sql`drop table if exists ${sql.id(name)}`.execute(db)
+  return detached.map((row) => row.name)
 }
 
 /**
