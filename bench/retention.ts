@@ -116,6 +116,9 @@ async function main(): Promise<void> {
 
   const now = new Date()
   const today = Math.floor(now.getTime() / DAY) * DAY
+  // The fresh database's range of attempts from before the partitioned layout (empty, ending now) goes
+  // first, so that the ranges can start yesterday and the old set has no range: it lands in the default partition.
+  await dropExpiredAttemptPartitions(database.db, now)
   await ensureAttemptPartitions(database.db, new Date(today - DAY))
   const yesterday = attemptPartitionName(new Date(today - DAY))
   const filling = Date.now()

@@ -89,7 +89,7 @@ for (const engine of ENGINES) {
       }
     })
 
-    it('files attempts in time ranges made ahead, moves early ones out of the default partition, and drops expired ranges whole', { timeout: 60_000 }, async () => {
+    it('files attempts in time ranges made ahead, never over attempts already in the default partition, and drops expired ranges whole', { timeout: 60_000 }, async () => {
       // Retention off: nothing makes ranges, so the first attempts land in the default partition.
       const t = await startTestApp(engine, { delivery: {} })
       try {
@@ -98,57 +98,59 @@ for (const engine of ENGINES) {
         const c = await tenantClient(t, tenant)
         await configureWebhook(db, tenant, { destinationUrl: `${receiver.url}/ranges` })
         await subscribe(db, tenant, [CREATED])
-        const homes = async () =>
+        const logged = async () =>
           (
-            await sql<{ home: string; delivery_id: number }>`select a.tableoid::regclass::text as home, a.delivery_id from delivery_attempt a
-              join delivery d on d.id = a.delivery_id where d.tenant = ${tenant} order by a.delivery_id`.execute(db)
+            await sql<{ home: string; delivery_id: number; claimed_at: Date }>`select a.tableoid::regclass::text as home, a.delivery_id, a.claimed_at
+              from delivery_attempt a join delivery d on d.id = a.delivery_id where d.tenant = ${tenant} order by a.delivery_id`.execute(db)
           ).rows
         const deliveredCount = async () => (await db.selectFrom('delivery').where('tenant', '=', tenant).where('state', '=', 'delivered').select('id').execute()).length
         for (let i = 0; i < 3; i++) await c.create({ name: { en: `Early ${i}` }, siteCode: 'main' })
         await waitFor('three deliveries', async () => (await deliveredCount()) === 3)
-        assert.deepEqual(new Set((await homes()).map((row) => row.home)), new Set(['delivery_attempt_default']))
-        assert.deepEqual(await listAttemptPartitions(db), [])
+        const early = await logged()
+        assert.deepEqual(new Set(early.map((row) => row.home)), new Set(['delivery_attempt_default']))
+        // The migration filed what was logged before it in one range that ends when it ran.
+        const [legacy, ...none] = await listAttemptPartitions(db)
+        assert.deepEqual([legacy.name, legacy.start, none], ['delivery_attempt_00000000_000000', undefined, []])
+        assert.ok(legacy.end.getTime() <= early[0].claimed_at.getTime())
 
         const now = new Date()
         const day = Math.floor(now.getTime() / DAY) * DAY
-        const today = attemptPartitionName(new Date(day))
         const made = await ensureAttemptPartitions(db, now)
-        assert.deepEqual(made, [0, 1, 2].map((k) => attemptPartitionName(new Date(day + k * DAY))), 'today and the two days after')
+        assert.equal(made.length, 3, 'the rest of today, and the two days after')
+        assert.deepEqual(made.slice(1), [1, 2].map((k) => attemptPartitionName(new Date(day + k * DAY))))
         assert.deepEqual(await ensureAttemptPartitions(db, now), [], 'made once')
-        assert.deepEqual(new Set((await homes()).map((row) => row.home)), new Set([today]), "today's attempts moved into today's range")
-        const first = (await homes())[0].delivery_id
+        const [, today, ...later] = await listAttemptPartitions(db)
+        assert.equal(today.name, made[0])
+        assert.ok(today.start && early.every((row) => row.claimed_at < today.start!), "today's range starts after the attempts already in the default partition")
+        assert.deepEqual([today.end.getTime(), later.map((range) => range.end.getTime())], [day + DAY, [day + 2 * DAY, day + 3 * DAY]])
+        assert.deepEqual(await logged(), early, 'nothing was moved')
+        const first = early[0].delivery_id
         const listed = await c.call({ method: 'GET', url: `/webhook/${tenant}/deliveries/${first}/attempts` })
         assert.equal(listed.statusCode, 200, listed.body)
-        assert.equal(listed.json().length, 1, 'a moved attempt still reads in the log')
+        assert.equal(listed.json().length, 1)
 
         for (let i = 0; i < 2; i++) await c.create({ name: { en: `Later ${i}` }, siteCode: 'main' })
         await waitFor('five deliveries', async () => (await deliveredCount()) === 5)
-        const rows = await homes()
-        assert.equal(rows.length, 5)
-        assert.ok(rows.every((row) => row.home === today), 'new attempts land in their range directly')
+        const rows = await logged()
+        assert.deepEqual(rows.map((row) => row.home), [...early.map(() => 'delivery_attempt_default'), today.name, today.name], 'new attempts land in their range')
 
-        // An attempt from long ago in the default partition goes by batches.
+        assert.deepEqual(await dropExpiredAttemptPartitions(db, new Date()), [legacy.name], 'only the range that ended')
+        // With no range for its time any more, an attempt from long ago is in the default partition; it goes by batches.
         await db.insertInto('delivery_attempt').values({ delivery_id: first, attempt: 9, claimed_at: new Date(now.getTime() - 40 * DAY), started_at: new Date(now.getTime() - 40 * DAY), duration_ms: 5, status: 500 }).execute()
         assert.equal(await pruneDefaultAttempts(db, new Date(now.getTime() - 30 * DAY), 100), 1)
         assert.equal(await pruneDefaultAttempts(db, new Date(now.getTime() - 30 * DAY), 100), 0)
-
-        assert.deepEqual(await dropExpiredAttemptPartitions(db, now), [], "today's range holds attempts younger than the cutoff")
         // A day later, today's range has expired: it goes whole, the deliveries stay.
-        assert.deepEqual(await dropExpiredAttemptPartitions(db, new Date(day + DAY)), [today])
-        assert.deepEqual(await homes(), [])
+        assert.deepEqual(await dropExpiredAttemptPartitions(db, new Date(day + DAY)), [today.name])
+        assert.deepEqual(await logged(), early, 'the attempts in the default partition wait until they are old')
         assert.equal(await deliveredCount(), 5, 'the deliveries keep their outcome')
-        const gone = await c.call({ method: 'GET', url: `/webhook/${tenant}/deliveries/${first}/attempts` })
+        const gone = await c.call({ method: 'GET', url: `/webhook/${tenant}/deliveries/${rows[3].delivery_id}/attempts` })
         assert.equal(gone.statusCode, 200, gone.body)
         assert.deepEqual(gone.json(), [])
-        assert.deepEqual(
-          (await listAttemptPartitions(db)).map((range) => range.name),
-          [1, 2].map((k) => attemptPartitionName(new Date(day + k * DAY))),
-        )
+        assert.deepEqual((await listAttemptPartitions(db)).map((range) => range.name), made.slice(1))
         // A range detached by an engine that stopped before dropping it is dropped by the next round.
-        const tomorrow = attemptPartitionName(new Date(day + DAY))
-        await sql`alter table delivery_attempt detach partition ${sql.id(tomorrow)}`.execute(db)
-        assert.deepEqual(await dropExpiredAttemptPartitions(db, now), [tomorrow])
-        assert.equal((await sql`select 1 from pg_class where relname = ${tomorrow}`.execute(db)).rows.length, 0)
+        await sql`alter table delivery_attempt detach partition ${sql.id(made[1])}`.execute(db)
+        assert.deepEqual(await dropExpiredAttemptPartitions(db, now), [made[1]])
+        assert.equal((await sql`select 1 from pg_class where relname = ${made[1]}`.execute(db)).rows.length, 0)
       } finally {
         await t.close()
       }
@@ -159,8 +161,8 @@ for (const engine of ENGINES) {
       try {
         const db = t.database.db
         const day = Math.floor(Date.now() / DAY) * DAY
-        await ensureAttemptPartitions(db, new Date(day - 3 * DAY))
-        const oldest = attemptPartitionName(new Date(day - 3 * DAY))
+        const made = await ensureAttemptPartitions(db, new Date(day + 3 * DAY))
+        assert.deepEqual(made, [3, 4, 5].map((k) => attemptPartitionName(new Date(day + k * DAY))))
         let release = () => {}
         const held = new Promise<void>((resolve) => (release = resolve))
         let holding = () => {}
@@ -172,11 +174,11 @@ for (const engine of ENGINES) {
         })
         await started
         const before = Date.now()
-        assert.deepEqual(await dropExpiredAttemptPartitions(db, new Date(day)), [], 'nothing dropped while the reader holds the log')
+        assert.deepEqual(await dropExpiredAttemptPartitions(db, new Date(day + 5 * DAY)), [], 'nothing dropped while the reader holds the log')
         assert.ok(Date.now() - before < 10_000, 'the drop waited at most its lock timeout')
         release()
         await reader
-        assert.deepEqual(await dropExpiredAttemptPartitions(db, new Date(day)), [oldest, attemptPartitionName(new Date(day - 2 * DAY))])
+        assert.deepEqual(await dropExpiredAttemptPartitions(db, new Date(day + 5 * DAY)), ['delivery_attempt_00000000_000000', ...made.slice(0, 2)])
       } finally {
         await t.close()
       }

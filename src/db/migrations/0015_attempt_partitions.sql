@@ -3,8 +3,10 @@
 -- dead rows, no vacuum. Each attempt is filed under the time its claim took the delivery (`claimed_at`),
 -- which the claiming worker and any later claim that finds the attempt unreported both know, so a late
 -- report still replaces the "outcome unknown" entry. The delivery engines create the time ranges ahead
--- and drop the expired ones when retention is on (delivery/retention/attempt-partitions.ts); an attempt
--- with no range of its own (retention off, rows from before this migration) goes to the default partition.
+-- and drop the expired ones when retention is on (delivery/retention/attempt-partitions.ts). The attempts
+-- logged before this migration make one range of their own, up to now, which retention drops whole once it
+-- has expired. An attempt with no range (retention off, or no engine keeping ranges for days) goes to the
+-- default partition, which therefore stays small: PostgreSQL reads all of it whenever a range is made.
 -- There is no foreign key to `delivery`: one would make every change of ranges lock the delivery table as
 -- well, the busiest there is. Attempts are written only for a delivery the writer holds locked, and
 -- retention, the only deleter of deliveries, deletes their attempts in the same statement.
@@ -29,6 +31,12 @@ create table delivery_attempt_default partition of delivery_attempt default;
 -- What retention deletes row by row from the default partition, oldest first; the ranges need no such
 -- index, since they go whole.
 create index delivery_attempt_default_claimed_idx on delivery_attempt_default (claimed_at);
+
+do $$
+begin
+  execute format('create table delivery_attempt_00000000_000000 partition of delivery_attempt for values from (minvalue) to (%L)', now());
+end
+$$;
 
 insert into delivery_attempt (delivery_id, attempt, claimed_at, started_at, duration_ms, status, response_excerpt, error, request_headers)
 select delivery_id, attempt, started_at, started_at, duration_ms, status, response_excerpt, error, request_headers

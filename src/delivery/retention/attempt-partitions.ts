@@ -2,14 +2,16 @@
  * The time ranges of the attempt log (`delivery_attempt`, partitioned by `claimed_at`), kept by the
  * retention loop:
  * - `ensureAttemptPartitions` creates the range holding now and the next ones, so attempts land in a range
- *   of their own. Attempts that landed in the default partition first (an engine that had just started, a
- *   database that was away) are moved into their range when it is made.
+ *   of their own. The default partition takes the attempts no range holds: none while the ranges are kept
+ *   ahead, some when no engine kept them for days. It stays small, which matters: PostgreSQL reads all of
+ *   it whenever a range is made.
  * - `dropExpiredAttemptPartitions` drops every range that ended before the cutoff: its attempts go whole,
  *   without dead rows or vacuum.
  * - `pruneDefaultAttempts` deletes what is older than the cutoff from the default partition in batches.
  *
- * A range is named after the UTC time it starts, `delivery_attempt_YYYYMMDD_HHMMSS`; only tables so named
- * are ever dropped. Several engines may keep the ranges side by side: changes are made under one advisory
+ * A range is named after the UTC time it starts, `delivery_attempt_YYYYMMDD_HHMMSS` (the range of the
+ * attempts from before the partitioned layout, `delivery_attempt_00000000_000000`); a table so named is the
+ * only kind ever dropped. Several engines may keep the ranges side by side: changes are made under one advisory
  * lock, and give up after a short lock wait rather than stall attempt writes behind them.
  */
 import { type Kysely, sql, type Transaction } from 'kysely'
@@ -26,94 +28,85 @@ const LOG_LOCK_TIMEOUT = '1s'
 const LOCK_NOT_AVAILABLE = '55P03'
 
 const PREFIX = 'delivery_attempt_'
-const NAME = /^delivery_attempt_(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})$/
+const NAME = /^delivery_attempt_\d{8}_\d{6}$/
 
 export function attemptPartitionName(start: Date): string {
   const iso = start.toISOString()
   return `${PREFIX}${iso.slice(0, 10).replaceAll('-', '')}_${iso.slice(11, 19).replaceAll(':', '')}`
 }
 
-function startOf(name: string): Date | undefined {
-  const parts = NAME.exec(name)
-  if (!parts) return undefined
-  const [, year, month, day, hour, minute, second] = parts.map(Number)
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second))
-}
-
 export interface AttemptRange {
   name: string
-  start: Date
-}
-
-/** The attempt log's ranges, oldest first (not the default partition). */
-export async function listAttemptPartitions(db: Kysely<DB>): Promise<AttemptRange[]> {
-  const { rows } = await sql<{ name: string }>`
-    select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
-    where i.inhparent = 'delivery_attempt'::regclass`.execute(db)
-  return rows
-    .flatMap(({ name }) => {
-      const start = startOf(name)
-      return start ? [{ name, start }] : []
-    })
-    .sort((a, b) => a.start.getTime() - b.start.getTime())
-}
-
-/** Makes the range holding `now` and the next ones, `widthMs` each; returns the names it made. */
-export async function ensureAttemptPartitions(db: Kysely<DB>, now: Date, widthMs = ATTEMPT_PARTITION_MS): Promise<string[]> {
-  if (widthMs < 1000 || widthMs % 1000 !== 0) throw new RangeError(`an attempt range must be whole seconds, not ${widthMs} ms`)
-  const existing = new Set((await listAttemptPartitions(db)).map((range) => range.name))
-  const first = Math.floor(now.getTime() / widthMs) * widthMs
-  const made: string[] = []
-  for (let k = 0; k <= RANGES_AHEAD; k++) {
-    const start = new Date(first + k * widthMs)
-    const name = attemptPartitionName(start)
-    if (existing.has(name)) continue
-    if (await createRange(db, name, start, new Date(start.getTime() + widthMs))) made.push(name)
-  }
-  return made
-}
-
-async function createRange(db: Kysely<DB>, name: string, start: Date, end: Date): Promise<boolean> {
-  // Bounds are part of the statement (DDL takes no parameters); both are ISO timestamps made here.
-  const from = sql.lit(start.toISOString())
-  const to = sql.lit(end.toISOString())
-  const table = sql.id(name)
-  return changeRanges(db, async (tx) => {
-    const { rows: taken } = await sql`select 1 from pg_inherits i join pg_class c on c.oid = i.inhrelid
-      where i.inhparent = 'delivery_attempt'::regclass and c.relname = ${name}`.execute(tx)
-    if (taken.length > 0) return false
-    // A range may not be made while the default partition holds rows that belong in it: those move first.
-    const { rows: strays } = await sql`select 1 from delivery_attempt_default
-      where claimed_at >= ${start} and claimed_at < ${end} limit 1`.execute(tx)
-    if (strays.length === 0) {
-      await sql`create table ${table} partition of delivery_attempt for values from (${from}) to (${to})`.execute(tx)
-      return true
-    }
-    await sql`create table ${table} (like delivery_attempt including all)`.execute(tx)
-    await sql`with moved as (
-        delete from delivery_attempt_default where claimed_at >= ${start} and claimed_at < ${end} returning *
-      ) insert into ${table} select * from moved`.execute(tx)
-    await sql`alter table delivery_attempt attach partition ${table} for values from (${from}) to (${to})`.execute(tx)
-    return true
-  })
+  /** Undefined for the range of everything before the partitioned layout (from MINVALUE). */
+  start: Date | undefined
+  end: Date
 }
 
 /**
- * Drops every range that ends at or before `cutoff`: one whose successor starts by then (ranges never
- * overlap, so it ends no later). The range holding the cutoff stays until the next one is due. Each range
- * is first detached, a change of the catalog alone, and then dropped as a table of its own, so that writers
- * never wait while its files are removed. A range left detached (an engine stopped in between) is dropped
- * by the next round.
+ * The attempt log's ranges, oldest first (not the default partition), with their bounds as PostgreSQL
+ * prints them, read back by PostgreSQL in the same session.
+ */
+export async function listAttemptPartitions(db: Kysely<DB>): Promise<AttemptRange[]> {
+  // Bounds may be finer than a millisecond (the migration's ends at its `now()`): starts are rounded down
+  // and ends up, so that a range made from them never overlaps and a drop is never early.
+  const { rows } = await sql<{ name: string; starts_ms: number | null; ends_ms: number }>`
+    select name, floor(extract(epoch from substring(bound from 'FROM \\(''([^'']*)''\\)')::timestamptz) * 1000)::float8 as starts_ms,
+           ceil(extract(epoch from substring(bound from 'TO \\(''([^'']*)''\\)')::timestamptz) * 1000)::float8 as ends_ms
+    from (select c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound
+          from pg_inherits i join pg_class c on c.oid = i.inhrelid
+          where i.inhparent = 'delivery_attempt'::regclass) as part
+    where bound <> 'DEFAULT'
+    order by ends_ms`.execute(db)
+  return rows.map((row) => ({ name: row.name, start: row.starts_ms === null ? undefined : new Date(Number(row.starts_ms)), end: new Date(Number(row.ends_ms)) }))
+}
+
+/**
+ * Makes the range holding `now` and the next ones, on a grid of `widthMs`; returns the names it made. A
+ * range starts no earlier than the last one ends, nor before an attempt already in the default partition
+ * (one written while no range was there), so no range ever overlaps another and no attempt is ever moved:
+ * what is in the default partition stays there until retention deletes it by age.
+ */
+export async function ensureAttemptPartitions(db: Kysely<DB>, now: Date, widthMs = ATTEMPT_PARTITION_MS): Promise<string[]> {
+  if (widthMs < 1000 || widthMs % 1000 !== 0) throw new RangeError(`an attempt range must be whole seconds, not ${widthMs} ms`)
+  const first = Math.floor(now.getTime() / widthMs) * widthMs
+  const last = first + (RANGES_AHEAD + 1) * widthMs
+  const covered = (ranges: AttemptRange[]) => Math.max(Number.NEGATIVE_INFINITY, ...ranges.map((range) => range.end.getTime()))
+  if (covered(await listAttemptPartitions(db)) >= last) return []
+  return changeRanges(db, async (tx) => {
+    // Read again under the lock: another engine may have made them meanwhile.
+    let from = covered(await listAttemptPartitions(tx))
+    // The first millisecond after the latest attempt there (timestamps are finer than milliseconds).
+    const { rows } = await sql<{ after: number | null }>`
+      select (floor(extract(epoch from max(claimed_at)) * 1000) + 1)::float8 as after from delivery_attempt_default`.execute(tx)
+    if (rows[0].after !== null) from = Math.max(from, Number(rows[0].after))
+    const made: string[] = []
+    for (let end = first + widthMs; end <= last; end += widthMs) {
+      const start = Math.max(end - widthMs, from)
+      if (start >= end) continue
+      const name = attemptPartitionName(new Date(start))
+      // Bounds are part of the statement (DDL takes no parameters); both are ISO timestamps made here.
+      await sql`create table ${sql.id(name)} partition of delivery_attempt
+        for values from (${sql.lit(new Date(start).toISOString())}) to (${sql.lit(new Date(end).toISOString())})`.execute(tx)
+      made.push(name)
+      from = end
+    }
+    return made
+  }, [])
+}
+
+/**
+ * Drops every range that ended at or before `cutoff`. Each is first detached, a change of the catalog
+ * alone, and then dropped as a table of its own, so that writers never wait while its files are removed.
+ * A range left detached (an engine stopped in between) is dropped by the next round.
  */
 export async function dropExpiredAttemptPartitions(db: Kysely<DB>, cutoff: Date): Promise<string[]> {
-  const ranges = await listAttemptPartitions(db)
-  const expired = ranges.filter((range, i) => i + 1 < ranges.length && ranges[i + 1].start.getTime() <= cutoff.getTime())
+  const expired = (await listAttemptPartitions(db)).filter((range) => range.end.getTime() <= cutoff.getTime())
   for (const { name } of expired) {
-    const done = await changeRanges(db, async (tx) => {
+    const detached = await changeRanges(db, async (tx) => {
       await sql`alter table delivery_attempt detach partition ${sql.id(name)}`.execute(tx)
       return true
-    })
-    if (!done) break
+    }, false)
+    if (!detached) break
   }
   const { rows: detached } = await sql<{ name: string }>`
     select c.relname as name from pg_class c
@@ -130,10 +123,10 @@ export async function dropExpiredAttemptPartitions(db: Kysely<DB>, cutoff: Date)
  * log locked before any of its partitions, the order every writer takes them in (a change that locked a
  * partition first could deadlock with an insert holding the log and routing to it). No other table is
  * locked: the log has no foreign keys, whose triggers would lock the table they refer to. If the log stays
- * held past a short wait (long readers), nothing changes and the result is false: the next round tries
- * again, and writers never queue long behind the change.
+ * held past a short wait (long readers), nothing changes and the result is `unchanged`: the next round
+ * tries again, and writers never queue long behind the change.
  */
-async function changeRanges(db: Kysely<DB>, change: (tx: Transaction<DB>) => Promise<boolean>): Promise<boolean> {
+async function changeRanges<T>(db: Kysely<DB>, change: (tx: Transaction<DB>) => Promise<T>, unchanged: T): Promise<T> {
   try {
     return await db.transaction().execute(async (tx) => {
       await sql`select pg_advisory_xact_lock(${PARTITION_LOCK_KEY})`.execute(tx)
@@ -142,7 +135,7 @@ async function changeRanges(db: Kysely<DB>, change: (tx: Transaction<DB>) => Pro
       return change(tx)
     })
   } catch (error) {
-    if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) return false
+    if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) return unchanged
     throw error
   }
 }
