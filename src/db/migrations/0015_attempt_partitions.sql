@@ -8,8 +8,9 @@
 -- has expired. An attempt with no range (retention off, or no engine keeping ranges for days) goes to the
 -- default partition, which therefore stays small: PostgreSQL reads all of it whenever a range is made.
 -- There is no foreign key to `delivery`: one would make every change of ranges lock the delivery table as
--- well, the busiest there is. Attempts are written only for a delivery the writer holds locked, and
--- retention, the only deleter of deliveries, deletes their attempts in the same statement.
+-- well, the busiest there is, and its cascade would delete row by row what a range drops whole. Attempts
+-- are written only for a delivery the writer holds locked; retention, the only deleter of deliveries,
+-- deletes their attempts in the default partition with them and leaves the rest to their range.
 alter table delivery_attempt rename to delivery_attempt_unpartitioned;
 alter index delivery_attempt_pkey rename to delivery_attempt_unpartitioned_pkey;
 alter table delivery_attempt_unpartitioned rename constraint delivery_attempt_delivery_id_fkey to delivery_attempt_unpartitioned_delivery_id_fkey;

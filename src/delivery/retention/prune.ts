@@ -1,6 +1,7 @@
 /**
  * One round of retention, in small batches so no statement holds many locks or runs long:
- * - delivered deliveries finished before the cutoff go, with their attempts,
+ * - delivered deliveries finished before the cutoff go, with their attempts in the default partition (those
+ *   in a time range go with it: attempt-partitions.ts),
  *   each counted into `delivery_month` first so the monthly statistics survive;
  * - then events published before the cutoff that no delivery refers to any more.
  * A pending or failed delivery is never deleted, nor is its event: it can still be retried, recovered
@@ -22,7 +23,9 @@ export async function pruneDeliveries(db: Kysely<DB>, cutoff: Date, limit: numbe
       delete from delivery d using chosen where d.id = chosen.id
       returning d.id, d.tenant, d.finished_at
     ), unlogged as (
-      delete from delivery_attempt a using pruned where a.delivery_id = pruned.id
+      -- Their attempts in a time range go with the range, within a day (unread meanwhile: the log is read
+      -- through its delivery); deleting them here would write the WAL and dead rows the ranges avoid.
+      delete from delivery_attempt_default a using pruned where a.delivery_id = pruned.id
     ), counted as (
       insert into delivery_month (tenant, month, delivered)
       select tenant, date_trunc('month', finished_at at time zone 'UTC')::date, count(*) from pruned group by 1, 2
