@@ -18,6 +18,7 @@ import { configureWebhook, type Receiver, sleep, startReceiver, subscribe, waitF
 import { deployExpressions, metricNamesIn, REPLICA_METRIC } from './support/deploy-expressions.js'
 import { startFaultProxy } from './support/fault-proxy.js'
 import { ENGINES, freshPostgresDatabase, startTestApp, startTestDelivery, type TestApp } from './support/harness.js'
+import { ensureAttemptPartitions } from '../src/delivery/retention/attempt-partitions.js'
 import { startService } from './support/service-process.js'
 import { freshTenant, tenantClient } from './support/segment-helpers.js'
 
@@ -177,6 +178,22 @@ for (const engine of ENGINES) {
         }
       } finally {
         await held.close()
+      }
+    })
+
+    it('says how far ahead the attempt log’s time ranges reach: not at all with retention off, two days and more once made', async () => {
+      const own = await startTestApp(engine)
+      try {
+        assert.ok(Number.isNaN(valueOf(await scrape(own), 'segments_delivery_attempt_ranges_ahead_seconds')), 'no ranges: retention is off')
+        await ensureAttemptPartitions(own.database.db, new Date())
+        // A scrape within a second of the last is answered from the same read.
+        const ahead = await waitFor('the ranges in a scrape', async () => {
+          const value = valueOf(await scrape(own), 'segments_delivery_attempt_ranges_ahead_seconds') ?? Number.NaN
+          return !Number.isNaN(value) && value
+        })
+        assert.ok(ahead > 2 * 86_400 && ahead <= 3 * 86_400, `the rest of today and two days: ${ahead} s`)
+      } finally {
+        await own.close()
       }
     })
 

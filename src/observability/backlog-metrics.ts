@@ -1,6 +1,6 @@
 /**
  * Gauges of the backlog in the database (outbox lag, pending deliveries and retries, disabled targets,
- * rule evaluations), computed when Prometheus scrapes. One read serves all of them and every scrape within
+ * rule evaluations, how far ahead the attempt log's ranges reach), computed when Prometheus scrapes. One read serves all of them and every scrape within
  * a second of it; only one read is under way at a time; a scrape waits for it at most `budgetMs`, so a
  * database that is down or slow never makes a scrape hang: the other metrics are answered,
  * `segments_database_up` says 0 and these gauges say NaN (their labelled ones have no series) until a
@@ -107,6 +107,11 @@ export function backlogMetrics(registry: Registry, database: Database, options: 
   })
   single('segments_delivery_retry_backlog', 'Deliveries waiting for a retry after a failed attempt', (b) =>
     b.pending.reduce((sum, p) => (p.lane === 'retry' ? sum + p.count : sum), 0),
+  )
+  single(
+    'segments_delivery_attempt_ranges_ahead_seconds',
+    'How far past now the time ranges of the attempt log reach (retention keeps them two days ahead; negative: attempts go to the default partition; NaN: no ranges, retention off)',
+    (b) => b.attemptRangesAheadSeconds,
   )
   single('segments_delivery_targets_disabled', 'Delivery targets disabled (a 410 answer, or 5 days of failures) and not re-enabled', (b) => b.disabledTargets)
   new Gauge({

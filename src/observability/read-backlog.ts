@@ -1,11 +1,13 @@
 /**
  * The backlog as the database holds it, read for a scrape in one short transaction under a statement
  * timeout of its own. Each part is a walk of a partial index whose rows are the backlog itself
- * (undispatched events, pending deliveries, rules being evaluated) or of a table with a row per target:
- * its cost grows with the backlog, never with the history the tables keep.
+ * (undispatched events, pending deliveries, rules being evaluated) or of a table with a row per target,
+ * and the attempt log's time ranges (a few dozen): its cost grows with the backlog, never with the history
+ * the tables keep.
  */
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.js'
+import { listAttemptPartitions } from '../delivery/retention/attempt-partitions.js'
 
 export interface Backlog {
   /** Events not dispatched yet, and the age in seconds of the oldest (0 when there is none). */
@@ -16,6 +18,8 @@ export interface Backlog {
   disabledTargets: number
   /** Rule evaluations queued or under way, and the directory customers they have left to look at. */
   ruleEvaluations: { pending: number; running: number; customersLeft: number }
+  /** How far past now the attempt log's time ranges reach, in seconds; NaN when it has none (retention off). */
+  attemptRangesAheadSeconds: number
 }
 
 export async function readBacklog(db: Kysely<DB>, statementTimeoutMs: number): Promise<Backlog> {
@@ -39,6 +43,8 @@ export async function readBacklog(db: Kysely<DB>, statementTimeoutMs: number): P
       union all
       select config_code, 'retry' as lane, count(*) as count
       from delivery where state = 'pending' and attempts > 0 and locked_by is null group by config_code`.execute(tx)
+    // The ranges retention makes: not the one of the attempts from before the partitioned layout.
+    const reach = (await listAttemptPartitions(tx)).filter((range) => range.start).at(-1)?.end
     const [row] = rows
     return {
       undispatchedEvents: Number(row.undispatched),
@@ -46,6 +52,7 @@ export async function readBacklog(db: Kysely<DB>, statementTimeoutMs: number): P
       pending: pending.rows.map((p) => ({ configCode: p.config_code, lane: p.lane, count: Number(p.count) })),
       disabledTargets: Number(row.disabled),
       ruleEvaluations: { pending: Number(row.pending_rules), running: Number(row.running_rules), customersLeft: Number(row.customers_left) },
+      attemptRangesAheadSeconds: reach ? (reach.getTime() - Date.now()) / 1000 : Number.NaN,
     }
   })
 }
