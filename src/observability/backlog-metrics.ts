@@ -1,10 +1,10 @@
 /**
  * Gauges of the backlog in the database (outbox lag, pending deliveries and retries, disabled targets,
- * rule evaluations, how far ahead the attempt log's ranges reach), computed when Prometheus scrapes. One read serves all of them and every scrape within
- * a second of it; only one read is under way at a time; a scrape waits for it at most `budgetMs`, so a
- * database that is down or slow never makes a scrape hang: the other metrics are answered,
- * `segments_database_up` says 0 and these gauges say NaN (their labelled ones have no series) until a
- * read succeeds. They describe the database, not this process: every process reports the same values
+ * rule evaluations, how far ahead the attempt log's ranges reach), computed when Prometheus scrapes. One
+ * read serves all of them and every scrape within a second of it; only one read is under way at a time; a
+ * scrape waits for it at most `budgetMs`, so a database that is down or slow never makes a scrape hang:
+ * the other metrics are answered, `segments_database_up` says 0 and these gauges say NaN (their labelled
+ * ones have no series) until a read succeeds. They describe the database, not this process: every process reports the same values
  * (aggregate with max()).
  */
 import { Gauge, type Registry } from 'prom-client'

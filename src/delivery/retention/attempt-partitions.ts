@@ -70,11 +70,12 @@ export async function ensureAttemptPartitions(db: Kysely<DB>, now: Date, widthMs
   if (widthMs < 1000 || widthMs % 1000 !== 0) throw new RangeError(`an attempt range must be whole seconds, not ${widthMs} ms`)
   const first = Math.floor(now.getTime() / widthMs) * widthMs
   const last = first + (RANGES_AHEAD + 1) * widthMs
-  const covered = (ranges: AttemptRange[]) => Math.max(Number.NEGATIVE_INFINITY, ...ranges.map((range) => range.end.getTime()))
-  if (covered(await listAttemptPartitions(db)) >= last) return []
+  // Where the ranges end: the last one's end (they come ordered by it).
+  const covered = async (q: Kysely<DB>) => (await listAttemptPartitions(q)).at(-1)?.end.getTime() ?? Number.NEGATIVE_INFINITY
+  if ((await covered(db)) >= last) return []
   return changeRanges(db, async (tx) => {
     // Read again under the lock: another engine may have made them meanwhile.
-    let from = covered(await listAttemptPartitions(tx))
+    let from = await covered(tx)
     // The first millisecond after the latest attempt there (timestamps are finer than milliseconds).
     const { rows } = await sql<{ after: number | null }>`
       select (floor(extract(epoch from max(claimed_at)) * 1000) + 1)::float8 as after from delivery_attempt_default`.execute(tx)
