@@ -279,6 +279,36 @@ for (const engine of ENGINES) {
         assert.deepEqual(projected, [{ item: { name: { en: 'Hammer' } } }, { item: { name: { en: 'Screwdriver' } } }])
       })
 
+      it('a whole page, sent as the database writes it, is what reading each assignment answers, whatever the values', async () => {
+        await setup('verbatim')
+        const awkward = 'quote " backslash \\ slash / tab \t newline \n nul-ish \u0001 é 日本 😀 </script>'
+        await feedDirectory(c, 'products', [
+          { id: 'p-code-only', code: awkward },
+          { id: 'p-name-only', name: { en: awkward, 'de-CH': 'ß' } },
+        ])
+        const mixins = { a: { s: awkward, n: [0, -1.5, 1e-7, 2e21, true, false, null], o: {}, e: [] }, 'k"\\': 'v' }
+        await assignItem(c, 'seg', 'PRODUCT', HAMMER.id, { mixins, metadata: { mixins: { a: 'https://example.com/a.json' } } })
+        await assignItem(c, 'seg', 'PRODUCT', 'p-code-only', { metadata: { mixins: { b: 'https://example.com/b.json' } } })
+        await assignItem(c, 'seg', 'PRODUCT', 'p-name-only', { mixins: { only: null } })
+        await assignItem(c, 'seg', 'PRODUCT', 'p-unknown')
+        await assignItem(c, 'seg', 'CATEGORY', 'tools', { mixins: { rank: 3 } })
+
+        const res = await get(itemPath('seg'))
+        assert.equal(res.statusCode, 200, res.body)
+        assert.match(String(res.headers['content-type']), /^application\/json; charset=utf-8$/)
+        const page = JSON.parse(res.body)
+        assert.equal(page.length, 5)
+        for (const listed of page) assert.deepEqual(listed, await read(itemPath('seg', listed.type, listed.item.id)))
+        assert.deepEqual(page.find((a: any) => a.item.id === HAMMER.id).mixins, mixins)
+        assert.deepEqual(page.find((a: any) => a.item.id === 'p-code-only').item, { id: 'p-code-only', code: awkward })
+        assert.deepEqual(page.find((a: any) => a.item.id === 'p-unknown'), await read(itemPath('seg', 'PRODUCT', 'p-unknown')))
+        // The same page built as objects (a projection onto every member) reads the same.
+        assert.deepEqual(await getList(c, `${itemPath('seg')}?fields=segmentId,item,type,mixins,metadata`), page)
+        // Across segments too, and a reader taking every language (`*`) gets it as it is as well.
+        const across = (await getList(c, '/items', { 'accept-language': '*' })).filter((a) => a.segmentId === 'seg')
+        assert.deepEqual(across, page)
+      })
+
       it('searches with q in a POST body (the contract example)', async () => {
         await seed('search')
         const res = await c.call({ method: 'POST', url: c.url(`${itemPath('seg')}/search?pageSize=2`), payload: { q: 'type:PRODUCT' }, headers: { 'x-total-count': 'true' } })

@@ -213,6 +213,12 @@ export async function deleteItemAssignments(
   })
 }
 
+/** A jsonb column as JSON text, null when it is SQL or JSON null (a read leaves such a member out). */
+const jsonText = (column: string) => sql<string>`nullif(${sql.ref(column)}, 'null'::jsonb)::text`
+
+/** A directory entry `d`'s members of `item` after its id: `,"code":…,"name":…`, each when it has one. */
+const detailsText = sql<string>`concat(',"code":' || to_json(d.code)::text, ',"name":' || ${jsonText('d.name')})`
+
 /** A row of `itemAssignmentColumns`: the assignment as one JSON array (see there). */
 export interface ItemAssignmentRow {
   assignment: [
@@ -243,6 +249,27 @@ export const itemAssignmentColumns = sql<ItemAssignmentRow['assignment']>`json_b
       when 'PRODUCT' then (select json_build_array(d.code, d.name) from directory_product d where d.tenant = ia.tenant and d.id = ia.item_id)
       else (select json_build_array(d.code, d.name) from directory_category d where d.tenant = ia.tenant and d.id = ia.item_id)
     end)`.as('assignment')
+
+/**
+ * What a read of `item_assignment as ia` selects when the reader takes the whole assignment (no `fields`,
+ * no specific Accept-Language): the JSON text of the answer's object itself, the same members in the same
+ * order as {@link itemAssignmentOf} and the response schema give, so a page is sent as it comes, without
+ * being parsed and serialized again. Strings are escaped by PostgreSQL's `to_json`, mixins and names are
+ * the stored JSON's own text; `concat` leaves out each member whose value is null, as the object does.
+ */
+export const itemAssignmentText = sql<string>`concat(
+    '{"segmentId":', to_json(ia.segment_id)::text,
+    ',"item":{"id":', to_json(ia.item_id)::text,
+    case ia.type
+      when 'PRODUCT' then (select ${detailsText} from directory_product d where d.tenant = ia.tenant and d.id = ia.item_id)
+      else (select ${detailsText} from directory_category d where d.tenant = ia.tenant and d.id = ia.item_id)
+    end,
+    '},"type":', to_json(ia.type)::text,
+    ',"mixins":' || ${jsonText('ia.mixins')},
+    ',"metadata":{"version":', ia.version,
+    ',"createdAt":"', ${isoTime('ia.created_at')}, '","modifiedAt":"', ${isoTime('ia.modified_at')}, '"',
+    ',"mixins":' || ${jsonText('ia.metadata_mixins')},
+    '}}')`.as('assignment')
 
 export function itemAssignmentOf({ assignment }: ItemAssignmentRow): ItemAssignment {
   const [segmentId, type, itemId, mixins, metadataMixins, version, createdAt, modifiedAt, found] = assignment

@@ -12,8 +12,13 @@ export type Projected<T> = {
 /** A selected key is either taken whole (`true`) or narrowed further. */
 type Selection = Map<string, Selection | true>
 
+/** Whether `fields` keeps the whole object (absent or blank). */
+export function keepsAll(fields: string | undefined): boolean {
+  return fields === undefined || fields.trim() === ''
+}
+
 export function projectFields<T extends object>(obj: T, fields: string | undefined): Projected<T> {
-  if (fields === undefined || fields.trim() === '') return obj
+  if (fields === undefined || keepsAll(fields)) return obj
   const selection: Selection = new Map([['id', true]])
   for (const path of fields.split(',')) {
     const segments = path.trim().split('.')

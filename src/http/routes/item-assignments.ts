@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely'
 import { Type } from 'typebox'
 import { categoryTrees, type CategoryNode } from '../../assignments/category-trees.js'
 import type { AssignmentContext } from '../../assignments/customer-assignments.js'
-import { listItemAssignments } from '../../assignments/item-assignment-query.js'
+import { type ItemListQuery, listItemAssignments, listItemAssignmentTexts } from '../../assignments/item-assignment-query.js'
 import { ItemAssignmentResponse, ItemAssignmentUpsert, ItemAssignmentUpsertBulk } from '../../assignments/item-assignment-schemas.js'
 import {
   deleteItemAssignments,
@@ -26,7 +26,7 @@ import type { Database } from '../../db/database.js'
 import type { DB } from '../../db/schema.js'
 import { LanguageMap } from '../../domain.js'
 import { type Locale, localeOf, localize, parseContentLanguage } from '../../i18n/languages.js'
-import { projectFields } from '../../query/fields.js'
+import { keepsAll, projectFields } from '../../query/fields.js'
 import { type Checker, schemaChecker } from '../../validation/schema-check.js'
 import { BulkResult, ResourceId, SearchBody } from '../../segments/segment-schemas.js'
 import { readerOf } from '../reader.js'
@@ -48,6 +48,7 @@ import {
 } from './common.js'
 
 const tags = ['Items Assignments']
+const JSON_UTF8 = 'application/json; charset=utf-8'
 const manage = { scopes: [SCOPES.segmentManage] }
 const readOrOwn = { scopes: [SCOPES.segmentRead, SCOPES.segmentReadOwn] }
 
@@ -132,7 +133,7 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
     const reader = readerOf(request, query)
     const db = segmentId === undefined || reader.isCustomer ? options.readDb : database.db
     if (segmentId !== undefined) await requireVisibleSegment(db, tenant, segmentId, reader)
-    const { items, total } = await listItemAssignments(db, tenant, {
+    const listQuery: ItemListQuery = {
       q,
       sort: query.sort,
       pageNumber: query.pageNumber,
@@ -143,9 +144,16 @@ export function itemAssignmentRoutes(app: FastifyInstance, database: Database, o
       onlyActive: reader.onlyEffective || query.onlyActive === 'true',
       member: reader.member,
       budget: options.limits,
-    })
-    sendTotalCount(reply, total)
+    }
     const shownIn = locale(request)
+    if (keepsAll(query.fields) && !shownIn.requested) {
+      // The assignments as they are: the page's JSON comes from the database and goes out as it is.
+      const { texts, total } = await listItemAssignmentTexts(db, tenant, listQuery)
+      sendTotalCount(reply, total)
+      return reply.type(JSON_UTF8).send(`[${texts.join(',')}]`)
+    }
+    const { items, total } = await listItemAssignments(db, tenant, listQuery)
+    sendTotalCount(reply, total)
     return items.map((item) => projectFields(localizeItem(item, shownIn), query.fields))
   }
   const listed = { 200: listResponse(ItemAssignmentResponse), ...errorResponses(404) }
