@@ -20,7 +20,7 @@
  *   `GET segments/items/category-trees` with autocannon, one after the other at the same load; bulk customer
  *   upserts of 1 and 200 new customers, sequentially; and EXPLAIN (ANALYZE, BUFFERS) of the statements
  *   each read sends (captured from one real request), so a scan shows up even when the machine is noisy.
- * - Targets: p99 at the large size within 2× of 10k for every scenario; and each storefront read of a
+ * - Targets: p99 at the large size within 1.5× of 10k for every scenario; and each storefront read of a
  *   customer (items, match, category trees) within 1.5× the operator's segment read's p50 and p99, at each
  *   size, in the same run.
  * - Settings (env): BENCH_ASSIGNMENTS (1,000,000; a multiple of 5 above 10,000), BENCH_CONNECTIONS (16),
