@@ -9,6 +9,7 @@
  * `Retry-After` (never a 500) and `/ready` answers 503; it answers normally again by itself soon after;
  * every committed event reaches the receiver; duplicates are counted and stay rare; and each process
  * logs the outage once and the return once, no errors.
+ * And in process: a database that stops taking connections (a maintenance window) is an outage too, 503.
  */
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
@@ -19,11 +20,12 @@ import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { promisify } from 'node:util'
 import { sql } from 'kysely'
+import pg from 'pg'
 import { mintToken } from '../src/auth/mint-token.js'
 import { type Database, openDatabase } from '../src/db/database.js'
 import { configureWebhook, type Receiver, sleep, startReceiver, subscribe, waitFor } from './support/delivery-helpers.js'
 import { startFaultProxy } from './support/fault-proxy.js'
-import { ALL_SCOPES, freshPostgresDatabase, TEST_SECRET } from './support/harness.js'
+import { ALL_SCOPES, freshPostgresDatabase, startTestApp, TEST_SECRET } from './support/harness.js'
 import { type ServiceProcess, startService } from './support/service-process.js'
 
 const run = promisify(execFile)
@@ -295,6 +297,36 @@ describe('a PostgreSQL cluster of its own, restarted under load', { skip: cluste
       await load.stop()
       assert.deepEqual(await Promise.all([stack.serve.stop(), stack.worker.stop()]), [0, 0], 'both stop cleanly on SIGTERM')
       await stack.database.close()
+    }
+  })
+})
+
+describe('a database that refuses new connections (PostgreSQL)', { skip: needsPostgres }, () => {
+  it('answers 503 in the error format, not 500, and answers again once it takes connections', { timeout: 30_000 }, async () => {
+    const t = await startTestApp('postgres')
+    const name = new URL(t.databaseUrl as string).pathname.slice(1)
+    const admin = new pg.Client({ connectionString: postgres })
+    await admin.connect()
+    const token = await mintToken(new TextEncoder().encode(TEST_SECRET), { tenant: TENANT, scopes: ALL_SCOPES, ttl: '5m' })
+    const read = (url: string) => t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })
+    const urls = [`/customer-segment/${TENANT}/segments`, `/customer-segment/${TENANT}/segments/items`]
+    try {
+      for (const url of urls) assert.equal((await read(url)).statusCode, 200)
+      // What a maintenance window does: the database stops taking connections, and those open are ended.
+      await admin.query(`alter database ${name} allow_connections false`)
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name])
+      for (const url of urls) {
+        const res = await read(url)
+        assert.equal(res.statusCode, 503, res.body)
+        assert.equal(res.json().code, 503)
+        assert.ok(res.headers['retry-after'], 'Retry-After')
+      }
+      await admin.query(`alter database ${name} allow_connections true`)
+      for (const url of urls) await waitFor(`${url} answering again`, async () => (await read(url)).statusCode === 200, 15_000)
+    } finally {
+      await admin.query(`alter database ${name} allow_connections true`)
+      await admin.end()
+      await t.close()
     }
   })
 })

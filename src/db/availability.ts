@@ -66,9 +66,18 @@ const CONNECTION_MESSAGES = [
   /^Client network socket disconnected/,
 ]
 
+/** The server refused a connection while it was being opened; its own error is the cause. */
+export class ConnectionRefused extends Error {
+  constructor(cause: Error) {
+    super(`the database refused the connection: ${cause.message}`, { cause })
+    this.name = 'ConnectionRefused'
+  }
+}
+
 /** True for errors that say the database could not be reached, as opposed to errors of the statement. */
 export function isUnreachable(error: unknown): boolean {
   if (!(error instanceof Error)) return false
+  if (error instanceof ConnectionRefused) return true
   const code = (error as { code?: unknown }).code
   if (typeof code === 'string') {
     if (NETWORK_CODES.has(code) || UNAVAILABLE_STATES.has(code) || code.startsWith('08')) return true

@@ -12,7 +12,7 @@
 import type { PostgresPool, PostgresPoolClient } from 'kysely'
 import pg from 'pg'
 import type { DatabaseAvailability } from './availability.js'
-import { isUnreachable } from './availability.js'
+import { ConnectionRefused, isUnreachable } from './availability.js'
 import { preparedName } from './prepared-statement.js'
 
 const INT8_OID = 20
@@ -93,7 +93,7 @@ export function createPostgresPool({
         client = await pool.connect()
       } catch (error) {
         onError(error)
-        throw error
+        throw refusedConnection(error)
       }
       let broken = false
       const query = ((text: string | object, parameters?: readonly unknown[]) => {
@@ -111,4 +111,13 @@ export function createPostgresPool({
     end: () => pool.end(),
     use: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: size }),
   }
+}
+
+/**
+ * A connection the server refused while it was being opened, whatever the reason it gave (the database
+ * not accepting connections, gone, or out of slots): for the caller the database is not there, which
+ * {@link ConnectionRefused} says to the availability tracker. Errors of statements are not touched.
+ */
+function refusedConnection(error: unknown): unknown {
+  return error instanceof pg.DatabaseError ? new ConnectionRefused(error) : error
 }

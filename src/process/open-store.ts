@@ -36,8 +36,8 @@ const NOT_UP_YET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNR
 function codeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown })?.code
   if (typeof code === 'string') return code
-  const first = (error as { errors?: unknown[] })?.errors?.[0]
-  return first === undefined ? undefined : codeOf(first)
+  const inner = (error as { errors?: unknown[] })?.errors?.[0] ?? (error as { cause?: unknown })?.cause
+  return inner === undefined ? undefined : codeOf(inner)
 }
 
 function notUpYet(error: unknown): boolean {
