@@ -2,11 +2,13 @@
  * Listing item assignments: of one segment, or across all segments (`/segments/items`) filtered by
  * site, by effective segments, and by membership for a customer's view.
  */
-import { type AliasedRawBuilder, type Kysely, sql } from 'kysely'
+import { type AliasedRawBuilder, type CompiledQuery, type Kysely, sql } from 'kysely'
 import { PREPARED } from '../db/prepared-statement.js'
+import { StatementTemplates } from '../db/statement-template.js'
 import type { DB } from '../db/schema.js'
 import type { FieldMap } from '../query/field-map.js'
-import { fetchPage, type PageRequest } from '../query/list-page.js'
+import { fetchPage, needsSizeCheck, orderedPage, type PageRequest } from '../query/list-page.js'
+import { type Paging, parsePaging } from '../query/paging.js'
 import { compileQ } from '../query/q-compiler.js'
 import { isEffective } from '../segments/effective.js'
 import { type ItemAssignment, type ItemAssignmentRow, itemAssignmentColumns, itemAssignmentOf, itemAssignmentText } from './item-assignments.js'
@@ -33,7 +35,7 @@ export interface ItemListQuery extends PageRequest {
 }
 
 export async function listItemAssignments(db: Kysely<DB>, tenant: string, query: ItemListQuery): Promise<{ items: ItemAssignment[]; total?: number }> {
-  const { rows, total } = await pageOf(db, tenant, query, itemAssignmentColumns)
+  const { rows, total } = await pageOf(db, tenant, query, 'objects')
   return { items: (rows as ItemAssignmentRow[]).map(itemAssignmentOf), total }
 }
 
@@ -42,11 +44,15 @@ export async function listItemAssignments(db: Kysely<DB>, tenant: string, query:
  * a reader who takes the assignments as they are, the page goes out without being parsed and serialized.
  */
 export async function listItemAssignmentTexts(db: Kysely<DB>, tenant: string, query: ItemListQuery): Promise<{ texts: string[]; total?: number }> {
-  const { rows, total } = await pageOf(db, tenant, query, itemAssignmentText)
+  const { rows, total } = await pageOf(db, tenant, query, 'texts')
   return { texts: rows.map((row) => (row as { assignment: string }).assignment), total }
 }
 
-function pageOf(db: Kysely<DB>, tenant: string, query: ItemListQuery, columns: AliasedRawBuilder<unknown, 'assignment'>) {
+export type Columns = 'objects' | 'texts'
+const COLUMNS: Record<Columns, AliasedRawBuilder<unknown, 'assignment'>> = { objects: itemAssignmentColumns, texts: itemAssignmentText }
+const TIE_BREAKERS = ['ia.segment_id', 'ia.type', 'ia.item_id']
+
+function matchingOf(db: Kysely<DB>, tenant: string, query: Omit<ItemListQuery, keyof PageRequest>) {
   let matching = db
     .selectFrom('item_assignment as ia')
     .innerJoin('segment as s', (join) => join.onRef('s.tenant', '=', 'ia.tenant').onRef('s.id', '=', 'ia.segment_id'))
@@ -56,14 +62,68 @@ function pageOf(db: Kysely<DB>, tenant: string, query: ItemListQuery, columns: A
   if (query.siteCode !== undefined) matching = matching.where('s.site_code', '=', query.siteCode)
   if (query.onlyActive) matching = matching.where(isEffective('s'))
   if (query.member) matching = matching.where(isMemberOf('ia.tenant', 'ia.segment_id', query.member))
+  return matching
+}
+
+/** The storefront's pages (no client-written q or sort, no total): per database, built once per shape. */
+const storefrontPages = new WeakMap<Kysely<DB>, StatementTemplates<Record<string, string | number>>>()
+
+async function pageOf(db: Kysely<DB>, tenant: string, query: ItemListQuery, columns: Columns): Promise<{ rows: unknown[]; total?: number }> {
+  const paging = parsePaging(query)
+  if (query.q === undefined && query.sort === undefined && !query.withTotal && !needsSizeCheck(query.budget, paging)) {
+    return { rows: (await db.executeQuery(storefrontPage(db, tenant, query, columns, paging))).rows }
+  }
   return fetchPage(
-    matching,
-    // The storefront's listing comes in a few shapes (paging and filters are parameters): prepared. A
-    // client's q or sort makes a text of its own, each time different.
-    (q) => (query.q === undefined && query.sort === undefined ? q.modifyFront(PREPARED) : q).select(columns),
+    matchingOf(db, tenant, query),
+    // A client's q or sort makes a text of its own, each time different: not prepared.
+    (q) => (query.q === undefined && query.sort === undefined ? q.modifyFront(PREPARED) : q).select(COLUMNS[columns]),
     itemAssignmentFields,
-    ['ia.segment_id', 'ia.type', 'ia.item_id'],
+    TIE_BREAKERS,
     query,
     sql<number>`octet_length(ia::text)`,
   )
+}
+
+/**
+ * The statement of a storefront page. Its text comes in a few shapes (which filters are present, how the
+ * member's legal entity counts), so it is prepared, and built by the query builder once per shape.
+ */
+export function storefrontPage(db: Kysely<DB>, tenant: string, query: ItemListQuery, columns: Columns, paging: Pick<Paging, 'limit' | 'offset'>): CompiledQuery {
+  const { segmentId, siteCode, onlyActive, member } = query
+  const anyLegalEntity = member !== undefined && member.legalEntityId === undefined && member.anyLegalEntity === true
+  const values: Record<string, string | number> = { tenant, limit: paging.limit, offset: paging.offset }
+  if (segmentId !== undefined) values.segmentId = segmentId
+  if (siteCode !== undefined) values.siteCode = siteCode
+  if (member) {
+    values.customerId = member.customerId
+    if (!anyLegalEntity) values.legalEntityId = member.legalEntityId ?? ''
+  }
+  const shape = [columns, segmentId !== undefined, siteCode !== undefined, onlyActive === true, member === undefined ? 'all' : anyLegalEntity ? 'any' : 'own'].join(' ')
+  let templates = storefrontPages.get(db)
+  if (!templates) storefrontPages.set(db, (templates = new StatementTemplates()))
+  return templates.compile(shape, values, (p) =>
+    storefrontPageQuery(
+      db,
+      p.tenant as string,
+      {
+        segmentId: segmentId === undefined ? undefined : (p.segmentId as string),
+        siteCode: siteCode === undefined ? undefined : (p.siteCode as string),
+        onlyActive,
+        member: member && (anyLegalEntity ? { customerId: p.customerId as string, anyLegalEntity } : { customerId: p.customerId as string, legalEntityId: p.legalEntityId as string }),
+      },
+      columns,
+      { limit: p.limit as number, offset: p.offset as number },
+    ),
+  )
+}
+
+/** What {@link storefrontPage} compiles, built by the query builder. */
+export function storefrontPageQuery(
+  db: Kysely<DB>,
+  tenant: string,
+  filters: Omit<ItemListQuery, keyof PageRequest>,
+  columns: Columns,
+  paging: Pick<Paging, 'limit' | 'offset'>,
+) {
+  return orderedPage(matchingOf(db, tenant, filters).modifyFront(PREPARED).select(COLUMNS[columns]), [], TIE_BREAKERS, paging.limit, paging.offset)
 }

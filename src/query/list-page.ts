@@ -8,8 +8,8 @@
  */
 import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely'
 import type { FieldMap } from './field-map.js'
-import { pageBytesError, parsePaging } from './paging.js'
-import { compileSort, sortBy } from './sort.js'
+import { type Paging, pageBytesError, parsePaging } from './paging.js'
+import { compileSort, type SortKey, sortBy } from './sort.js'
 
 export interface PageRequest {
   sort?: string
@@ -44,10 +44,9 @@ export async function fetchPage<DB, TB extends keyof DB, O>(
 ): Promise<{ rows: O[]; total?: number }> {
   const order = compileSort(request.sort, fields, { languages: request.languages })
   const paging = parsePaging(request)
-  const ordered = <T>(query: SelectQueryBuilder<DB, TB, T>) =>
-    tieBreakers.reduce((sorted, column) => sorted.orderBy(sql.ref(column)), query.$call(sortBy(order))).limit(paging.limit).offset(paging.offset)
+  const ordered = <T>(query: SelectQueryBuilder<DB, TB, T>) => orderedPage(query, order, tieBreakers, paging.limit, paging.offset)
   const { budget } = request
-  if (budget && paging.limit * budget.documentBytes > budget.pageBytes) {
+  if (needsSizeCheck(budget, paging)) {
     const sizes = await ordered(matching.select(rowBytes.as('bytes'))).execute()
     const bytes = sizes.reduce((sum, row) => sum + Number((row as { bytes: number }).bytes), 0)
     if (bytes > budget.pageBytes) throw pageBytesError(bytes, sizes.length, budget.pageBytes)
@@ -56,4 +55,20 @@ export async function fetchPage<DB, TB extends keyof DB, O>(
   if (!request.withTotal) return { rows: rows as O[] }
   const counted = await matching.select(sql<string>`count(*)`.as('count')).executeTakeFirstOrThrow()
   return { rows: rows as O[], total: Number((counted as { count: string }).count) }
+}
+
+/** The rows of one page: in the sort's order, then the tie-breakers' (which make it total). */
+export function orderedPage<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  order: readonly SortKey[],
+  tieBreakers: string[],
+  limit: number,
+  offset: number,
+): SelectQueryBuilder<DB, TB, O> {
+  return tieBreakers.reduce((sorted, column) => sorted.orderBy(sql.ref(column)), query.$call(sortBy(order))).limit(limit).offset(offset)
+}
+
+/** Whether the rows of a page could together be over its byte budget (so their sizes are summed first). */
+export function needsSizeCheck(budget: PageBudget | undefined, paging: Paging): budget is PageBudget {
+  return budget !== undefined && paging.limit * budget.documentBytes > budget.pageBytes
 }
