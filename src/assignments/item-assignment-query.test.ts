@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely'
+import { compileOnly } from '../../test/support/compile-only.js'
 import type { DB } from '../db/schema.js'
 import { type Columns, type ItemListQuery, storefrontPage, storefrontPageQuery } from './item-assignment-query.js'
 import type { Membership } from './membership.js'
 
-/** Compiles PostgreSQL text; never connects. */
-const db = new Kysely<DB>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (k) => new PostgresIntrospector(k),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-})
+const db = compileOnly<DB>()
 
 describe('a storefront page from its shape’s template', () => {
   it('is the statement the query builder makes, for every shape and values', () => {

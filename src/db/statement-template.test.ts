@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely'
+import { sql } from 'kysely'
+import { compileOnly } from '../../test/support/compile-only.js'
 import { StatementTemplates } from './statement-template.js'
 
 interface Tables {
   item: { tenant: string; id: string; name: string; rank: number }
 }
 
-/** Compiles PostgreSQL text; never connects. */
-const db = new Kysely<Tables>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (k) => new PostgresIntrospector(k),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-})
+const db = compileOnly<Tables>()
 
 const page = (tenant: string, name: string | undefined, limit: number, offset: number) => {
   let query = db.selectFrom('item').select(['id', 'name']).where('tenant', '=', tenant).where('rank', '>', 3)
