@@ -270,15 +270,19 @@ describe('storefront reads from a streaming replica (PostgreSQL clusters of the 
     const resumedAt = performance.now()
     const caughtUp = await waitFor(
       'the storefront to show the writes made while replay was paused',
+      // Replay applies the writes in their order: once the first read of the three (the items) shows the
+      // last write (p3), the two after it must show every write. Waiting on a later read alone would let
+      // the items have been read a moment before replay reached them.
       async () => {
         const now = await storefront()
-        return ids(now.segments).length === 2 ? now : undefined
+        return ids(now.items).includes('p3') ? now : undefined
       },
       10_000,
       5,
     )
     t.diagnostic(`storefront shows the paused writes ${(performance.now() - resumedAt).toFixed(0)} ms after replay resumed`)
     assert.deepEqual(ids(caughtUp.items).filter((id) => !id.startsWith('lag')), ['p1', 'p2', 'p3'])
+    assert.deepEqual(ids(caughtUp.segments), ['gold', 'silver'])
     assert.deepEqual(caughtUp.match.body, [{ id: 'p1' }, { id: 'p2' }, { id: 'p3' }])
     await waitFor('the lag metric back to 0', async () => (await metric('segments_database_replica_lag_seconds')) === 0, 5_000)
   })
