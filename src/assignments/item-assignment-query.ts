@@ -75,7 +75,8 @@ async function pageOf(db: Kysely<DB>, tenant: string, query: ItemListQuery, colu
   }
   return fetchPage(
     matchingOf(db, tenant, query),
-    // A client's q or sort makes a text of its own, each time different: not prepared.
+    // A client's q or sort makes a text of its own, each time different: not prepared. Without them (a
+    // total, or a page that needs its size checked) the text comes in a few shapes: prepared.
     (q) => (query.q === undefined && query.sort === undefined ? q.modifyFront(PREPARED) : q).select(COLUMNS[columns]),
     itemAssignmentFields,
     TIE_BREAKERS,
@@ -86,35 +87,32 @@ async function pageOf(db: Kysely<DB>, tenant: string, query: ItemListQuery, colu
 
 /**
  * The statement of a storefront page. Its text comes in a few shapes (which filters are present, how the
- * member's legal entity counts), so it is prepared, and built by the query builder once per shape.
+ * member's legal entity counts), so it is prepared, and built by the query builder once per shape. The
+ * values given say the shape: which are present, and whether the member's legal entity is one.
  */
 export function storefrontPage(db: Kysely<DB>, tenant: string, query: ItemListQuery, columns: Columns, paging: Pick<Paging, 'limit' | 'offset'>): CompiledQuery {
   const { segmentId, siteCode, onlyActive, member } = query
-  const anyLegalEntity = member !== undefined && member.legalEntityId === undefined && member.anyLegalEntity === true
   const values: Record<string, string | number> = { tenant, limit: paging.limit, offset: paging.offset }
   if (segmentId !== undefined) values.segmentId = segmentId
   if (siteCode !== undefined) values.siteCode = siteCode
   if (member) {
     values.customerId = member.customerId
-    if (!anyLegalEntity) values.legalEntityId = member.legalEntityId ?? ''
+    // Every legal entity counts (no condition), or one (its own, or B2C alone: '').
+    if (member.legalEntityId !== undefined || !member.anyLegalEntity) values.legalEntityId = member.legalEntityId ?? ''
   }
-  const shape = [columns, segmentId !== undefined, siteCode !== undefined, onlyActive === true, member === undefined ? 'all' : anyLegalEntity ? 'any' : 'own'].join(' ')
   let templates = storefrontPages.get(db)
   if (!templates) storefrontPages.set(db, (templates = new StatementTemplates()))
-  return templates.compile(shape, values, (p) =>
-    storefrontPageQuery(
-      db,
-      p.tenant as string,
-      {
-        segmentId: segmentId === undefined ? undefined : (p.segmentId as string),
-        siteCode: siteCode === undefined ? undefined : (p.siteCode as string),
-        onlyActive,
-        member: member && (anyLegalEntity ? { customerId: p.customerId as string, anyLegalEntity } : { customerId: p.customerId as string, legalEntityId: p.legalEntityId as string }),
-      },
-      columns,
-      { limit: p.limit as number, offset: p.offset as number },
-    ),
-  )
+  return templates.compile(`${columns} ${onlyActive === true} ${Object.keys(values).join(',')}`, values, (p) => {
+    const customerId = p.customerId as string | undefined
+    const legalEntityId = p.legalEntityId as string | undefined
+    const filters = {
+      segmentId: p.segmentId as string | undefined,
+      siteCode: p.siteCode as string | undefined,
+      onlyActive,
+      member: customerId === undefined ? undefined : legalEntityId === undefined ? { customerId, anyLegalEntity: true } : { customerId, legalEntityId },
+    }
+    return storefrontPageQuery(db, p.tenant as string, filters, columns, { limit: p.limit as number, offset: p.offset as number })
+  })
 }
 
 /** What {@link storefrontPage} compiles, built by the query builder. */
