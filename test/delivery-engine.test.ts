@@ -317,6 +317,46 @@ for (const engine of ENGINES) {
       }
     })
 
+    it('new deliveries go straight to the worker beside the dispatcher, claimed as they are created, as far as it has room', async () => {
+      const c = await tenantClient(t, freshTenant('handover'))
+      await configureWebhook(t.database.db, c.tenant, { destinationUrl: `${receiver.url}/handover` })
+      await subscribe(t.database.db, c.tenant, [SEGMENT_CREATED])
+      const previous = receiver.reply
+      let answered = 0
+      // The first two requests are held for a while: until then the worker's room at the target stays taken.
+      receiver.reply = (request) => (request.path === '/handover' ? (answered++ < 2 ? { delayMs: 1_500 } : {}) : previous(request))
+      // Two sends at a time: a worker holds at most 5 new rows of the target (3 per slot, less the retries' share).
+      const delivery = await startTestDelivery(t.database, { targetConcurrency: 2 })
+      try {
+        await c.create(minimal())
+        await waitFor('the first request', () => receiver.to('/handover').length === 1)
+        const { rows: first } = await sql<{ locked_by: string; attempts: number; same_time: boolean }>`
+          select locked_by, attempts, locked_at = created_at as same_time from delivery where tenant = ${c.tenant}`.execute(t.database.db)
+        assert.deepEqual(first, [{ locked_by: delivery.workerId, attempts: 1, same_time: true }], 'claimed in the transaction that created it')
+
+        const items = Array.from({ length: 12 }, (_, i) => ({ id: `h${i}`, ...minimal() }))
+        const res = await c.call({ method: 'POST', url: c.url('/bulk'), payload: items })
+        assert.equal(res.statusCode, 207, res.body)
+        await waitFor('every delivery recorded', async () => {
+          const rows = await deliveriesOf(t.database.db, c.tenant)
+          return rows.length === 13 && rows.every((row) => row.state === 'delivered')
+        })
+        const ids = receiver.to('/handover').map((r) => r.headers['webhook-id'])
+        assert.equal(ids.length, 13)
+        assert.equal(new Set(ids).size, 13, 'each event once')
+        // A row claimed as it was created was filed under its creation time; the others under a later claim.
+        const { rows: claims } = await sql<{ handed: number; claimed: number }>`
+          select count(*) filter (where a.claimed_at - d.created_at < interval '1 millisecond')::int as handed,
+                 count(*) filter (where a.claimed_at - d.created_at >= interval '1 millisecond')::int as claimed
+          from delivery d join delivery_attempt a on a.delivery_id = d.id and a.attempt = 1
+          where d.tenant = ${c.tenant}`.execute(t.database.db)
+        assert.deepEqual(claims, [{ handed: 1 + 4, claimed: 8 }], 'the 12 found room for 4 beside the one being sent')
+      } finally {
+        await delivery.stop(100)
+        receiver.reply = previous
+      }
+    })
+
     it('the monthly limit refuses deliveries once a tenant has had that many this month', async () => {
       const c = await tenantClient(t, freshTenant('limit'))
       await configureWebhook(t.database.db, c.tenant, { destinationUrl: `${receiver.url}/limit` })

@@ -91,8 +91,12 @@ export async function startDeliveryEngine(options: DeliveryEngineOptions): Promi
     batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
     monthlyLimit: options.monthlyLimit,
     source: workerId,
-    // Its NOTIFY, which names this engine, is skipped by this worker: woken here, after the commit.
-    onDispatched: () => worker.wakeFirstLane(),
+    // New deliveries go straight to this worker as far as it has room; the rest it claims, woken here
+    // after the commit (the NOTIFY, which names this engine, is for the others).
+    handover: worker.handover,
+    onDispatched: (summary) => {
+      if (summary.waiting > 0) worker.wakeFirstLane()
+    },
     tracing: options.tracing,
   })
 

@@ -7,6 +7,8 @@ import { type Kysely, sql } from 'kysely'
 import { PREPARED } from '../db/prepared-statement.js'
 import type { DB } from '../db/schema.js'
 import { FILTER_LIMITS } from '../webhooks/event-filter.js'
+import type { ClaimedDelivery } from './claim-deliveries.js'
+import { type TargetRef, targetKey } from './target-health.js'
 import { routeEvent } from '../webhooks/routing.js'
 import { type RoutingCache, routingCache } from '../webhooks/routing-cache.js'
 import { DELIVERY_CHANNEL, firstAttemptsDue } from './delivery-channel.js'
@@ -23,6 +25,29 @@ export interface DispatchOptions {
   routing?: RoutingCache
   /** Named in the notification to workers, so the worker beside this dispatcher (woken directly) can skip it. */
   source?: string
+  /** The worker beside this dispatcher, which takes new deliveries as they are created. */
+  handover?: Handover
+}
+
+/**
+ * A worker that takes new deliveries straight from the dispatcher: the statement that creates them also
+ * claims them for it (the first attempt counted, its lease started), so they need no claim of their own.
+ * The worker says how many rows of each target it has room for; the rest wait for a claim as always.
+ */
+export interface Handover {
+  workerId: string
+  leaseMs: number
+  /** Reserves room for up to `wanted` new rows per target (by target key); returns how many it takes. */
+  reserve(wanted: ReadonlyMap<string, TargetRef & { count: number }>): Reservation
+}
+
+export interface Reservation {
+  /** Rows per target (by target key) the worker takes. */
+  readonly room: ReadonlyMap<string, number>
+  /** After the commit: the rows claimed for the worker. Ends the reservation. */
+  adopt(rows: ClaimedDelivery[]): void
+  /** The batch failed, perhaps after it committed: rows may be the worker's without its knowing. */
+  abandon(): void
 }
 
 /** Ten evaluations at the filter budget: far beyond any ordinary filter on any ordinary event. */
@@ -33,6 +58,8 @@ export interface DispatchSummary {
   events: number
   /** Deliveries created pending. */
   pending: number
+  /** Of those, the ones left for workers to claim (the rest went straight to the worker beside this dispatcher). */
+  waiting: number
   /** Deliveries created already failed: target disabled, the tenant's monthly limit reached, or its filter failed. */
   refused: number
   /** Events left for a later batch: their tenant's filters had used their share of this one. */
@@ -50,6 +77,23 @@ interface PlannedDelivery {
   refusal: string | null
   /** Why it is created failed, unless its target is disabled: the tenant's monthly limit. */
   limitRefusal: string | null
+  /** Claimed for the worker beside the dispatcher as it is created (if it is created pending). */
+  handOver: boolean
+}
+
+interface CreatedClaimed {
+  pending: number
+  refused: number
+  waiting: number
+  /** One row per delivery claimed for the worker as it was created; its columns null when there is none. */
+  id: number | null
+  event_sequence: number | null
+  tenant: string | null
+  config_code: string | null
+  target_id: string | null
+  attempts: number | null
+  attempt_base: number | null
+  locked_at: Date | null
 }
 
 /** The tenants among `tenants` that have had `limit` successful deliveries this UTC month (retention's included). */
@@ -61,28 +105,40 @@ async function tenantsAtLimit(db: Kysely<DB>, tenants: string[], limit: number):
 /**
  * Writes a batch in one statement: creates the targets that do not exist yet (in key order, so that two
  * dispatchers creating the same new targets cannot deadlock), the deliveries (failed at once when their
- * filter failed, their target is disabled or the monthly limit is reached; a replay is harmless), marks
- * the events dispatched, and wakes the workers when something is due. Returns the deliveries created
- * pending and failed.
+ * filter failed, their target is disabled or the monthly limit is reached; a replay is harmless; those
+ * marked for the handover claimed for its worker), marks the events dispatched, and wakes the workers when
+ * something is left for them to claim. Returns the counts, and one row per delivery claimed as created.
  */
-async function writeBatch(db: Kysely<DB>, planned: PlannedDelivery[], dispatched: number[], source: string): Promise<{ pending: number; refused: number }> {
+async function writeBatch(
+  db: Kysely<DB>,
+  planned: PlannedDelivery[],
+  dispatched: number[],
+  source: string,
+  handover: Handover | undefined,
+): Promise<CreatedClaimed[]> {
   const column = <T>(pick: (p: PlannedDelivery) => T) => planned.map(pick)
-  const { rows } = await sql<{ pending: number; refused: number }>`${PREPARED}
+  const { rows } = await sql<CreatedClaimed>`${PREPARED}
     with planned as (
       select * from unnest(${column((p) => p.tenant)}::text[], ${column((p) => p.sequence)}::bigint[],
                            ${column((p) => p.configCode)}::text[], ${column((p) => p.targetId)}::text[],
-                           ${column((p) => p.refusal)}::text[], ${column((p) => p.limitRefusal)}::text[])
-        as p (tenant, sequence, config_code, target_id, refusal, limit_refusal)
+                           ${column((p) => p.refusal)}::text[], ${column((p) => p.limitRefusal)}::text[],
+                           ${column((p) => (p.handOver ? 1 : 0))}::int[])
+        as p (tenant, sequence, config_code, target_id, refusal, limit_refusal, hand_over)
     ), created_target as (
       insert into delivery_target (tenant, config_code, target_id)
       select distinct tenant, config_code, target_id from planned order by 1, 2, 3
       on conflict do nothing
     ), created as (
       -- A target created by this statement is not seen here, and is not disabled.
-      insert into delivery (tenant, event_sequence, config_code, target_id, state, next_attempt_at, created_at, finished_at, last_error)
+      insert into delivery (tenant, event_sequence, config_code, target_id, state, attempts, locked_by, locked_at,
+                            next_attempt_at, created_at, finished_at, last_error)
       select p.tenant, p.sequence, p.config_code, p.target_id,
              case when r.refusal is null then 'pending' else 'failed' end,
-             now(), now(), case when r.refusal is null then null else now() end, r.refusal
+             case when c.claimed then 1 else 0 end,
+             case when c.claimed then ${handover?.workerId ?? null}::text end,
+             case when c.claimed then now() end,
+             case when c.claimed then now() + ${handover?.leaseMs ?? 0}::double precision * interval '1 millisecond' else now() end,
+             now(), case when r.refusal is null then null else now() end, r.refusal
       from planned p
       left join delivery_target t using (tenant, config_code, target_id)
       cross join lateral (
@@ -90,17 +146,23 @@ async function writeBatch(db: Kysely<DB>, planned: PlannedDelivery[], dispatched
                         case when t.disabled_at is not null then 'target disabled: ' || coalesce(t.disabled_reason, 'disabled') end,
                         p.limit_refusal) as refusal
       ) r
+      cross join lateral (select r.refusal is null and p.hand_over = 1 as claimed) c
       on conflict (event_sequence, config_code, target_id) do nothing
-      returning state
+      returning id, event_sequence, tenant, config_code, target_id, state, attempts, attempt_base, locked_by, locked_at
     ), marked as (
       update outbox_event set dispatched_at = now() where sequence = any(${dispatched}::bigint[])
     ), counted as (
-      select count(*) filter (where state = 'pending')::int as pending, count(*) filter (where state = 'failed')::int as refused
+      select count(*) filter (where state = 'pending')::int as pending, count(*) filter (where state = 'failed')::int as refused,
+             count(*) filter (where state = 'pending' and locked_by is null)::int as waiting
       from created
+    ), notified as (
+      select case when waiting > 0 then pg_notify(${DELIVERY_CHANNEL}, ${firstAttemptsDue(source)}) end from counted
     )
-    select pending, refused, case when pending > 0 then pg_notify(${DELIVERY_CHANNEL}, ${firstAttemptsDue(source)}) end
-    from counted`.execute(db)
-  return rows[0]
+    select c.pending, c.refused, c.waiting, h.id, h.event_sequence, h.tenant, h.config_code, h.target_id, h.attempts,
+           h.attempt_base, h.locked_at
+    from counted c cross join notified
+    left join created h on h.locked_by is not null`.execute(db)
+  return rows
 }
 
 /** The most events one tenant has in a batch. */
@@ -108,9 +170,13 @@ const perTenantShare = (batchSize: number) => Math.max(1, Math.ceil(batchSize / 
 
 interface UndispatchedEvent {
   sequence: number
+  id: string
   tenant: string
   type: string
+  subject: string
   payload: Record<string, unknown>
+  published_at: Date
+  traceparent: string | null
   /** The tenant's routing version (null: never configured). */
   routing_version: number | null
 }
@@ -138,7 +204,7 @@ async function takeEvents(db: Kysely<DB>, batchSize: number): Promise<Undispatch
         order by e.sequence limit ${perTenant}::int
       ) oldest
     )
-    select e.sequence, e.tenant, e.type, e.payload,
+    select e.sequence, e.id, e.tenant, e.type, e.subject, e.payload, e.published_at, e.traceparent,
            (select v.version from webhook_routing_version v where v.tenant = e.tenant) as routing_version
     from outbox_event e
     where e.sequence = any(array(select sequence from candidate order by sequence limit ${batchSize}::int))
@@ -149,45 +215,116 @@ async function takeEvents(db: Kysely<DB>, batchSize: number): Promise<Undispatch
 }
 
 /**
- * Dispatches the oldest undispatched events (up to a batch) and wakes the workers if any delivery is due:
- * four statements (begin, take, write, commit), and one more for the routing of a tenant whose
- * configuration changed since the last batch.
+ * Marks the planned deliveries the handover's worker takes: of each target, the oldest that are not
+ * refused already, as many as it has room for.
+ */
+function reserveHandover(handover: Handover, planned: PlannedDelivery[]): Reservation | undefined {
+  const wanted = new Map<string, TargetRef & { count: number }>()
+  for (const p of planned) {
+    if (p.refusal !== null || p.limitRefusal !== null) continue
+    const key = targetKey(p)
+    const entry = wanted.get(key)
+    if (entry) entry.count += 1
+    else wanted.set(key, { tenant: p.tenant, configCode: p.configCode, targetId: p.targetId, count: 1 })
+  }
+  if (wanted.size === 0) return undefined
+  const reservation = handover.reserve(wanted)
+  const left = new Map(reservation.room)
+  for (const p of planned) {
+    if (p.refusal !== null || p.limitRefusal !== null) continue
+    const key = targetKey(p)
+    const room = left.get(key) ?? 0
+    if (room <= 0) continue
+    p.handOver = true
+    left.set(key, room - 1)
+  }
+  return reservation
+}
+
+/** The deliveries claimed for the handover's worker, each with its event. */
+function handedOver(rows: CreatedClaimed[], events: Map<number, UndispatchedEvent>): ClaimedDelivery[] {
+  const handed: ClaimedDelivery[] = []
+  for (const row of rows) {
+    if (row.id === null) continue
+    const event = events.get(Number(row.event_sequence)) as UndispatchedEvent
+    handed.push({
+      id: Number(row.id),
+      tenant: row.tenant as string,
+      configCode: row.config_code as string,
+      targetId: row.target_id as string,
+      routingVersion: event.routing_version,
+      attempt: row.attempts as number,
+      claimedAt: row.locked_at as Date,
+      attemptBase: row.attempt_base as number,
+      event: {
+        id: event.id,
+        type: event.type,
+        tenant: event.tenant,
+        subject: event.subject,
+        sequence: event.sequence,
+        payload: event.payload,
+        publishedAt: event.published_at,
+        ...(event.traceparent ? { traceparent: event.traceparent } : {}),
+      },
+    })
+  }
+  return handed
+}
+
+/**
+ * Dispatches the oldest undispatched events (up to a batch) and wakes the workers if any delivery is left
+ * for them to claim: four statements (begin, take, write, commit), and one more for the routing of a
+ * tenant whose configuration changed since the last batch. With a handover, the write also claims new
+ * deliveries for the worker beside the dispatcher, which gets them once the batch has committed.
  * A tenant whose filters have used their share of the batch's work has its remaining events left for the
  * next batch: its filters can slow its own events, never anyone else's.
  */
 export async function dispatchEvents(db: Kysely<DB>, options: DispatchOptions): Promise<DispatchSummary> {
-  const { batchSize, monthlyLimit, tenantFilterBudget = TENANT_FILTER_BUDGET, routing = routingCache(), source = '' } = options
-  return db.transaction().execute(async (tx) => {
-    const events = await takeEvents(tx, batchSize)
-    if (events.length === 0) return { events: 0, pending: 0, refused: 0, deferred: 0, more: false }
+  const { batchSize, monthlyLimit, tenantFilterBudget = TENANT_FILTER_BUDGET, routing = routingCache(), source = '', handover } = options
+  let reservation: Reservation | undefined
+  let handed: ClaimedDelivery[] = []
+  let summary: DispatchSummary
+  try {
+    summary = await db.transaction().execute(async (tx) => {
+      const events = await takeEvents(tx, batchSize)
+      if (events.length === 0) return { events: 0, pending: 0, waiting: 0, refused: 0, deferred: 0, more: false }
 
-    const routings = await routing.routingOf(tx, new Map(events.map((event) => [event.tenant, event.routing_version])))
-    const planned: PlannedDelivery[] = []
-    const work = new Map<string, number>()
-    const taken = new Map<string, number>()
-    const dispatched: number[] = []
-    for (const event of events) {
-      taken.set(event.tenant, (taken.get(event.tenant) ?? 0) + 1)
-      const spent = work.get(event.tenant) ?? 0
-      if (spent >= tenantFilterBudget) continue
-      const { routes, cost } = routeEvent(routings.get(event.tenant), event)
-      work.set(event.tenant, spent + cost)
-      dispatched.push(event.sequence)
-      for (const { filterError, ...route } of routes) {
-        // A filter that fails counts as not matching; the failed delivery records why, once, for the operator.
-        const refusal = filterError === undefined ? null : `filter failed, counted as not matching: ${filterError}`
-        planned.push({ tenant: event.tenant, sequence: event.sequence, ...route, refusal, limitRefusal: null })
+      const routings = await routing.routingOf(tx, new Map(events.map((event) => [event.tenant, event.routing_version])))
+      const planned: PlannedDelivery[] = []
+      const work = new Map<string, number>()
+      const taken = new Map<string, number>()
+      const dispatched: number[] = []
+      for (const event of events) {
+        taken.set(event.tenant, (taken.get(event.tenant) ?? 0) + 1)
+        const spent = work.get(event.tenant) ?? 0
+        if (spent >= tenantFilterBudget) continue
+        const { routes, cost } = routeEvent(routings.get(event.tenant), event)
+        work.set(event.tenant, spent + cost)
+        dispatched.push(event.sequence)
+        for (const { filterError, ...route } of routes) {
+          // A filter that fails counts as not matching; the failed delivery records why, once, for the operator.
+          const refusal = filterError === undefined ? null : `filter failed, counted as not matching: ${filterError}`
+          planned.push({ tenant: event.tenant, sequence: event.sequence, ...route, refusal, limitRefusal: null, handOver: false })
+        }
       }
-    }
 
-    if (monthlyLimit !== undefined && planned.length > 0) {
-      const atLimit = await tenantsAtLimit(tx, [...new Set(planned.map((p) => p.tenant))], monthlyLimit)
-      const refusal = `monthly delivery limit reached: ${monthlyLimit} successful deliveries this month (UTC)`
-      for (const p of planned) if (atLimit.has(p.tenant)) p.limitRefusal = refusal
-    }
-    const { pending, refused } = await writeBatch(tx, planned, dispatched, source)
-    const deferred = events.length - dispatched.length
-    const more = events.length >= batchSize || deferred > 0 || [...taken.values()].some((n) => n >= perTenantShare(batchSize))
-    return { events: dispatched.length, pending, refused, deferred, more }
-  })
+      if (monthlyLimit !== undefined && planned.length > 0) {
+        const atLimit = await tenantsAtLimit(tx, [...new Set(planned.map((p) => p.tenant))], monthlyLimit)
+        const refusal = `monthly delivery limit reached: ${monthlyLimit} successful deliveries this month (UTC)`
+        for (const p of planned) if (atLimit.has(p.tenant)) p.limitRefusal = refusal
+      }
+      if (handover) reservation = reserveHandover(handover, planned)
+      const rows = await writeBatch(tx, planned, dispatched, source, handover)
+      handed = handedOver(rows, new Map(events.map((event) => [event.sequence, event])))
+      const { pending, refused, waiting } = rows[0]
+      const deferred = events.length - dispatched.length
+      const more = events.length >= batchSize || deferred > 0 || [...taken.values()].some((n) => n >= perTenantShare(batchSize))
+      return { events: dispatched.length, pending, waiting, refused, deferred, more }
+    })
+  } catch (error) {
+    reservation?.abandon()
+    throw error
+  }
+  reservation?.adopt(handed)
+  return summary
 }

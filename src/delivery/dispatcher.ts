@@ -30,7 +30,7 @@ export interface Dispatcher {
   stop(): Promise<void>
 }
 
-export type DispatchCounts = Omit<DispatchSummary, 'more'>
+export type DispatchCounts = Omit<DispatchSummary, 'more' | 'waiting'>
 
 const noCounts = (): DispatchCounts => ({ events: 0, pending: 0, refused: 0, deferred: 0 })
 

@@ -36,6 +36,7 @@ import type { HeaderMap } from '../webhooks/stored-config.js'
 import { secretsInGrace } from '../webhooks/secret-rotation.js'
 import { type ClaimedDelivery, claimDeliveries, type Lane, releaseDeliveries, releaseOrphans } from './claim-deliveries.js'
 import { notifyWorkers } from './delivery-channel.js'
+import type { Handover, Reservation } from './dispatch-events.js'
 import { failurePause } from './failure-pause.js'
 import { type AttemptOutcome, recordAttempts } from './record-attempts.js'
 import { judgeAttempt, type Verdict } from './retry-policy.js'
@@ -81,6 +82,8 @@ export interface Worker {
   wake(): void
   /** Looks for new deliveries now; the retry lane only if it is time to look there anyway. */
   wakeFirstLane(): void
+  /** Takes new deliveries from the dispatcher beside it, claimed for it as they are created. */
+  readonly handover: Handover
   /** Sends under way. */
   inFlight(): number
   /** Counts since the last call. */
@@ -106,11 +109,12 @@ interface Claimed {
   more: boolean
 }
 
-/** A target's rows in this worker: waiting to be sent, and being sent. */
+/** A target's rows in this worker: waiting to be sent, being sent, and room reserved for the dispatcher's. */
 interface TargetSlots {
   target: TargetRef
   queue: Queued[]
   sending: number
+  reserved: number
 }
 
 interface Finished {
@@ -197,6 +201,11 @@ export function startWorker(options: WorkerOptions): Worker {
   let orphansPossible = false
   /** Ids of the rows this worker has claimed and not yet recorded or handed back. */
   const mine = new Set<number>()
+  /** Room reserved for the dispatcher's batches under way, and rows they gave whose targets are being resolved. */
+  let reservedTotal = 0
+  const adopting = new Set<Promise<void>>()
+  /** Rows this worker holds without knowing are being handed back: the dispatcher gets no room meanwhile. */
+  let releasing = false
 
   let finished: Finished[] = []
   let flushing: Promise<void> | undefined
@@ -251,7 +260,16 @@ export function startWorker(options: WorkerOptions): Worker {
     do {
       claimAgain = false
       try {
-        if (orphansPossible) await releaseLostClaims()
+        // Not while the dispatcher's batches are under way, and none starts meanwhile: their rows are this
+        // worker's before it knows their ids.
+        if (orphansPossible && reservedTotal === 0) {
+          releasing = true
+          try {
+            await releaseLostClaims()
+          } finally {
+            releasing = false
+          }
+        }
         if (await claimRound()) claimAgain = true
         claimPause.succeeded()
       } catch (error) {
@@ -289,7 +307,7 @@ export function startWorker(options: WorkerOptions): Worker {
 
   async function claim(lane: Lane, limit: number): Promise<Claimed> {
     if (limit <= 0) return { rows: [], full: false, more: true }
-    const busy = [...targets.values()].map(({ target, queue, sending: n }) => ({ ...target, inFlight: queue.length + n }))
+    const busy = [...targets.values()].map(({ target, queue, sending: n, reserved }) => ({ ...target, inFlight: queue.length + n + reserved }))
     const perTargetLimit = lane === 'first' ? firstLaneTargetLimit : targetHoldLimit
     const claimed = await claimDeliveries(db, { lane, limit, workerId, leaseMs, perTargetLimit, busy })
     const full = claimed.length === limit
@@ -298,7 +316,13 @@ export function startWorker(options: WorkerOptions): Worker {
     const given = new Map<string, number>()
     for (const delivery of claimed) given.set(targetKey(delivery), (given.get(targetKey(delivery)) ?? 0) + 1)
     const more = full || [...room.values()].some((left) => left <= 0) || [...given].some(([key, n]) => n >= (room.get(key) ?? perTargetLimit))
-    if (claimed.length === 0) return { rows: claimed, full, more }
+    await take(claimed, lane)
+    return { rows: claimed, full, more }
+  }
+
+  /** Queues rows claimed for this worker at their targets and starts what can be sent. */
+  async function take(claimed: ClaimedDelivery[], lane: Lane): Promise<void> {
+    if (claimed.length === 0) return
     counts.claimed += claimed.length
     held += claimed.length
     for (const delivery of claimed) mine.add(delivery.id)
@@ -314,19 +338,87 @@ export function startWorker(options: WorkerOptions): Worker {
       throw error
     }
     claimed.forEach((delivery, i) => {
-      const key = targetKey(delivery)
-      let slots = targets.get(key)
-      if (!slots) {
-        slots = { target: refOf(delivery), queue: [], sending: 0 }
-        targets.set(key, slots)
-      }
       // A retry is due already, often overdue: it goes before the first attempts waiting at its target.
+      const slots = slotsOf(delivery)
       const queued = { delivery, lane, target: resolved[i] }
       if (lane === 'retry') slots.queue.unshift(queued)
       else slots.queue.push(queued)
     })
     startSends()
-    return { rows: claimed, full, more }
+  }
+
+  function slotsOf(target: TargetRef): TargetSlots {
+    const key = targetKey(target)
+    let slots = targets.get(key)
+    if (!slots) {
+      slots = { target: refOf(target), queue: [], sending: 0, reserved: 0 }
+      targets.set(key, slots)
+    }
+    return slots
+  }
+
+  function forgetIfIdle(slots: TargetSlots): void {
+    if (slots.sending === 0 && slots.queue.length === 0 && slots.reserved === 0) targets.delete(targetKey(slots.target))
+  }
+
+  // ---- taking new deliveries from the dispatcher ---------------------------------------------
+
+  /**
+   * Reserves room for new rows, as a claim of the first lane would: within what this worker may hold of
+   * each target and in all, leaving the retries their share.
+   */
+  function reserve(wanted: ReadonlyMap<string, TargetRef & { count: number }>): Reservation {
+    const room = new Map<string, number>()
+    let left = stopping || releasing ? 0 : holdLimit - held - Math.max(0, retryShare - retriesHeld)
+    for (const [key, { count, ...target }] of wanted) {
+      if (left <= 0) break
+      const slots = targets.get(key)
+      const atTarget = slots ? slots.queue.length + slots.sending + slots.reserved : 0
+      const n = Math.min(count, firstLaneTargetLimit - atTarget, left)
+      if (n <= 0) continue
+      slotsOf(target).reserved += n
+      room.set(key, n)
+      left -= n
+    }
+    const total = [...room.values()].reduce((sum, n) => sum + n, 0)
+    held += total
+    reservedTotal += total
+    let ended = false
+    const end = () => {
+      if (ended) return false
+      ended = true
+      held -= total
+      reservedTotal -= total
+      for (const [key, n] of room) {
+        const slots = targets.get(key)
+        if (!slots) continue
+        slots.reserved -= n
+        forgetIfIdle(slots)
+      }
+      return true
+    }
+    return {
+      room,
+      adopt(rows) {
+        if (!end()) return
+        const adopted = take(rows, 'first').catch((error) => {
+          // Claimed for this worker, which hands them back once the database answers again.
+          if (!availability.report(error)) log.error({ err: error }, 'resolving the targets of new deliveries failed')
+          lostClaim()
+        })
+        adopting.add(adopted)
+        void adopted.finally(() => adopting.delete(adopted))
+      },
+      abandon() {
+        if (end()) lostClaim()
+      },
+    }
+  }
+
+  /** Rows may have been claimed for this worker without its knowing: hand them back at the next claim. */
+  function lostClaim(): void {
+    orphansPossible = true
+    refill()
   }
 
   /**
@@ -360,7 +452,7 @@ export function startWorker(options: WorkerOptions): Worker {
       sending -= 1
       held -= 1
       if (lane === 'retry') retriesHeld -= 1
-      if (slots.sending === 0 && slots.queue.length === 0) targets.delete(targetKey(slots.target))
+      forgetIfIdle(slots)
       if (stopping) return
       startSends(slots)
       if (!drained && slots.queue.length <= targetConcurrency / 2 && held < holdLimit) refill()
@@ -561,6 +653,7 @@ export function startWorker(options: WorkerOptions): Worker {
   return {
     wake,
     wakeFirstLane,
+    handover: { workerId, leaseMs, reserve },
     inFlight: () => sending,
     takeCounts() {
       const taken = counts
@@ -573,6 +666,7 @@ export function startWorker(options: WorkerOptions): Worker {
       claimPause.cancel()
       flushPause.cancel()
       await claiming
+      await Promise.allSettled([...adopting])
       const queued = [...targets.values()].flatMap((slots) => slots.queue.splice(0).map((q) => q.delivery))
       for (const delivery of queued) mine.delete(delivery.id)
       held -= queued.length
