@@ -3,7 +3,7 @@
  * one event per changed item), reads enriched from the directory. B2C assignments have no legal entity
  * (stored as '').
  */
-import { type Kysely, type RawBuilder, type Selectable, type SqlBool, sql, type Transaction } from 'kysely'
+import { type Kysely, type RawBuilder, type Selectable, sql, type Transaction } from 'kysely'
 import { configure } from 'safe-stable-stringify'
 import type { Limits } from '../config.js'
 import type { CustomerAssignmentTable, DB } from '../db/schema.js'
@@ -201,24 +201,27 @@ export async function upsertCustomerAssignments(
 }
 
 /**
- * `(customer_id, legal_entity_id)` is one of `keys`: two array parameters joined to the primary key,
- * whatever the batch size. (200 ORed pairs cost the planner ~30 ms once segments have ~1,000 rows: it
- * weighs a bitmap path per pair.)
+ * The assignments of one segment with the given `(customer_id, legal_entity_id)` keys, locked: one primary
+ * key probe per distinct key, whatever the segment's size or the table's statistics. (The key list as a
+ * semi-join let the planner read the whole segment, and, with statistics from when the segment was small,
+ * compare every row of it with every key: 56–98 ms for 200 keys against a segment of 950 rows.)
  */
-function isOneOf(keys: [string, string][]): RawBuilder<SqlBool> {
-  return sql<SqlBool>`("customer_id", "legal_entity_id") in (select * from unnest(${keys.map((k) => k[0])}::text[], ${keys.map((k) => k[1])}::text[]))`
+export function assignmentsOf(tenant: string, segmentId: string, keys: [string, string][], columns: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
+    select ${columns}
+    from (select distinct * from unnest(${keys.map((k) => k[0])}::text[], ${keys.map((k) => k[1])}::text[])) as k (customer_id, legal_entity_id)
+    cross join lateral (
+      select * from customer_assignment a
+      where a.tenant = ${tenant} and a.segment_id = ${segmentId} and a.customer_id = k.customer_id and a.legal_entity_id = k.legal_entity_id
+      limit 1
+      for update
+    ) a`
 }
 
-async function selectForUpdate(tx: Transaction<DB>, tenant: string, segmentId: string, keys: [string, string][]) {
+async function selectForUpdate(tx: Transaction<DB>, tenant: string, segmentId: string, keys: [string, string][]): Promise<Row[]> {
   if (keys.length === 0) return []
-  return tx
-    .selectFrom('customer_assignment')
-    .selectAll()
-    .where('tenant', '=', tenant)
-    .where('segment_id', '=', segmentId)
-    .where(isOneOf(keys))
-    .forUpdate()
-    .execute()
+  const { rows } = await sql<Row>`${assignmentsOf(tenant, segmentId, keys, sql`a.*`)}`.execute(tx)
+  return rows
 }
 
 /**
@@ -238,9 +241,7 @@ export async function deleteCustomerAssignments(
     // One statement: the assignments asked for, locked, and the manual ones among them deleted.
     const { rows: found } = await sql<Pick<Row, 'customer_id' | 'legal_entity_id' | 'assignment_type'>>`
       with found as (
-        select customer_id, legal_entity_id, assignment_type from customer_assignment
-        where tenant = ${ctx.tenant} and segment_id = ${segmentId} and ${isOneOf(pairs)}
-        for update
+        ${assignmentsOf(ctx.tenant, segmentId, pairs, sql`a.customer_id, a.legal_entity_id, a.assignment_type`)}
       ), deleted as (
         delete from customer_assignment a using found f
         where a.tenant = ${ctx.tenant} and a.segment_id = ${segmentId} and f.assignment_type = 'MANUAL'
