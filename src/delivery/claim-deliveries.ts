@@ -62,7 +62,8 @@ export interface ClaimedDelivery {
   event: ClaimedEvent
 }
 
-interface ClaimedRow {
+/** A claimed delivery as the database gives it, with its event. */
+export interface ClaimedRow {
   id: number
   tenant: string
   config_code: string
@@ -149,7 +150,11 @@ export async function claimDeliveries(db: Kysely<DB>, request: ClaimRequest): Pr
       on conflict (delivery_id, attempt, claimed_at) do nothing
     )
     select * from claimed`.execute(db)
-  return rows.map((row) => ({
+  return rows.map(claimedDelivery)
+}
+
+export function claimedDelivery(row: ClaimedRow): ClaimedDelivery {
+  return {
     id: Number(row.id),
     tenant: row.tenant,
     configCode: row.config_code,
@@ -168,7 +173,7 @@ export async function claimDeliveries(db: Kysely<DB>, request: ClaimRequest): Pr
       publishedAt: row.published_at,
       ...(row.traceparent ? { traceparent: row.traceparent } : {}),
     },
-  }))
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ import { type Kysely, sql } from 'kysely'
 import { PREPARED } from '../db/prepared-statement.js'
 import type { DB } from '../db/schema.js'
 import { FILTER_LIMITS } from '../webhooks/event-filter.js'
-import type { ClaimedDelivery } from './claim-deliveries.js'
+import { type ClaimedDelivery, claimedDelivery } from './claim-deliveries.js'
 import { type TargetRef, targetKey } from './target-health.js'
 import { routeEvent } from '../webhooks/routing.js'
 import { type RoutingCache, routingCache } from '../webhooks/routing-cache.js'
@@ -88,7 +88,6 @@ interface CreatedClaimed {
   /** One row per delivery claimed for the worker as it was created; its columns null when there is none. */
   id: number | null
   event_sequence: number | null
-  tenant: string | null
   config_code: string | null
   target_id: string | null
   attempts: number | null
@@ -158,7 +157,7 @@ async function writeBatch(
     ), notified as (
       select case when waiting > 0 then pg_notify(${DELIVERY_CHANNEL}, ${firstAttemptsDue(source)}) end from counted
     )
-    select c.pending, c.refused, c.waiting, h.id, h.event_sequence, h.tenant, h.config_code, h.target_id, h.attempts,
+    select c.pending, c.refused, c.waiting, h.id, h.event_sequence, h.config_code, h.target_id, h.attempts,
            h.attempt_base, h.locked_at
     from counted c cross join notified
     left join created h on h.locked_by is not null`.execute(db)
@@ -247,26 +246,25 @@ function handedOver(rows: CreatedClaimed[], events: Map<number, UndispatchedEven
   for (const row of rows) {
     if (row.id === null) continue
     const event = events.get(Number(row.event_sequence)) as UndispatchedEvent
-    handed.push({
-      id: Number(row.id),
-      tenant: row.tenant as string,
-      configCode: row.config_code as string,
-      targetId: row.target_id as string,
-      routingVersion: event.routing_version,
-      attempt: row.attempts as number,
-      claimedAt: row.locked_at as Date,
-      attemptBase: row.attempt_base as number,
-      event: {
-        id: event.id,
-        type: event.type,
+    handed.push(
+      claimedDelivery({
+        id: row.id,
         tenant: event.tenant,
+        config_code: row.config_code as string,
+        target_id: row.target_id as string,
+        attempts: row.attempts as number,
+        attempt_base: row.attempt_base as number,
+        locked_at: row.locked_at as Date,
+        routing_version: event.routing_version,
+        event_id: event.id,
+        type: event.type,
         subject: event.subject,
         sequence: event.sequence,
         payload: event.payload,
-        publishedAt: event.published_at,
-        ...(event.traceparent ? { traceparent: event.traceparent } : {}),
-      },
-    })
+        published_at: event.published_at,
+        traceparent: event.traceparent,
+      }),
+    )
   }
   return handed
 }

@@ -201,8 +201,7 @@ export function startWorker(options: WorkerOptions): Worker {
   let orphansPossible = false
   /** Ids of the rows this worker has claimed and not yet recorded or handed back. */
   const mine = new Set<number>()
-  /** Room reserved for the dispatcher's batches under way, and rows they gave whose targets are being resolved. */
-  let reservedTotal = 0
+  /** Rows the dispatcher's batches gave whose targets are being resolved. */
   const adopting = new Set<Promise<void>>()
   /** Rows this worker holds without knowing are being handed back: the dispatcher gets no room meanwhile. */
   let releasing = false
@@ -262,7 +261,7 @@ export function startWorker(options: WorkerOptions): Worker {
       try {
         // Not while the dispatcher's batches are under way, and none starts meanwhile: their rows are this
         // worker's before it knows their ids.
-        if (orphansPossible && reservedTotal === 0) {
+        if (orphansPossible && !reserving()) {
           releasing = true
           try {
             await releaseLostClaims()
@@ -382,13 +381,11 @@ export function startWorker(options: WorkerOptions): Worker {
     }
     const total = [...room.values()].reduce((sum, n) => sum + n, 0)
     held += total
-    reservedTotal += total
     let ended = false
     const end = () => {
       if (ended) return false
       ended = true
       held -= total
-      reservedTotal -= total
       for (const [key, n] of room) {
         const slots = targets.get(key)
         if (!slots) continue
@@ -413,6 +410,12 @@ export function startWorker(options: WorkerOptions): Worker {
         if (end()) lostClaim()
       },
     }
+  }
+
+  /** Room is reserved for a dispatcher's batch under way (a target is forgotten only once it has none). */
+  function reserving(): boolean {
+    for (const slots of targets.values()) if (slots.reserved > 0) return true
+    return false
   }
 
   /** Rows may have been claimed for this worker without its knowing: hand them back at the next claim. */
