@@ -33,6 +33,10 @@ export interface ServiceProcess {
 
 const running: ChildProcess[] = []
 
+/** The last log lines, for a failure's message: a process that fails to start says why in its log, not on stderr. */
+const lastLines = (logs: LogLine[], count = 5) =>
+  logs.length === 0 ? '' : `\nits last log lines:\n${logs.slice(-count).map((line) => JSON.stringify(line)).join('\n')}`
+
 after(() => {
   for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
 })
@@ -73,11 +77,11 @@ export async function startService(
       if (listening) resolve(listening[1])
       if (entry.msg === 'delivery worker ready') resolve(undefined)
     })
-    exited.then((code) => reject(new Error(`segments ${command} exited (${code}) before it was ready: ${stderr}`)))
+    exited.then((code) => reject(new Error(`segments ${command} exited (${code}) before it was ready: ${stderr}${lastLines(logs)}`)))
   })
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`segments ${command} not ready within ${readyWithinMs} ms: ${stderr}`)), readyWithinMs)
+    timer = setTimeout(() => reject(new Error(`segments ${command} not ready within ${readyWithinMs} ms: ${stderr}${lastLines(logs)}`)), readyWithinMs)
   })
   const url = await Promise.race([ready, timeout]).finally(() => clearTimeout(timer))
   return {
