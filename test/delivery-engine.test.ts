@@ -11,9 +11,10 @@ import { after, before, describe, it } from 'node:test'
 import { Webhook } from 'standardwebhooks'
 import { sql } from 'kysely'
 import { notifyWorkers } from '../src/delivery/delivery-channel.js'
-import { dispatchEvents } from '../src/delivery/dispatch-events.js'
+import { type DispatchSummary, dispatchEvents } from '../src/delivery/dispatch-events.js'
 import { canonicalJson } from '../src/delivery/sign.js'
 import { disableTarget } from '../src/delivery/target-health.js'
+import { type RoutingCache, routingCache } from '../src/webhooks/routing-cache.js'
 import { assignCustomer, assignItem, customerPath, segment } from './support/assignment-helpers.js'
 import {
   configureWebhook,
@@ -355,6 +356,34 @@ for (const engine of ENGINES) {
         await delivery.stop(100)
         receiver.reply = previous
       }
+    })
+
+    it('a batch that read its events without a lock writes only those no other dispatcher took meanwhile', async () => {
+      while ((await dispatchEvents(t.database.db, { batchSize: 100 })).events > 0) {}
+      const c = await tenantClient(t, freshTenant('optimistic'))
+      await configureWebhook(t.database.db, c.tenant, { destinationUrl: `${receiver.url}/optimistic` })
+      await subscribe(t.database.db, c.tenant, [SEGMENT_CREATED])
+      for (let i = 0; i < 3; i++) await c.create(minimal())
+      // Between the batch's read and its write (while it routes), another dispatcher takes two of the three
+      // events: a batch of 4 gives one tenant at most 2.
+      const routing = routingCache()
+      let meanwhile: DispatchSummary | undefined
+      const racing: RoutingCache = {
+        async routingOf(db, versions) {
+          if (!meanwhile) meanwhile = await dispatchEvents(t.database.db, { batchSize: 4 })
+          return routing.routingOf(db, versions)
+        },
+      }
+      const summary = await dispatchEvents(t.database.db, { batchSize: 100, optimistic: true, routing: racing })
+      assert.deepEqual([meanwhile?.events, meanwhile?.pending], [2, 2])
+      assert.deepEqual([summary.events, summary.lost, summary.pending, summary.more], [1, 2, 1, false])
+      const rows = await deliveriesOf(t.database.db, c.tenant)
+      assert.equal(rows.length, 3)
+      assert.equal(new Set(rows.map((row) => row.event_id)).size, 3, 'one delivery per event')
+      const { rows: left } = await sql<{ n: number }>`
+        select count(*)::int as n from outbox_event where tenant = ${c.tenant} and dispatched_at is null`.execute(t.database.db)
+      assert.equal(left[0].n, 0)
+      assert.equal((await dispatchEvents(t.database.db, { batchSize: 100, optimistic: true })).events, 0, 'nothing is dispatched twice')
     })
 
     it('the monthly limit refuses deliveries once a tenant has had that many this month', async () => {

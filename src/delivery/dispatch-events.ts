@@ -1,7 +1,10 @@
 /**
  * The dispatcher's statement family: turn committed events into delivery rows, one per target they are
- * routed to, in one short transaction per batch. Events are taken `for update skip locked`, so any number
- * of dispatchers can share one database; the unique (event, config, target) key makes a replay harmless.
+ * routed to. A batch of a backlog is one short transaction whose events are taken `for update skip
+ * locked`, so any number of dispatchers share a backlog without waiting on each other. A batch of a
+ * trickle reads its events without a lock and takes them in the statement that writes their deliveries:
+ * two statements instead of four, on the way from every commit to its receivers. Either way an event is
+ * dispatched once, and the unique (event, config, target) key makes a replay harmless.
  */
 import { type Kysely, sql } from 'kysely'
 import { PREPARED } from '../db/prepared-statement.js'
@@ -27,6 +30,11 @@ export interface DispatchOptions {
   source?: string
   /** The worker beside this dispatcher, which takes new deliveries as they are created. */
   handover?: Handover
+  /**
+   * Read the events without locking them and take them in the write, outside a transaction: for a batch
+   * that is not part of a backlog. Events another dispatcher takes in between are left to it (`lost`).
+   */
+  optimistic?: boolean
 }
 
 /**
@@ -64,6 +72,8 @@ export interface DispatchSummary {
   refused: number
   /** Events left for a later batch: their tenant's filters had used their share of this one. */
   deferred: number
+  /** Events another dispatcher took between this one's read and its write (optimistic batches only). */
+  lost: number
   /** The batch was cut short (full, a tenant's share taken, or events deferred): more may be waiting. */
   more: boolean
 }
@@ -82,6 +92,8 @@ interface PlannedDelivery {
 }
 
 interface CreatedClaimed {
+  /** Events marked dispatched by this statement. */
+  taken: number
   pending: number
   refused: number
   waiting: number
@@ -107,6 +119,8 @@ async function tenantsAtLimit(db: Kysely<DB>, tenants: string[], limit: number):
  * filter failed, their target is disabled or the monthly limit is reached; a replay is harmless; those
  * marked for the handover claimed for its worker), marks the events dispatched, and wakes the workers when
  * something is left for them to claim. Returns the counts, and one row per delivery claimed as created.
+ * When `optimistic`, the events were read without a lock: the statement first takes those still
+ * undispatched and not locked by another dispatcher, and writes only theirs.
  */
 async function writeBatch(
   db: Kysely<DB>,
@@ -114,8 +128,16 @@ async function writeBatch(
   dispatched: number[],
   source: string,
   handover: Handover | undefined,
+  optimistic: boolean,
 ): Promise<CreatedClaimed[]> {
   const column = <T>(pick: (p: PlannedDelivery) => T) => planned.map(pick)
+  const taking = optimistic
+    ? sql`won as materialized (
+        select sequence from outbox_event where sequence = any(${dispatched}::bigint[]) and dispatched_at is null
+        order by sequence for update skip locked
+      ), batch as (select * from planned where sequence in (select sequence from won)),`
+    : sql`batch as (select * from planned),`
+  const taken = optimistic ? sql`in (select sequence from won)` : sql`= any(${dispatched}::bigint[])`
   const { rows } = await sql<CreatedClaimed>`${PREPARED}
     with planned as (
       select * from unnest(${column((p) => p.tenant)}::text[], ${column((p) => p.sequence)}::bigint[],
@@ -123,9 +145,9 @@ async function writeBatch(
                            ${column((p) => p.refusal)}::text[], ${column((p) => p.limitRefusal)}::text[],
                            ${column((p) => (p.handOver ? 1 : 0))}::int[])
         as p (tenant, sequence, config_code, target_id, refusal, limit_refusal, hand_over)
-    ), created_target as (
+    ), ${taking} created_target as (
       insert into delivery_target (tenant, config_code, target_id)
-      select distinct tenant, config_code, target_id from planned order by 1, 2, 3
+      select distinct tenant, config_code, target_id from batch order by 1, 2, 3
       on conflict do nothing
     ), created as (
       -- A target created by this statement is not seen here, and is not disabled.
@@ -138,7 +160,7 @@ async function writeBatch(
              case when c.claimed then now() end,
              case when c.claimed then now() + ${handover?.leaseMs ?? 0}::double precision * interval '1 millisecond' else now() end,
              now(), case when r.refusal is null then null else now() end, r.refusal
-      from planned p
+      from batch p
       left join delivery_target t using (tenant, config_code, target_id)
       cross join lateral (
         select coalesce(p.refusal,
@@ -149,15 +171,16 @@ async function writeBatch(
       on conflict (event_sequence, config_code, target_id) do nothing
       returning id, event_sequence, tenant, config_code, target_id, state, attempts, attempt_base, locked_by, locked_at
     ), marked as (
-      update outbox_event set dispatched_at = now() where sequence = any(${dispatched}::bigint[])
+      update outbox_event set dispatched_at = now() where sequence ${taken} returning sequence
     ), counted as (
       select count(*) filter (where state = 'pending')::int as pending, count(*) filter (where state = 'failed')::int as refused,
-             count(*) filter (where state = 'pending' and locked_by is null)::int as waiting
+             count(*) filter (where state = 'pending' and locked_by is null)::int as waiting,
+             (select count(*) from marked)::int as taken
       from created
     ), notified as (
       select case when waiting > 0 then pg_notify(${DELIVERY_CHANNEL}, ${firstAttemptsDue(source)}) end from counted
     )
-    select c.pending, c.refused, c.waiting, h.id, h.event_sequence, h.config_code, h.target_id, h.attempts,
+    select c.taken, c.pending, c.refused, c.waiting, h.id, h.event_sequence, h.config_code, h.target_id, h.attempts,
            h.attempt_base, h.locked_at
     from counted c cross join notified
     left join created h on h.locked_by is not null`.execute(db)
@@ -181,11 +204,11 @@ interface UndispatchedEvent {
 }
 
 /**
- * The oldest undispatched events, locked: up to `batchSize`, of which one tenant's take at most half, so
- * that a tenant with a backlog (or costly filters) leaves room for everyone else's events in every batch.
- * The tenants with undispatched events are found by a skip scan, one index probe each.
+ * The oldest undispatched events, locked unless `optimistic`: up to `batchSize`, of which one tenant's
+ * take at most half, so that a tenant with a backlog (or costly filters) leaves room for everyone else's
+ * events in every batch. The tenants with undispatched events are found by a skip scan, one index probe each.
  */
-async function takeEvents(db: Kysely<DB>, batchSize: number): Promise<UndispatchedEvent[]> {
+async function takeEvents(db: Kysely<DB>, batchSize: number, optimistic: boolean): Promise<UndispatchedEvent[]> {
   const perTenant = perTenantShare(batchSize)
   const { rows } = await sql<UndispatchedEvent>`
     with recursive tenant as (
@@ -209,7 +232,7 @@ async function takeEvents(db: Kysely<DB>, batchSize: number): Promise<Undispatch
     where e.sequence = any(array(select sequence from candidate order by sequence limit ${batchSize}::int))
       and e.dispatched_at is null
     order by e.sequence
-    for update skip locked`.execute(db)
+    ${optimistic ? sql`` : sql`for update skip locked`}`.execute(db)
   return rows.map((row) => ({ ...row, sequence: Number(row.sequence), routing_version: row.routing_version === null ? null : Number(row.routing_version) }))
 }
 
@@ -271,54 +294,59 @@ function handedOver(rows: CreatedClaimed[], events: Map<number, UndispatchedEven
 
 /**
  * Dispatches the oldest undispatched events (up to a batch) and wakes the workers if any delivery is left
- * for them to claim: four statements (begin, take, write, commit), and one more for the routing of a
- * tenant whose configuration changed since the last batch. With a handover, the write also claims new
- * deliveries for the worker beside the dispatcher, which gets them once the batch has committed.
+ * for them to claim: four statements (begin, take, write, commit), or two when `optimistic` (read, then a
+ * write that takes the events), and one more for the routing of a tenant whose configuration changed since
+ * the last batch. With a handover, the write also claims new deliveries for the worker beside the
+ * dispatcher, which gets them once the batch has committed.
  * A tenant whose filters have used their share of the batch's work has its remaining events left for the
  * next batch: its filters can slow its own events, never anyone else's.
  */
 export async function dispatchEvents(db: Kysely<DB>, options: DispatchOptions): Promise<DispatchSummary> {
   const { batchSize, monthlyLimit, tenantFilterBudget = TENANT_FILTER_BUDGET, routing = routingCache(), source = '', handover } = options
+  const optimistic = options.optimistic ?? false
   let reservation: Reservation | undefined
   let handed: ClaimedDelivery[] = []
+
+  const batch = async (db: Kysely<DB>): Promise<DispatchSummary> => {
+    const events = await takeEvents(db, batchSize, optimistic)
+    if (events.length === 0) return { events: 0, pending: 0, waiting: 0, refused: 0, deferred: 0, lost: 0, more: false }
+
+    const routings = await routing.routingOf(db, new Map(events.map((event) => [event.tenant, event.routing_version])))
+    const planned: PlannedDelivery[] = []
+    const work = new Map<string, number>()
+    const taken = new Map<string, number>()
+    const dispatched: number[] = []
+    for (const event of events) {
+      taken.set(event.tenant, (taken.get(event.tenant) ?? 0) + 1)
+      const spent = work.get(event.tenant) ?? 0
+      if (spent >= tenantFilterBudget) continue
+      const { routes, cost } = routeEvent(routings.get(event.tenant), event)
+      work.set(event.tenant, spent + cost)
+      dispatched.push(event.sequence)
+      for (const { filterError, ...route } of routes) {
+        // A filter that fails counts as not matching; the failed delivery records why, once, for the operator.
+        const refusal = filterError === undefined ? null : `filter failed, counted as not matching: ${filterError}`
+        planned.push({ tenant: event.tenant, sequence: event.sequence, ...route, refusal, limitRefusal: null, handOver: false })
+      }
+    }
+
+    if (monthlyLimit !== undefined && planned.length > 0) {
+      const atLimit = await tenantsAtLimit(db, [...new Set(planned.map((p) => p.tenant))], monthlyLimit)
+      const refusal = `monthly delivery limit reached: ${monthlyLimit} successful deliveries this month (UTC)`
+      for (const p of planned) if (atLimit.has(p.tenant)) p.limitRefusal = refusal
+    }
+    if (handover) reservation = reserveHandover(handover, planned)
+    const rows = await writeBatch(db, planned, dispatched, source, handover, optimistic)
+    handed = handedOver(rows, new Map(events.map((event) => [event.sequence, event])))
+    const { taken: marked, pending, refused, waiting } = rows[0]
+    const deferred = events.length - dispatched.length
+    const more = events.length >= batchSize || deferred > 0 || [...taken.values()].some((n) => n >= perTenantShare(batchSize))
+    return { events: marked, pending, waiting, refused, deferred, lost: dispatched.length - marked, more }
+  }
+
   let summary: DispatchSummary
   try {
-    summary = await db.transaction().execute(async (tx) => {
-      const events = await takeEvents(tx, batchSize)
-      if (events.length === 0) return { events: 0, pending: 0, waiting: 0, refused: 0, deferred: 0, more: false }
-
-      const routings = await routing.routingOf(tx, new Map(events.map((event) => [event.tenant, event.routing_version])))
-      const planned: PlannedDelivery[] = []
-      const work = new Map<string, number>()
-      const taken = new Map<string, number>()
-      const dispatched: number[] = []
-      for (const event of events) {
-        taken.set(event.tenant, (taken.get(event.tenant) ?? 0) + 1)
-        const spent = work.get(event.tenant) ?? 0
-        if (spent >= tenantFilterBudget) continue
-        const { routes, cost } = routeEvent(routings.get(event.tenant), event)
-        work.set(event.tenant, spent + cost)
-        dispatched.push(event.sequence)
-        for (const { filterError, ...route } of routes) {
-          // A filter that fails counts as not matching; the failed delivery records why, once, for the operator.
-          const refusal = filterError === undefined ? null : `filter failed, counted as not matching: ${filterError}`
-          planned.push({ tenant: event.tenant, sequence: event.sequence, ...route, refusal, limitRefusal: null, handOver: false })
-        }
-      }
-
-      if (monthlyLimit !== undefined && planned.length > 0) {
-        const atLimit = await tenantsAtLimit(tx, [...new Set(planned.map((p) => p.tenant))], monthlyLimit)
-        const refusal = `monthly delivery limit reached: ${monthlyLimit} successful deliveries this month (UTC)`
-        for (const p of planned) if (atLimit.has(p.tenant)) p.limitRefusal = refusal
-      }
-      if (handover) reservation = reserveHandover(handover, planned)
-      const rows = await writeBatch(tx, planned, dispatched, source, handover)
-      handed = handedOver(rows, new Map(events.map((event) => [event.sequence, event])))
-      const { pending, refused, waiting } = rows[0]
-      const deferred = events.length - dispatched.length
-      const more = events.length >= batchSize || deferred > 0 || [...taken.values()].some((n) => n >= perTenantShare(batchSize))
-      return { events: dispatched.length, pending, waiting, refused, deferred, more }
-    })
+    summary = optimistic ? await batch(db) : await db.transaction().execute(batch)
   } catch (error) {
     reservation?.abandon()
     throw error

@@ -2,6 +2,9 @@
  * The dispatcher loop: when woken (an event committed, or the poll), dispatches batches of events until
  * none is left. Wake-ups during a run are coalesced into one more run. A failed batch is retried after a
  * pause: until the database is back when it was unreachable, else after a capped backoff.
+ * A trickle of events is dispatched optimistically (two statements a batch); after a batch that found a
+ * backlog, lost events to another dispatcher or failed, batches lock what they take until one finds the
+ * backlog gone, so that dispatchers sharing a backlog each take a different part of it.
  */
 import type { Kysely } from 'kysely'
 import type { DatabaseAvailability } from '../db/availability.js'
@@ -30,7 +33,7 @@ export interface Dispatcher {
   stop(): Promise<void>
 }
 
-export type DispatchCounts = Omit<DispatchSummary, 'more' | 'waiting'>
+export type DispatchCounts = Omit<DispatchSummary, 'more' | 'waiting' | 'lost'>
 
 const noCounts = (): DispatchCounts => ({ events: 0, pending: 0, refused: 0, deferred: 0 })
 
@@ -40,6 +43,7 @@ export function startDispatcher({ db, availability, log, onDispatched, tracing, 
   let again = false
   let stopping = false
   let counts = noCounts()
+  let backlog = false
   const pause = failurePause(availability, log)
 
   async function run(): Promise<void> {
@@ -48,13 +52,15 @@ export function startDispatcher({ db, availability, log, onDispatched, tracing, 
       let summary: DispatchSummary
       const startedAt = Date.now()
       try {
-        summary = await dispatchEvents(db, options)
+        summary = await dispatchEvents(db, { ...options, optimistic: !backlog })
         pause.succeeded()
       } catch (error) {
+        backlog = true
         await pause.after(error, 'dispatching events')
         again = true
         continue
       }
+      backlog = summary.more || summary.lost > 0
       counts = {
         events: counts.events + summary.events,
         pending: counts.pending + summary.pending,
