@@ -21,14 +21,15 @@ import os from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { sql } from 'kysely'
 import pg from 'pg'
+import { configureWebhook, subscribe } from '../test/support/delivery-helpers.js'
 import { openDatabase } from '../src/db/database.js'
 import { migrate } from '../src/db/migrate.js'
 import { dispatchEvents } from '../src/delivery/dispatch-events.js'
 import { routingCache } from '../src/webhooks/routing-cache.js'
-import type { StoredHttpConfiguration } from '../src/webhooks/stored-config.js'
 import { ADMIN_URL, createFreshDatabase, describeDatabase, intEnv, onCleanup, runBenchmark } from './lifecycle.js'
 import { backendsCpu, backendsCpuUsed } from './process-cpu.js'
 import { fmt, table } from './report.js'
+import { captureSql } from './sql-capture.js'
 
 const settings = {
   batches: intEnv('BENCH_BATCHES', 300),
@@ -42,14 +43,6 @@ const EVENT_TYPE = 'customer-segment.segment-created'
 const WAYS = ['locked', 'optimistic'] as const
 type Way = (typeof WAYS)[number]
 
-// Every statement the driver sends is one round trip: count them.
-let statements = 0
-const query = pg.Client.prototype.query
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  statements++
-  return (query as (...a: unknown[]) => unknown).apply(this, args)
-} as typeof query
-
 async function main(): Promise<void> {
   console.log(`dispatch benchmark · ${os.cpus().length} cores · node ${process.version}`)
   const url = await createFreshDatabase(ADMIN_URL, 'css_bench_dispatch')
@@ -62,16 +55,8 @@ async function main(): Promise<void> {
   onCleanup('admin pool', () => admin.end())
   const databaseName = new URL(url).pathname.slice(1)
 
-  const now = new Date()
-  const configuration: StoredHttpConfiguration = { eventsConfiguration: [], destinationUrl: 'http://127.0.0.1:9/events' }
-  await db
-    .insertInto('webhook_config')
-    .values({ tenant: TENANT, code: 'http', provider: 'HTTP', active: true, configuration: JSON.stringify(configuration), created_at: now, modified_at: now })
-    .execute()
-  await db
-    .insertInto('event_subscription')
-    .values({ tenant: TENANT, event_type: EVENT_TYPE, subscribed: true, excluded_fields: '[]', version: 1, created_at: now, modified_at: now })
-    .execute()
+  await configureWebhook(db, TENANT, { destinationUrl: 'http://127.0.0.1:9/events' })
+  await subscribe(db, TENANT, [EVENT_TYPE])
 
   const routing = routingCache()
   let n = 0
@@ -79,14 +64,14 @@ async function main(): Promise<void> {
   async function oneBatch(way: Way): Promise<{ wallMs: number; cpuMs: number; statements: number }> {
     await sql`insert into outbox_event (id, tenant, type, subject, payload, published_at)
               values (gen_random_uuid(), ${TENANT}, ${EVENT_TYPE}, ${`segments/s${n}`}, ${JSON.stringify({ id: `s${n++}` })}::jsonb, now())`.execute(db)
-    const sent = statements
     const cpu = process.cpuUsage()
     const started = performance.now()
-    const summary = await dispatchEvents(db, { batchSize: 500, routing, optimistic: way === 'optimistic' })
+    // Every statement the driver sends is one round trip.
+    const { result: summary, statements } = await captureSql(() => dispatchEvents(db, { batchSize: 500, routing, optimistic: way === 'optimistic' }))
     const wallMs = performance.now() - started
     const used = process.cpuUsage(cpu)
     if (summary.events !== 1 || summary.pending !== 1) throw new Error(`a batch dispatched ${summary.events} events, ${summary.pending} deliveries`)
-    return { wallMs, cpuMs: (used.user + used.system) / 1000, statements: statements - sent }
+    return { wallMs, cpuMs: (used.user + used.system) / 1000, statements: statements.length }
   }
 
   for (let i = 0; i < settings.warmup; i++) for (const way of WAYS) await oneBatch(way)

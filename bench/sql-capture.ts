@@ -66,3 +66,11 @@ export async function captureRequestSql(send: (headers: Record<string, string>) 
   }
   return [...sink]
 }
+
+/** Runs `run` and returns with its result the statements sent from its async context (and only those). */
+export async function captureSql<T>(run: () => Promise<T>): Promise<{ result: T; statements: CapturedStatement[] }> {
+  patchClientQuery()
+  const statements: CapturedStatement[] = []
+  const result = await requestSink.run(statements, run)
+  return { result, statements }
+}

@@ -314,10 +314,10 @@ export async function dispatchEvents(db: Kysely<DB>, options: DispatchOptions): 
     const routings = await routing.routingOf(db, new Map(events.map((event) => [event.tenant, event.routing_version])))
     const planned: PlannedDelivery[] = []
     const work = new Map<string, number>()
-    const taken = new Map<string, number>()
+    const perTenant = new Map<string, number>()
     const dispatched: number[] = []
     for (const event of events) {
-      taken.set(event.tenant, (taken.get(event.tenant) ?? 0) + 1)
+      perTenant.set(event.tenant, (perTenant.get(event.tenant) ?? 0) + 1)
       const spent = work.get(event.tenant) ?? 0
       if (spent >= tenantFilterBudget) continue
       const { routes, cost } = routeEvent(routings.get(event.tenant), event)
@@ -338,10 +338,10 @@ export async function dispatchEvents(db: Kysely<DB>, options: DispatchOptions): 
     if (handover) reservation = reserveHandover(handover, planned)
     const rows = await writeBatch(db, planned, dispatched, source, handover, optimistic)
     handed = handedOver(rows, new Map(events.map((event) => [event.sequence, event])))
-    const { taken: marked, pending, refused, waiting } = rows[0]
+    const { taken, pending, refused, waiting } = rows[0]
     const deferred = events.length - dispatched.length
-    const more = events.length >= batchSize || deferred > 0 || [...taken.values()].some((n) => n >= perTenantShare(batchSize))
-    return { events: marked, pending, waiting, refused, deferred, lost: dispatched.length - marked, more }
+    const more = events.length >= batchSize || deferred > 0 || [...perTenant.values()].some((n) => n >= perTenantShare(batchSize))
+    return { events: taken, pending, waiting, refused, deferred, lost: dispatched.length - taken, more }
   }
 
   let summary: DispatchSummary
