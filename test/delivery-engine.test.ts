@@ -10,8 +10,11 @@ import { createHmac } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { Webhook } from 'standardwebhooks'
 import { sql } from 'kysely'
+import { pino } from 'pino'
 import { notifyWorkers } from '../src/delivery/delivery-channel.js'
-import { type DispatchSummary, dispatchEvents } from '../src/delivery/dispatch-events.js'
+import { type DispatchSummary, dispatchEvents, notifiedEvents, type UndispatchedEvent } from '../src/delivery/dispatch-events.js'
+import { type Dispatcher, startDispatcher } from '../src/delivery/dispatcher.js'
+import { OUTBOX_CHANNEL } from '../src/events/outbox.js'
 import { canonicalJson } from '../src/delivery/sign.js'
 import { disableTarget } from '../src/delivery/target-health.js'
 import { type RoutingCache, routingCache } from '../src/webhooks/routing-cache.js'
@@ -384,6 +387,91 @@ for (const engine of ENGINES) {
         select count(*)::int as n from outbox_event where tenant = ${c.tenant} and dispatched_at is null`.execute(t.database.db)
       assert.equal(left[0].n, 0)
       assert.equal((await dispatchEvents(t.database.db, { batchSize: 100, optimistic: true })).events, 0, 'nothing is dispatched twice')
+    })
+
+    it('a commit notifies its events as the dispatcher reads them, unless they are too many or too large for a notification', async () => {
+      const c = await tenantClient(t, freshTenant('notified'))
+      await configureWebhook(t.database.db, c.tenant, { destinationUrl: `${receiver.url}/notified` })
+      const payloads: string[] = []
+      const unlisten = await t.database.listen(OUTBOX_CHANNEL, (payload) => payloads.push(payload))
+      try {
+        const next = async (what: string) => {
+          const seen = payloads.length
+          return waitFor(what, () => payloads.length > seen && payloads[seen])
+        }
+        const awkward = { en: 'ü, "quotes", \\ and </script>', de: 'ß \u2028 😀', fr: '' }
+        const created = next('the notification of a create')
+        await c.create(minimal({ id: 'awkward', description: awkward }))
+        const named = notifiedEvents(await created)
+        const { rows } = await sql<UndispatchedEvent>`
+          select e.sequence, e.id, e.tenant, e.type, e.subject, e.payload, e.published_at, e.traceparent,
+                 (select v.version from webhook_routing_version v where v.tenant = e.tenant) as routing_version
+          from outbox_event e where e.tenant = ${c.tenant} order by e.sequence`.execute(t.database.db)
+        const read = rows.map((row) => ({ ...row, sequence: Number(row.sequence), routing_version: row.routing_version === null ? null : Number(row.routing_version) }))
+        assert.equal(read.length, 1)
+        assert.notEqual(read[0].routing_version, null)
+        assert.deepEqual(named, read, 'the notification carries the event as the dispatcher reads it')
+
+        await segment(c, 'many')
+        await waitFor('the notification of the segment', () => payloads.length === 2)
+        const tooMany = next('the notification of 21 assignments')
+        const res = await c.call({ method: 'PUT', url: c.url('/many/customers/bulk'), payload: Array.from({ length: 21 }, (_, i) => ({ customerId: `m${i}` })) })
+        assert.equal(res.statusCode, 207, res.body)
+        assert.equal(await tooMany, '')
+        const tooLarge = next('the notification of a large event')
+        await c.create(minimal({ description: { en: 'x'.repeat(8_000) } }))
+        assert.equal(await tooLarge, '')
+        assert.equal(notifiedEvents(''), undefined)
+      } finally {
+        await unlisten()
+      }
+    })
+
+    it('a dispatcher woken by notifications that carry their events writes them in one statement, without reading them', async () => {
+      while ((await dispatchEvents(t.database.db, { batchSize: 100 })).events > 0) {}
+      const c = await tenantClient(t, freshTenant('unread'))
+      await configureWebhook(t.database.db, c.tenant, { destinationUrl: `${receiver.url}/unread` })
+      await subscribe(t.database.db, c.tenant, [SEGMENT_CREATED])
+      let statements = 0
+      const counted = t.database.db.withPlugin({
+        transformQuery: ({ node }) => {
+          statements += 1
+          return node
+        },
+        transformResult: async ({ result }) => result,
+      })
+      const routing = routingCache()
+      const payloads: string[] = []
+      const unlisten = await t.database.listen(OUTBOX_CHANNEL, (payload) => payloads.push(payload))
+      // Each dispatcher is stopped after its first batch, which stop() waits for.
+      const batchAfter = async (wake: (dispatcher: Dispatcher) => void) => {
+        statements = 0
+        const dispatcher = startDispatcher({ db: counted, availability: t.database.availability, log: pino({ level: 'silent' }), batchSize: 100, routing })
+        wake(dispatcher)
+        await dispatcher.stop()
+        return statements
+      }
+      try {
+        await c.create(minimal())
+        await waitFor('the first notification', () => payloads.length === 1)
+        assert.ok((await batchAfter((d) => d.wake())) > 2, 'read, the routing (loaded once), write')
+        await c.create(minimal())
+        const named = await waitFor('the second notification', () => payloads.length === 2 && payloads[1])
+        assert.equal(notifiedEvents(named)?.length, 1)
+        assert.equal(await batchAfter((d) => d.wake(named)), 1, 'the write alone')
+        assert.equal((await deliveriesOf(t.database.db, c.tenant)).length, 2)
+        assert.equal(await batchAfter((d) => d.wake(named)), 1, 'the same notification again: the write takes nothing')
+        await c.create(minimal())
+        await waitFor('the third notification', () => payloads.length === 3)
+        assert.equal(await batchAfter((d) => d.wake(named)), 1, 'events not in the notification wait for a read')
+        assert.equal((await deliveriesOf(t.database.db, c.tenant)).length, 2)
+        assert.equal(await batchAfter((d) => d.wake()), 2, 'read, write')
+        const rows = await deliveriesOf(t.database.db, c.tenant)
+        assert.equal(rows.length, 3)
+        assert.equal(new Set(rows.map((row) => row.event_id)).size, 3, 'one delivery per event')
+      } finally {
+        await unlisten()
+      }
     })
 
     it('the monthly limit refuses deliveries once a tenant has had that many this month', async () => {

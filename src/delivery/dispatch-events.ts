@@ -35,6 +35,11 @@ export interface DispatchOptions {
    * that is not part of a backlog. Events another dispatcher takes in between are left to it (`lost`).
    */
   optimistic?: boolean
+  /**
+   * The events to dispatch, as their commit's notification carried them (`notifiedEvents`): not read again,
+   * and taken in the write as an optimistic batch's are.
+   */
+  events?: UndispatchedEvent[]
 }
 
 /**
@@ -190,7 +195,7 @@ async function writeBatch(
 /** The most events one tenant has in a batch. */
 const perTenantShare = (batchSize: number) => Math.max(1, Math.ceil(batchSize / 2))
 
-interface UndispatchedEvent {
+export interface UndispatchedEvent {
   sequence: number
   id: string
   tenant: string
@@ -201,6 +206,38 @@ interface UndispatchedEvent {
   traceparent: string | null
   /** The tenant's routing version (null: never configured). */
   routing_version: number | null
+}
+
+/**
+ * The events an outbox notification carries (outbox.ts), as `takeEvents` reads them; undefined when it
+ * carries none (too many for a notification, or a wake-up of another kind).
+ */
+export function notifiedEvents(payload: string): UndispatchedEvent[] | undefined {
+  if (payload === '') return undefined
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(payload)
+  } catch {
+    return undefined
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) return undefined
+  const events: UndispatchedEvent[] = []
+  for (const e of parsed as Record<string, unknown>[]) {
+    const publishedAt = new Date(e.published_at as string)
+    if (!Number.isSafeInteger(e.sequence) || typeof e.id !== 'string' || typeof e.tenant !== 'string' || Number.isNaN(publishedAt.getTime())) return undefined
+    events.push({
+      sequence: e.sequence as number,
+      id: e.id,
+      tenant: e.tenant,
+      type: e.type as string,
+      subject: e.subject as string,
+      payload: e.payload as Record<string, unknown>,
+      published_at: publishedAt,
+      traceparent: (e.traceparent as string | null) ?? null,
+      routing_version: (e.routing_version as number | null) ?? null,
+    })
+  }
+  return events
 }
 
 /**
@@ -294,8 +331,8 @@ function handedOver(rows: CreatedClaimed[], events: Map<number, UndispatchedEven
 
 /**
  * Dispatches the oldest undispatched events (up to a batch) and wakes the workers if any delivery is left
- * for them to claim: four statements (begin, take, write, commit), or two when `optimistic` (read, then a
- * write that takes the events), and one more for the routing of a tenant whose configuration changed since
+ * for them to claim: four statements (begin, take, write, commit), two when `optimistic` (read, then a
+ * write that takes the events), one when the events are given as their notification carried them, and one more for the routing of a tenant whose configuration changed since
  * the last batch. With a handover, the write also claims new deliveries for the worker beside the
  * dispatcher, which gets them once the batch has committed.
  * A tenant whose filters have used their share of the batch's work has its remaining events left for the
@@ -303,12 +340,13 @@ function handedOver(rows: CreatedClaimed[], events: Map<number, UndispatchedEven
  */
 export async function dispatchEvents(db: Kysely<DB>, options: DispatchOptions): Promise<DispatchSummary> {
   const { batchSize, monthlyLimit, tenantFilterBudget = TENANT_FILTER_BUDGET, routing = routingCache(), source = '', handover } = options
-  const optimistic = options.optimistic ?? false
+  const given = options.events
+  const optimistic = given !== undefined || (options.optimistic ?? false)
   let reservation: Reservation | undefined
   let handed: ClaimedDelivery[] = []
 
   const batch = async (db: Kysely<DB>): Promise<DispatchSummary> => {
-    const events = await takeEvents(db, batchSize, optimistic)
+    const events = given ?? (await takeEvents(db, batchSize, optimistic))
     if (events.length === 0) return { events: 0, pending: 0, waiting: 0, refused: 0, deferred: 0, lost: 0, more: false }
 
     const routings = await routing.routingOf(db, new Map(events.map((event) => [event.tenant, event.routing_version])))

@@ -2,7 +2,8 @@
  * The dispatcher loop: when woken (an event committed, or the poll), dispatches batches of events until
  * none is left. Wake-ups during a run are coalesced into one more run. A failed batch is retried after a
  * pause: until the database is back when it was unreachable, else after a capped backoff.
- * A trickle of events is dispatched optimistically (two statements a batch); after a batch that found a
+ * A trickle of events is dispatched optimistically (two statements a batch, or one when the notifications
+ * carried the events); after a batch that found a
  * backlog, lost events to another dispatcher or failed, batches lock what they take until one finds the
  * backlog gone, so that dispatchers sharing a backlog each take a different part of it.
  */
@@ -11,7 +12,7 @@ import type { DatabaseAvailability } from '../db/availability.js'
 import type { DB } from '../db/schema.js'
 import type { DeliveryTracing } from '../observability/tracing.js'
 import { routingCache } from '../webhooks/routing-cache.js'
-import { type DispatchOptions, type DispatchSummary, dispatchEvents } from './dispatch-events.js'
+import { type DispatchOptions, type DispatchSummary, dispatchEvents, notifiedEvents, type UndispatchedEvent } from './dispatch-events.js'
 import { failurePause } from './failure-pause.js'
 import type { DeliveryLog } from './worker.js'
 
@@ -26,7 +27,13 @@ export interface DispatcherOptions extends DispatchOptions {
 }
 
 export interface Dispatcher {
-  wake(): void
+  /**
+   * Something may wait: a batch runs now, or after the one under way. With an outbox notification's
+   * payload that carries its events, those need not be read: while every wake-up since the last batch
+   * carried its events, the next batch is those events, one statement. (A new dispatcher is woken
+   * without a payload first, to read what waits already; the poll's wake-ups read too.)
+   */
+  wake(payload?: string): void
   /** Events dispatched and deliveries created since the last call. */
   takeCounts(): DispatchCounts
   /** Lets a batch under way finish; dispatches nothing after. */
@@ -44,15 +51,21 @@ export function startDispatcher({ db, availability, log, onDispatched, tracing, 
   let stopping = false
   let counts = noCounts()
   let backlog = false
+  // The events of the notifications since the last batch began, and whether a wake-up did not name its events.
+  let notified: UndispatchedEvent[] = []
+  let unnamed = false
   const pause = failurePause(availability, log)
 
   async function run(): Promise<void> {
     do {
       again = false
+      const named = !unnamed && !backlog && notified.length > 0 && notified.length <= options.batchSize ? notified : undefined
+      notified = []
+      unnamed = false
       let summary: DispatchSummary
       const startedAt = Date.now()
       try {
-        summary = await dispatchEvents(db, { ...options, optimistic: !backlog })
+        summary = await dispatchEvents(db, { ...options, optimistic: !backlog, events: named })
         pause.succeeded()
       } catch (error) {
         backlog = true
@@ -60,7 +73,8 @@ export function startDispatcher({ db, availability, log, onDispatched, tracing, 
         again = true
         continue
       }
-      backlog = summary.more || summary.lost > 0
+      // Named events another dispatcher took were its to take: they say nothing of a backlog.
+      backlog = summary.more || (named === undefined && summary.lost > 0)
       counts = {
         events: counts.events + summary.events,
         pending: counts.pending + summary.pending,
@@ -75,8 +89,11 @@ export function startDispatcher({ db, availability, log, onDispatched, tracing, 
     } while (again && !stopping)
   }
 
-  function wake(): void {
+  function wake(payload = ''): void {
     if (stopping) return
+    const events = notifiedEvents(payload)
+    if (events) notified.push(...events)
+    else unnamed = true
     if (running) {
       again = true
       return
