@@ -11,7 +11,7 @@
  *   process (bench/delivery-receiver.ts) on loopback that answers 204. This process produces the events
  *   through the API. All of them share the machine's cores with PostgreSQL.
  * - Scenarios, with 1 and 4 targets (4 entries of the event type, one path each on the receiver), the
- *   steady runs first:
+ *   steady runs first (BENCH_SCENARIOS: `steady,max`, or either alone):
  *   - steady: BENCH_RATE (200) single customer assignments per second for BENCH_DURATION (10) s; latency
  *     is arrival time minus the event's `emporix-event-publish-time` (set in the committing transaction);
  *   - max: bulk upserts of 200 new customer assignments from 4 concurrent producers for BENCH_DURATION s;
@@ -51,6 +51,7 @@ const settings = {
   bulkSize: 200,
   poolSize: intEnv('BENCH_POOL_SIZE', 20),
   targetCounts: (process.env.BENCH_TARGETS || '1,4').split(',').map((n) => Number(n)),
+  scenarios: new Set((process.env.BENCH_SCENARIOS || 'steady,max').split(',')),
   cpuProfileDir: process.env.BENCH_CPU_PROFILE || undefined,
 }
 /** Deliveries/s as a share of the receiver's raw capacity, by target count; latency at the steady rate. */
@@ -274,7 +275,7 @@ async function main(): Promise<void> {
 
   const rows: Row[] = []
   // Steady runs first, on a table without the dead rows a burst leaves behind until autovacuum.
-  for (const targets of settings.targetCounts) {
+  for (const targets of settings.scenarios.has('steady') ? settings.targetCounts : []) {
     await configureTargets(api, receiver.port, targets)
     // Warm-up: connections, prepared plans, JIT (the first seconds after start run noticeably slower).
     await receiver.ask({ type: 'reset' })
@@ -286,7 +287,7 @@ async function main(): Promise<void> {
     const steady = await drain(receiver, steadyEvents * targets)
     rows.push({ scenario: `steady ${settings.rate}/s`, targets, events: steadyEvents, deliveries: steady.deliveries, perSecond: rate(steady), stats: steady, cpu: await used() })
   }
-  for (const targets of settings.targetCounts) {
+  for (const targets of settings.scenarios.has('max') ? settings.targetCounts : []) {
     await configureTargets(api, receiver.port, targets)
     await receiver.ask({ type: 'reset' })
     const used = await meter()
