@@ -210,17 +210,19 @@ async function produceMax(api: Api, seconds: number): Promise<number> {
 }
 
 /** Waits until the receiver has `expected` deliveries (or 60 s without progress). */
+/** Waits until every expected delivery has arrived: duplicates (reported) do not count towards them. */
 async function drain(receiver: Receiver, expected: number): Promise<ReceiverStats> {
   let last = -1
   let stalledSince = performance.now()
   for (;;) {
     const stats = await receiver.ask<ReceiverStats>({ type: 'stats' })
-    if (stats.deliveries >= expected) return stats
-    if (stats.deliveries !== last) {
-      last = stats.deliveries
+    const distinct = stats.deliveries - stats.duplicates
+    if (distinct >= expected) return stats
+    if (distinct !== last) {
+      last = distinct
       stalledSince = performance.now()
     } else if (performance.now() - stalledSince > 60_000) {
-      throw new Error(`only ${stats.deliveries} of ${expected} deliveries arrived`)
+      throw new Error(`only ${distinct} of ${expected} deliveries arrived (and ${stats.duplicates} duplicates)`)
     }
     await sleep(200)
   }

@@ -78,7 +78,8 @@ export async function appendEvents(tx: Transaction<DB>, events: NewEvent<EventTy
                'payload', i.payload, 'published_at', i.published_at, 'traceparent', i.traceparent,
                'routing_version', (select v.version from webhook_routing_version v where v.tenant = i.tenant))
              order by i.sequence)::text end as events
-      from inserted i
+      -- One more than a notification carries, to know there are more: a bulk write builds no JSON for them all.
+      from (select * from inserted limit ${NOTIFIED_EVENTS.count + 1}::int) i
     )
     select pg_notify(${OUTBOX_CHANNEL}, case when octet_length(events) <= ${NOTIFIED_EVENTS.bytes}::int then events else '' end)
     from notified`.execute(tx)
