@@ -13,6 +13,7 @@
  */
 import { type Kysely, sql } from 'kysely'
 import type { DB } from '../db/schema.js'
+import { heldBy } from './record-attempts.js'
 
 export type Lane = 'first' | 'retry'
 
@@ -203,5 +204,5 @@ export async function releaseDeliveries(db: Kysely<DB>, workerId: string, claime
     update delivery d
     set locked_by = null, locked_at = null, attempts = d.attempts - 1, next_attempt_at = now()
     from unnest(${claimed.map((c) => c.id)}::bigint[], ${claimed.map((c) => c.attempt)}::int[]) as r (id, attempt)
-    where d.id = r.id and d.locked_by = ${workerId} and d.attempts = r.attempt and d.state = 'pending'`.execute(db)
+    where d.id = r.id and ${heldBy(workerId)} and d.attempts = r.attempt and d.state = 'pending'`.execute(db)
 }

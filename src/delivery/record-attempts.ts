@@ -3,9 +3,14 @@
  * to its delivery. An outcome applies only while the row is still locked by this worker for this very
  * attempt: a row whose lease ran out and was claimed again is left to its new owner (the attempt is
  * still logged, since it happened, replacing the "outcome unknown" entry the new claim made for it).
+ *
+ * The statement reaches each delivery by its id, whatever the table holds: the worker's id is a test
+ * on the row, never a way in (see {@link heldBy}). And it is planned at every write, not prepared: a
+ * plan PostgreSQL keeps for a prepared statement is made for the table as it was then, and one made
+ * while the table was small went on reading it all (or every row version this worker ever claimed) at
+ * every write once it had grown.
  */
-import { type Kysely, sql } from 'kysely'
-import { PREPARED } from '../db/prepared-statement.js'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { DB, DeliveryState } from '../db/schema.js'
 
 export interface AttemptOutcome {
@@ -29,8 +34,14 @@ export interface AttemptOutcome {
 /** Returns the ids of the deliveries the outcomes were applied to. */
 export async function recordAttempts(db: Kysely<DB>, workerId: string, outcomes: readonly AttemptOutcome[]): Promise<Set<number>> {
   if (outcomes.length === 0) return new Set()
+  const { rows } = await attemptsRecord(workerId, outcomes).execute(db)
+  return new Set(rows.map((row) => Number(row.id)))
+}
+
+/** The statement that records `outcomes` (non-empty), returning the ids of the deliveries it applied them to. */
+export function attemptsRecord(workerId: string, outcomes: readonly AttemptOutcome[]): RawBuilder<{ id: number }> {
   const column = <T>(pick: (o: AttemptOutcome) => T) => outcomes.map(pick)
-  const { rows } = await sql<{ id: number }>`${PREPARED}
+  return sql<{ id: number }>`
     with outcome as (
       select * from unnest(
         ${column((o) => o.deliveryId)}::bigint[], ${column((o) => o.attempt)}::int[],
@@ -56,7 +67,16 @@ export async function recordAttempts(db: Kysely<DB>, workerId: string, outcomes:
         last_status = o.status,
         last_error = o.error
     from outcome o
-    where d.id = o.delivery_id and d.locked_by = ${workerId} and d.attempts = o.attempt and d.state = 'pending'
-    returning d.id`.execute(db)
-  return new Set(rows.map((row) => Number(row.id)))
+    where d.id = o.delivery_id and ${heldBy(workerId)} and d.attempts = o.attempt and d.state = 'pending'
+    returning d.id`
 }
+
+/**
+ * `d.locked_by` names `workerId`, as a test PostgreSQL cannot turn into a lookup of the `locked_by`
+ * index (`is not distinct from` is not an indexable operator; with a worker id never null it means `=`).
+ * That index holds an entry for every row version the worker's claims wrote until a vacuum removes the
+ * dead ones, and a plan that starts there reads a worker's whole history at every statement: under a
+ * long backlog, writes that took seconds, hit the statement timeout, and let the leases of sends already
+ * made run out, so those deliveries were sent again.
+ */
+export const heldBy = (workerId: string) => sql`d.locked_by is not distinct from ${workerId}`
