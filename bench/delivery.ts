@@ -336,6 +336,9 @@ async function main(): Promise<void> {
     const ok = r.stats.latency.p50 < TARGETS.p50 && r.stats.latency.p99 < TARGETS.p99
     console.log(`target p50 < ${TARGETS.p50} ms, p99 < ${TARGETS.p99} ms at ${settings.rate} events/s, ${r.targets} target(s): ${check(ok)}`)
   }
+  // At least once, but twice only when a worker dies or loses the database for longer than a lease.
+  const twice = rows.reduce((sum, r) => sum + r.stats.duplicates, 0)
+  console.log(`target no delivery sent twice (no worker died): ${twice} — ${check(twice === 0)}`)
 }
 
 function rate(stats: ReceiverStats): number {
