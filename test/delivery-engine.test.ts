@@ -361,6 +361,54 @@ for (const engine of ENGINES) {
       }
     })
 
+    it('a worker whose outcomes cannot be written stops sending once as many wait as it may hold rows, then goes on once they are written', async () => {
+      const c = await tenantClient(t, freshTenant('unrecorded'))
+      await configureWebhook(t.database.db, c.tenant, { destinationUrl: `${receiver.url}/unrecorded` })
+      await subscribe(t.database.db, c.tenant, [SEGMENT_CREATED])
+      // Every write of this tenant's outcomes fails (the attempt log refuses them; a claim's own entries,
+      // which have no duration, pass).
+      const fn = sql.id(`fail_${c.tenant.replace(/\W/g, '_')}`)
+      await sql`create function ${fn}() returns trigger language plpgsql as $$
+        begin
+          if new.duration_ms is not null and exists (select 1 from delivery d where d.id = new.delivery_id and d.tenant = ${sql.lit(c.tenant)}) then
+            raise exception 'outcomes refused for the test';
+          end if;
+          return new;
+        end $$`.execute(t.database.db)
+      await sql`create trigger refuse_outcomes before insert on delivery_attempt for each row execute function ${fn}()`.execute(t.database.db)
+      // Two sends at a time: the worker may hold 6 rows, so at most 6 outcomes wait before it stops
+      // claiming, and the 6 rows it holds then are still sent.
+      const delivery = await startTestDelivery(t.database, { concurrency: 2, targetConcurrency: 2 })
+      try {
+        const items = Array.from({ length: 30 }, (_, i) => ({ id: `u${i}`, ...minimal() }))
+        const res = await c.call({ method: 'POST', url: c.url('/bulk'), payload: items })
+        assert.equal(res.statusCode, 207, res.body)
+        await waitFor('the first sends', () => receiver.to('/unrecorded').length >= 6)
+        await sleep(1_500)
+        const sentWhileFailing = receiver.to('/unrecorded').length
+        assert.ok(sentWhileFailing <= 12, `${sentWhileFailing} of 30 sent while no outcome could be written`)
+        const rows = await deliveriesOf(t.database.db, c.tenant)
+        assert.equal(rows.filter((row) => row.state === 'delivered').length, 0)
+
+        await sql`drop trigger refuse_outcomes on delivery_attempt`.execute(t.database.db)
+        await waitFor(
+          'every delivery recorded',
+          async () => {
+            const now = await deliveriesOf(t.database.db, c.tenant)
+            return now.length === 30 && now.every((row) => row.state === 'delivered')
+          },
+          20_000,
+        )
+        const ids = receiver.to('/unrecorded').map((r) => r.headers['webhook-id'])
+        assert.equal(ids.length, 30, 'each event sent once')
+        assert.equal(new Set(ids).size, 30)
+      } finally {
+        await delivery.stop(100)
+        await sql`drop trigger if exists refuse_outcomes on delivery_attempt`.execute(t.database.db)
+        await sql`drop function if exists ${fn}()`.execute(t.database.db)
+      }
+    })
+
     it('a batch that read its events without a lock writes only those no other dispatcher took meanwhile', async () => {
       while ((await dispatchEvents(t.database.db, { batchSize: 100 })).events > 0) {}
       const c = await tenantClient(t, freshTenant('optimistic'))

@@ -22,6 +22,10 @@
  *   routing version that each claim reads: a configuration change applies to every later claim.
  * - A failed database call pauses the loop that made it: until the database is back when it could not
  *   be reached, else for a capped backoff. Outcomes wait in memory meanwhile and are written after.
+ * - A worker sends no more than it can record: while as many outcomes wait to be written as it may hold
+ *   rows, it claims nothing and takes nothing from the dispatcher. A send whose outcome is not written
+ *   before its lease ends is sent again by the next claim, so outcomes written late (a slow or failing
+ *   write) must not pile up behind ever more sends.
  * - The metrics hear of each attempt as it is judged and of each final outcome once it is written.
  */
 import type { Kysely } from 'kysely'
@@ -207,6 +211,10 @@ export function startWorker(options: WorkerOptions): Worker {
   let releasing = false
 
   let finished: Finished[] = []
+  /** Outcomes in the write under way. */
+  let recording = 0
+  /** Claims stopped because outcomes waited to be written; a write that catches up starts them again. */
+  let heldBack = false
   let flushing: Promise<void> | undefined
   let flushTimer: NodeJS.Timeout | undefined
   const failing = new Set<string>()
@@ -288,10 +296,17 @@ export function startWorker(options: WorkerOptions): Worker {
     if (released > 0) log.info({ released }, 'handed back deliveries claimed while the connection was lost')
   }
 
+  /** As many outcomes wait to be written as this worker may hold rows: no more sends until they are. */
+  function behindOnOutcomes(): boolean {
+    if (finished.length + recording < holdLimit) return false
+    heldBack = true
+    return true
+  }
+
   /** One look in both lanes; true when a lane gave all it was asked for (more may be due). */
   async function claimRound(): Promise<boolean> {
     const room = holdLimit - held
-    if (room <= 0) return false
+    if (room <= 0 || behindOnOutcomes()) return false
     const firstLimit = Math.max(1, room - Math.max(0, retryShare - retriesHeld))
     const first = await claim('first', firstLimit)
     let retries: Claimed = { rows: [], full: false, more: false }
@@ -368,7 +383,7 @@ export function startWorker(options: WorkerOptions): Worker {
    */
   function reserve(wanted: ReadonlyMap<string, TargetRef & { count: number }>): Reservation {
     const room = new Map<string, number>()
-    let left = stopping || releasing ? 0 : holdLimit - held - Math.max(0, retryShare - retriesHeld)
+    let left = stopping || releasing || behindOnOutcomes() ? 0 : holdLimit - held - Math.max(0, retryShare - retriesHeld)
     for (const [key, { count, ...target }] of wanted) {
       if (left <= 0) break
       const slots = targets.get(key)
@@ -561,6 +576,7 @@ export function startWorker(options: WorkerOptions): Worker {
       await gatherOutcomes()
       const batch = finished
       finished = []
+      recording = batch.length
       let applied: Set<number>
       try {
         // The database dates a retry from the moment it writes the outcome, which a busy database may
@@ -575,6 +591,7 @@ export function startWorker(options: WorkerOptions): Worker {
         )
       } catch (error) {
         finished = batch.concat(finished)
+        recording = 0
         if (stopping) {
           log.warn({ outcomes: finished.length, err: error }, 'could not record delivery outcomes at shutdown; their leases will run out')
           return
@@ -583,6 +600,11 @@ export function startWorker(options: WorkerOptions): Worker {
         continue
       }
       flushPause.succeeded()
+      recording = 0
+      if (heldBack && !stopping && finished.length < holdLimit) {
+        heldBack = false
+        wake()
+      }
       for (const { delivery, outcome } of batch) {
         mine.delete(outcome.deliveryId)
         if (!applied.has(outcome.deliveryId)) counts.stale += 1
