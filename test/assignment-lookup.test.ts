@@ -9,22 +9,8 @@ import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { assignmentsOf } from '../src/assignments/customer-assignments.js'
 import { ENGINES, startTestApp, type TestApp } from './support/harness.js'
+import { nodes, planOf } from './support/query-plan.js'
 import { freshTenant } from './support/segment-helpers.js'
-
-interface PlanNode {
-  'Node Type': string
-  'Relation Name'?: string
-  'Actual Rows': number
-  'Actual Loops': number
-  'Rows Removed by Join Filter'?: number
-  'Rows Removed by Filter'?: number
-  Plans?: PlanNode[]
-}
-
-function* nodes(node: PlanNode): Generator<PlanNode> {
-  yield node
-  for (const child of node.Plans ?? []) yield* nodes(child)
-}
 
 for (const engine of ENGINES) {
   describe(`looking up a batch of customer assignments on ${engine}`, () => {
@@ -51,8 +37,7 @@ for (const engine of ENGINES) {
       const keys: [string, string][] = Array.from({ length: 200 }, (_, i) => [i < 150 ? `new${i}` : `c${i}`, ''])
 
       const { rows } = await sql<{ 'QUERY PLAN': unknown }>`explain (analyze, format json) ${assignmentsOf(tenant, 'big', keys, sql`a.*`)}`.execute(db)
-      const raw = rows[0]['QUERY PLAN']
-      const [{ Plan: plan }] = (typeof raw === 'string' ? JSON.parse(raw) : raw) as [{ Plan: PlanNode }]
+      const plan = planOf(rows)
       const scans = [...nodes(plan)].filter((node) => node['Relation Name'] === 'customer_assignment')
       assert.ok(scans.length > 0, 'the plan reads the assignment table')
       // 'Actual Rows' is per loop (rounded): at most one row per probe, at most one probe per key.

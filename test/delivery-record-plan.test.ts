@@ -14,24 +14,8 @@ import { prepareValue } from 'pg/lib/utils.js'
 import type { Database } from '../src/db/database.js'
 import { type AttemptOutcome, attemptsRecord } from '../src/delivery/record-attempts.js'
 import { ENGINES, openTestDatabase } from './support/harness.js'
+import { nodes, planOf } from './support/query-plan.js'
 import { freshTenant } from './support/segment-helpers.js'
-
-interface PlanNode {
-  'Node Type': string
-  'Relation Name'?: string
-  'Index Name'?: string
-  'Actual Rows': number
-  'Actual Loops': number
-  'Rows Removed by Join Filter'?: number
-  'Rows Removed by Filter'?: number
-  'Rows Removed by Index Recheck'?: number
-  Plans?: PlanNode[]
-}
-
-function* nodes(node: PlanNode): Generator<PlanNode> {
-  yield node
-  for (const child of node.Plans ?? []) yield* nodes(child)
-}
 
 const EVENTS = 500
 const TARGETS = 4
@@ -99,8 +83,7 @@ for (const engine of ENGINES) {
           await sql`reset plan_cache_mode`.execute(connection)
         }
       })
-      const raw = rows[0]['QUERY PLAN']
-      const [{ Plan: plan }] = (typeof raw === 'string' ? JSON.parse(raw) : raw) as [{ Plan: PlanNode }]
+      const plan = planOf(rows)
       const scans = [...nodes(plan)].filter((node) => node['Relation Name'] === 'delivery' && node['Node Type'] !== 'ModifyTable')
       assert.ok(scans.length > 0, 'the plan reads the delivery table')
       for (const scan of scans) {
