@@ -9,12 +9,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
-import pg from 'pg'
-import { prepareValue } from 'pg/lib/utils.js'
 import type { Database } from '../src/db/database.js'
 import { type AttemptOutcome, attemptsRecord } from '../src/delivery/record-attempts.js'
 import { ENGINES, openTestDatabase } from './support/harness.js'
-import { nodes, planOf } from './support/query-plan.js'
+import { genericPlanOf, nodes } from './support/query-plan.js'
 import { freshTenant } from './support/segment-helpers.js'
 
 const EVENTS = 500
@@ -72,18 +70,7 @@ for (const engine of ENGINES) {
 
       // Planned as PostgreSQL plans a statement it keeps prepared: once, for any values.
       const statement = attemptsRecord(WORKER, outcomes).compile(db)
-      const values = statement.parameters.map((value) => (value === null ? 'null' : pg.escapeLiteral(String(prepareValue(value))))).join(', ')
-      const rows = await db.connection().execute(async (connection) => {
-        await sql`set plan_cache_mode = force_generic_plan`.execute(connection)
-        await sql.raw(`prepare record_plan as ${statement.sql}`).execute(connection)
-        try {
-          return (await sql.raw<{ 'QUERY PLAN': unknown }>(`explain (analyze, format json) execute record_plan(${values})`).execute(connection)).rows
-        } finally {
-          await sql`deallocate record_plan`.execute(connection)
-          await sql`reset plan_cache_mode`.execute(connection)
-        }
-      })
-      const plan = planOf(rows)
+      const plan = await genericPlanOf(db, statement)
       const scans = [...nodes(plan)].filter((node) => node['Relation Name'] === 'delivery' && node['Node Type'] !== 'ModifyTable')
       assert.ok(scans.length > 0, 'the plan reads the delivery table')
       for (const scan of scans) {

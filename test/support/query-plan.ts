@@ -1,4 +1,8 @@
 /** Reading the plans `explain (analyze, format json)` gives, for tests that check how a statement reads its tables. */
+import { type CompiledQuery, type Kysely, sql } from 'kysely'
+import pg from 'pg'
+import { prepareValue } from 'pg/lib/utils.js'
+import type { DB } from '../../src/db/schema.js'
 
 export interface PlanNode {
   'Node Type': string
@@ -23,4 +27,23 @@ export function planOf(rows: { 'QUERY PLAN': unknown }[]): PlanNode {
   const raw = rows[0]['QUERY PLAN']
   const [{ Plan: plan }] = (typeof raw === 'string' ? JSON.parse(raw) : raw) as [{ Plan: PlanNode }]
   return plan
+}
+
+/**
+ * The plan of `statement` as PostgreSQL plans a statement it keeps prepared: once, for any values (a
+ * generic plan, forced), then run with the statement's own values (`explain analyze`).
+ */
+export async function genericPlanOf(db: Kysely<DB>, statement: CompiledQuery): Promise<PlanNode> {
+  const values = statement.parameters.map((value) => (value === null ? 'null' : pg.escapeLiteral(String(prepareValue(value))))).join(', ')
+  const rows = await db.connection().execute(async (connection) => {
+    await sql`set plan_cache_mode = force_generic_plan`.execute(connection)
+    await sql.raw(`prepare generic_plan as ${statement.sql}`).execute(connection)
+    try {
+      return (await sql.raw<{ 'QUERY PLAN': unknown }>(`explain (analyze, format json) execute generic_plan(${values})`).execute(connection)).rows
+    } finally {
+      await sql`deallocate generic_plan`.execute(connection)
+      await sql`reset plan_cache_mode`.execute(connection)
+    }
+  })
+  return planOf(rows)
 }
