@@ -36,6 +36,7 @@ import os from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { mintToken } from '../src/auth/mint-token.js'
+import { DEFAULT_RANDOM_PAGE_COST } from '../src/db/database.js'
 import { SCOPES } from '../src/auth/principal.js'
 import { segmentId, siteOf } from './dataset.js'
 import { ADMIN_URL, createFreshDatabase, describeDatabase, intEnv, onCleanup, runBenchmark, startBenchService, startDriver } from './lifecycle.js'
@@ -537,7 +538,8 @@ async function main(): Promise<void> {
   console.log(`machine: ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB; node ${process.version}; load avg ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)
 
   const databaseUrl = await createFreshDatabase(settings.adminUrl, 'css_bench_m')
-  const db = new pg.Client({ connectionString: databaseUrl })
+  // The statements it explains are planned as on the service's sessions.
+  const db = new pg.Client({ connectionString: databaseUrl, options: `-c random_page_cost=${DEFAULT_RANDOM_PAGE_COST}` })
   await db.connect()
   onCleanup('bench connection', () => db.end())
   console.log(`database: ${await describeDatabase(databaseUrl, db)}`)

@@ -34,6 +34,7 @@ const EnvSchema = Type.Object({
   DATABASE_START_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 60_000 }),
   DATABASE_ACQUIRE_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 5_000 }),
   DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 30_000 }),
+  DATABASE_RANDOM_PAGE_COST: Type.Number({ minimum: 0.1, maximum: 1_000, default: 1.1 }),
   LOG_LEVEL: Type.Unsafe<string>({ type: 'string', enum: logLevels, default: 'info' }),
   AUTH_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   AUTH_JWKS_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
@@ -111,6 +112,8 @@ export interface Config {
   readonly databaseAcquireTimeoutMs: number
   /** Longest a statement may run on PostgreSQL before it is cancelled. */
   readonly databaseStatementTimeoutMs: number
+  /** The planner's `random_page_cost` on the service's PostgreSQL sessions. */
+  readonly databaseRandomPageCost: number
   /** The embedded engine's PostgreSQL buffer cache, held in the process's memory for its whole life. */
   readonly embeddedSharedBuffersMb: number
   readonly logLevel: string
@@ -307,6 +310,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseStartTimeoutMs: parsed.DATABASE_START_TIMEOUT_MS,
     databaseAcquireTimeoutMs: parsed.DATABASE_ACQUIRE_TIMEOUT_MS,
     databaseStatementTimeoutMs: parsed.DATABASE_STATEMENT_TIMEOUT_MS,
+    databaseRandomPageCost: parsed.DATABASE_RANDOM_PAGE_COST,
     embeddedSharedBuffersMb: parsed.EMBEDDED_SHARED_BUFFERS_MB,
     logLevel: parsed.LOG_LEVEL,
     auth: Object.freeze(auth),

@@ -26,6 +26,8 @@ export interface PostgresPoolOptions {
   acquireTimeoutMs: number
   /** Longest a statement may run; the server cancels it after this. */
   statementTimeoutMs: number
+  /** The planner's `random_page_cost` on the pool's sessions. */
+  randomPageCost: number
   availability: DatabaseAvailability
   /** Told of every failed statement and failed attempt to get a connection. */
   onError?: (error: unknown) => void
@@ -65,6 +67,7 @@ export function createPostgresPool({
   size,
   acquireTimeoutMs,
   statementTimeoutMs,
+  randomPageCost,
   availability,
   onError = () => {},
 }: PostgresPoolOptions): PostgresPool & { use(): PoolUse } {
@@ -73,7 +76,7 @@ export function createPostgresPool({
     max: size,
     statement_timeout: statementTimeoutMs,
     query_timeout: statementTimeoutMs + READ_GRACE_MS,
-    options: `-c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`,
+    options: `-c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS} -c random_page_cost=${randomPageCost}`,
   })
   pool.on('connect', (client) => {
     // pg-pool listens for errors only while a connection is idle; one that fails while checked out
