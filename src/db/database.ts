@@ -49,7 +49,7 @@ export type DatabaseOptions =
       acquireTimeoutMs?: number
       /** Longest a statement may run (default 30 s). */
       statementTimeoutMs?: number
-      /** The planner's cost of reading a page out of order, on this pool's sessions (default 1.1). */
+      /** The planner's cost of reading a page out of order, on this pool's sessions (default 1.1, as on PGlite). */
       randomPageCost?: number
       /** Shared with other pools of the same process; by default one of its own, logging to `log`. */
       availability?: DatabaseAvailability
@@ -338,7 +338,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     if (pgdata) await initDataDir(pgdata)
     const pglite = await PGlite.create(pgdata, {
       parsers: { [INT8_OID]: Number, [TIMESTAMPTZ_OID]: parseTimestamptz },
-      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.sharedBuffersMb ?? DEFAULT_SHARED_BUFFERS_MB}MB`],
+      startParams: [
+        ...PGlite.defaultStartParams,
+        ...['-c', `shared_buffers=${options.sharedBuffersMb ?? DEFAULT_SHARED_BUFFERS_MB}MB`],
+        ...['-c', `random_page_cost=${DEFAULT_RANDOM_PAGE_COST}`],
+      ],
     })
     const errors = new ErrorWatchers()
     const dialect = new PGliteDialect(pglite, errors.report)
