@@ -7,11 +7,10 @@
  * leases of sends already made ran out, and those deliveries were sent a second time.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { sql } from 'kysely'
-import type { Database } from '../src/db/database.js'
 import { type AttemptOutcome, attemptsRecord } from '../src/delivery/record-attempts.js'
-import { ENGINES, openTestDatabase } from './support/harness.js'
+import { ENGINES, suiteDatabase } from './support/harness.js'
 import { genericPlanOf, nodes } from './support/query-plan.js'
 import { freshTenant } from './support/segment-helpers.js'
 
@@ -21,17 +20,10 @@ const WORKER = 'worker-a'
 
 for (const engine of ENGINES) {
   describe(`recording delivery outcomes on ${engine}`, () => {
-    let database: Database
-    let dispose: () => Promise<void>
-    before(async () => {
-      ;({ database, dispose } = await openTestDatabase(engine))
-    })
-    after(async () => {
-      await dispose()
-    })
+    const suite = suiteDatabase(engine)
 
     it("reads only the deliveries it records, however many rows the worker's earlier claims left behind", async () => {
-      const db = database.db
+      const db = suite.database.db
       const tenant = freshTenant('record-plan')
       await sql`
         insert into outbox_event (id, tenant, type, subject, payload, published_at)

@@ -6,11 +6,11 @@
  * tenant's segments, for a page it sorted anyway.
  */
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { sql } from 'kysely'
+import { describe, it } from 'node:test'
+import { type Kysely, sql } from 'kysely'
 import { storefrontPage } from '../src/assignments/item-assignment-query.js'
-import type { Database } from '../src/db/database.js'
-import { ENGINES, openTestDatabase } from './support/harness.js'
+import type { DB } from '../src/db/schema.js'
+import { ENGINES, suiteDatabase } from './support/harness.js'
 import { genericPlanOf, nodes } from './support/query-plan.js'
 import { freshTenant } from './support/segment-helpers.js'
 
@@ -20,36 +20,35 @@ const ITEMS_PER_SEGMENT = 20
 const MEMBER_OF = [37, 237, 437, 637, 837]
 const segmentId = (n: number) => `seg-${String(n).padStart(5, '0')}`
 
+/** Segments 0 … count - 1 of `tenant`, effective, of one site. */
+async function insertSegments(db: Kysely<DB>, tenant: string, count: number): Promise<void> {
+  await sql`
+    insert into segment (tenant, id, name, site_code, status, version, created_at, modified_at)
+    select ${tenant}, 'seg-' || lpad(n::text, 5, '0'), '{}'::jsonb, 'main', 'ACTIVE', 1, now(), now()
+    from generate_series(0, ${count - 1}::int) n`.execute(db)
+}
+
 for (const engine of ENGINES) {
   describe(`a customer's item list on ${engine}`, () => {
-    let database: Database
-    let dispose: () => Promise<void>
-    before(async () => {
-      ;({ database, dispose } = await openTestDatabase(engine))
-    })
-    after(async () => {
-      await dispose()
-    })
+    const suite = suiteDatabase(engine)
 
     // The service plans with a random page read costing 1.1 (DATABASE_RANDOM_PAGE_COST; the embedded engine
     // too); with PostgreSQL's default of 4 a directory of a few pages was read through once per category on
     // the page.
     it('looks each category of a page up by its key, however small the category directory', async () => {
-      const db = database.db
+      const db = suite.database.db
       const tenant = freshTenant('item-page-categories')
-      await sql`
-        insert into segment (tenant, id, name, site_code, status, version, created_at, modified_at)
-        values (${tenant}, 'seg', '{}'::jsonb, 'main', 'ACTIVE', 1, now(), now())`.execute(db)
+      await insertSegments(db, tenant, 1)
       await sql`
         insert into directory_category (tenant, id, code, name, description, slug, modified_at)
         select ${tenant}, 'cat-' || n, 'C' || n, jsonb_build_object('en', 'Category ' || n), '{}'::jsonb, '{}'::jsonb, now()
         from generate_series(1, 230) n`.execute(db)
       await sql`
         insert into item_assignment (tenant, segment_id, type, item_id, version, created_at, modified_at)
-        select ${tenant}, 'seg', 'CATEGORY', 'cat-' || n, 1, now(), now() from generate_series(1, 6) n`.execute(db)
+        select ${tenant}, ${segmentId(0)}, 'CATEGORY', 'cat-' || n, 1, now(), now() from generate_series(1, 6) n`.execute(db)
       await sql`
         insert into customer_assignment (tenant, segment_id, customer_id, assignment_type, version, created_at, modified_at)
-        values (${tenant}, 'seg', 'member', 'MANUAL', 1, now(), now())`.execute(db)
+        values (${tenant}, ${segmentId(0)}, 'member', 'MANUAL', 1, now(), now())`.execute(db)
       await sql`analyze directory_category`.execute(db)
 
       const statement = storefrontPage(db, tenant, { member: { customerId: 'member' }, onlyActive: true, withTotal: false }, 'texts', { limit: 60, offset: 0 })
@@ -68,12 +67,9 @@ for (const engine of ENGINES) {
     })
 
     it("reads only the customer's segments and their assignments, under the plan kept for any customer", async () => {
-      const db = database.db
+      const db = suite.database.db
       const tenant = freshTenant('item-page')
-      await sql`
-        insert into segment (tenant, id, name, site_code, status, version, created_at, modified_at)
-        select ${tenant}, 'seg-' || lpad(n::text, 5, '0'), '{}'::jsonb, 'main', 'ACTIVE', 1, now(), now()
-        from generate_series(0, ${SEGMENTS - 1}::int) n`.execute(db)
+      await insertSegments(db, tenant, SEGMENTS)
       await sql`
         insert into item_assignment (tenant, segment_id, type, item_id, version, created_at, modified_at)
         select ${tenant}, 'seg-' || lpad(n::text, 5, '0'), 'PRODUCT', 'prod-' || lpad((n * 7 + j)::text, 6, '0'), 1, now(), now()

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
+import { after, before } from 'node:test'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import pg from 'pg'
 import { pino } from 'pino'
@@ -65,6 +66,21 @@ export async function openTestDatabase(engine: Engine): Promise<{ database: Data
     dispose: async () => {
       await database.close()
       await drop()
+    },
+  }
+}
+
+/** A database of the suite's own on `engine`, opened before its tests and closed after them. */
+export function suiteDatabase(engine: Engine): { readonly database: Database } {
+  let opened: Awaited<ReturnType<typeof openTestDatabase>> | undefined
+  before(async () => {
+    opened = await openTestDatabase(engine)
+  })
+  after(() => opened?.dispose())
+  return {
+    get database() {
+      if (!opened) throw new Error('the suite database is opened before the tests')
+      return opened.database
     },
   }
 }
