@@ -42,6 +42,7 @@ import { segmentId, siteOf } from './dataset.js'
 import { ADMIN_URL, createFreshDatabase, describeDatabase, intEnv, onCleanup, runBenchmark, startBenchService, startDriver } from './lifecycle.js'
 import { type Api, call, expectBulk } from './api-client.js'
 import { startCpuProfile } from './cpu-profile.js'
+import { backendsCpu, backendsCpuUsed } from './process-cpu.js'
 import { fmt, problems, table } from './report.js'
 import type { MembershipScenario, MembershipSummary, PreparedRequest } from './membership-driver.js'
 import { type CapturedStatement, captureRequestSql, captureRequestsOf } from './sql-capture.js'
@@ -362,6 +363,8 @@ interface Measured {
   rate: number
   unit: 'req/s' | 'items/s'
   note?: string
+  /** CPU milliseconds per request: the service's (this process) and PostgreSQL's (the database's backends). */
+  cpu?: { service: number; postgres: number }
 }
 
 interface PhaseResult {
@@ -418,7 +421,7 @@ function checkAnswer(kind: ReadKind, n: number, status: number, json: unknown): 
 
 async function measurePhase(
   phase: Phase,
-  ctx: { api: Api; origin: string; db: pg.Client; driver: ReturnType<typeof startLoadDriver>; tokens: Map<number, string> },
+  ctx: { api: Api; origin: string; db: pg.Client; database: string; driver: ReturnType<typeof startLoadDriver>; tokens: Map<number, string> },
 ): Promise<PhaseResult> {
   const result: PhaseResult = { measured: {}, plans: {} }
   const tokenOf = (n: number) => {
@@ -446,6 +449,8 @@ async function measurePhase(
     result.plans[kind] = await explainAll(ctx.db, statements)
 
     const profile = settings.cpuProfileDir ? await startCpuProfile() : undefined
+    const serviceBefore = process.cpuUsage()
+    const backendsBefore = await backendsCpu(ctx.db, ctx.database)
     const summary = await ctx.driver.run({
       type: 'run',
       label: `${kind} @${phase.name}`,
@@ -456,10 +461,16 @@ async function measurePhase(
       durationSeconds: settings.durationSeconds,
     })
     if (profile && settings.cpuProfileDir) console.log(`  profile: ${await profile.stop(join(settings.cpuProfileDir, `${kind}-${phase.name}.cpuprofile`))}`)
+    const postgresSeconds = backendsCpuUsed(backendsBefore, await backendsCpu(ctx.db, ctx.database))
+    const service = process.cpuUsage(serviceBefore)
+    // The CPU was read over the warm-up too: its requests are counted at the measured rate.
+    const served = summary.reqPerSec * (settings.warmupSeconds + settings.durationSeconds)
+    const cpu = { service: (service.user + service.system) / 1_000 / served, postgres: (postgresSeconds * 1_000) / served }
     const issue = problems(summary)
-    result.measured[kind] = { p50: summary.p50, p99: summary.p99, rate: summary.reqPerSec, unit: 'req/s', note: issue }
+    result.measured[kind] = { p50: summary.p50, p99: summary.p99, rate: summary.reqPerSec, unit: 'req/s', note: issue, cpu }
     console.log(
       `  ${summary.label.padEnd(16)} ${fmt(summary.reqPerSec).padStart(6)} req/s  p50 ${summary.p50} ms  p90 ${summary.p90} ms  p99 ${summary.p99} ms  max ${summary.max} ms` +
+        `  CPU per request: service ${cpu.service.toFixed(2)} ms, PostgreSQL ${cpu.postgres.toFixed(2)} ms` +
         `  (${fmt(summary.requests)} requests, ${statements.length} statement${statements.length === 1 ? '' : 's'} each${issue ? `; ${issue}` : ''}; load avg ${loadAvg()})`,
     )
   }
@@ -589,7 +600,7 @@ async function main(): Promise<void> {
   }
 
   const driver = startLoadDriver()
-  const ctx = { api, origin: new URL(server.url).origin, db, driver, tokens }
+  const ctx = { api, origin: new URL(server.url).origin, db, database: new URL(databaseUrl).pathname.slice(1), driver, tokens }
   console.log(
     `\nsettings: autocannon in a child process, ${settings.connections} connections, ${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s measured per scenario; ` +
       `operator reads rotate over ${fmt(phase10k.operatorCustomers.length)} customers, customer reads over ${phase10k.tokenCustomers.length} tokens; ` +
@@ -718,12 +729,13 @@ async function main(): Promise<void> {
       const p50 = m.p50 / reference.p50
       const p99 = m.p99 / reference.p99
       const met = p50 <= TARGET_STOREFRONT_RATIO && p99 <= TARGET_STOREFRONT_RATIO
-      ratioRows.push([`${TITLES[kind]} @${name}`, `${fmt(m.p50, 1)} / ${fmt(m.p99, 1)}`, `${fmt(reference.p50, 1)} / ${fmt(reference.p99, 1)}`, p50.toFixed(2), p99.toFixed(2), met ? 'met' : 'not met'])
+      const cpu = m.cpu && reference.cpu ? ((m.cpu.service + m.cpu.postgres) / (reference.cpu.service + reference.cpu.postgres)).toFixed(2) : '—'
+      ratioRows.push([`${TITLES[kind]} @${name}`, `${fmt(m.p50, 1)} / ${fmt(m.p99, 1)}`, `${fmt(reference.p50, 1)} / ${fmt(reference.p99, 1)}`, p50.toFixed(2), p99.toFixed(2), cpu, met ? 'met' : 'not met'])
       verdicts.push(`target ${TITLES[kind]} @${name}: p50 and p99 ≤ ${TARGET_STOREFRONT_RATIO}× the operator's segment read: ${met ? 'met' : 'not met'} (${p50.toFixed(2)} / ${p99.toFixed(2)})`)
     }
   }
   console.log('')
-  console.log(table(['storefront read vs operator segment read', 'p50 / p99 ms', 'operator p50 / p99 ms', 'p50 ratio', 'p99 ratio', `≤ ${TARGET_STOREFRONT_RATIO}`], ratioRows))
+  console.log(table(['storefront read vs operator segment read', 'p50 / p99 ms', 'operator p50 / p99 ms', 'p50 ratio', 'p99 ratio', 'CPU/request ratio', `≤ ${TARGET_STOREFRONT_RATIO}`], ratioRows))
   console.log('')
   for (const verdict of verdicts) console.log(verdict)
   console.log(`\ntotal time ${((performance.now() - started) / 1000).toFixed(0)} s; load avg at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`)

@@ -20,7 +20,7 @@ export function processCpuSeconds(pid: number): number {
 }
 
 /** CPU seconds so far of each PostgreSQL backend connected to `database` (the server runs on this machine). */
-export async function backendsCpu(admin: pg.Pool, database: string): Promise<Map<number, number>> {
+export async function backendsCpu(admin: pg.Pool | pg.Client, database: string): Promise<Map<number, number>> {
   const { rows } = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [database])
   return new Map(rows.map(({ pid }) => [pid, processCpuSeconds(pid) || 0]))
 }
