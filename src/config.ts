@@ -112,7 +112,7 @@ export interface Config {
   readonly databaseAcquireTimeoutMs: number
   /** Longest a statement may run on PostgreSQL before it is cancelled. */
   readonly databaseStatementTimeoutMs: number
-  /** The planner's `random_page_cost` on the service's PostgreSQL sessions. */
+  /** The planner's `random_page_cost` on the service's PostgreSQL sessions and in the embedded engine. */
   readonly databaseRandomPageCost: number
   /** The embedded engine's PostgreSQL buffer cache, held in the process's memory for its whole life. */
   readonly embeddedSharedBuffersMb: number

@@ -32,8 +32,7 @@ for (const engine of ENGINES) {
   describe(`a customer's item list on ${engine}`, () => {
     const suite = suiteDatabase(engine)
 
-    // The service plans with a random page read costing 1.1 (DATABASE_RANDOM_PAGE_COST; the embedded engine
-    // too); with PostgreSQL's default of 4 a directory of a few pages was read through once per category on
+    // The service plans with a random page read costing 1.1 (DATABASE_RANDOM_PAGE_COST, on both engines); with PostgreSQL's default of 4 a directory of a few pages was read through once per category on
     // the page.
     it('looks each category of a page up by its key, however small the category directory', async () => {
       const db = suite.database.db

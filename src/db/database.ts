@@ -49,7 +49,7 @@ export type DatabaseOptions =
       acquireTimeoutMs?: number
       /** Longest a statement may run (default 30 s). */
       statementTimeoutMs?: number
-      /** The planner's cost of reading a page out of order, on this pool's sessions (default 1.1, as on PGlite). */
+      /** The planner's cost of reading a page out of order, on this pool's sessions (default 1.1). */
       randomPageCost?: number
       /** Shared with other pools of the same process; by default one of its own, logging to `log`. */
       availability?: DatabaseAvailability
@@ -63,7 +63,7 @@ export type DatabaseOptions =
    * `dataDir` undefined means an in-memory database (tests). `sharedBuffersMb` is PostgreSQL's buffer
    * cache inside the process (default 32; PostgreSQL's own default, 128, would hold 100 MB more for good).
    */
-  | { engine: 'pglite'; dataDir?: string; sharedBuffersMb?: number; tracing?: Pick<Tracing, 'traceStatements'> }
+  | { engine: 'pglite'; dataDir?: string; sharedBuffersMb?: number; randomPageCost?: number; tracing?: Pick<Tracing, 'traceStatements'> }
 
 const INT8_OID = 20
 const TIMESTAMPTZ_OID = 1184
@@ -341,7 +341,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       startParams: [
         ...PGlite.defaultStartParams,
         ...['-c', `shared_buffers=${options.sharedBuffersMb ?? DEFAULT_SHARED_BUFFERS_MB}MB`],
-        ...['-c', `random_page_cost=${DEFAULT_RANDOM_PAGE_COST}`],
+        ...['-c', `random_page_cost=${options.randomPageCost ?? DEFAULT_RANDOM_PAGE_COST}`],
       ],
     })
     const errors = new ErrorWatchers()

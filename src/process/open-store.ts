@@ -104,7 +104,13 @@ export async function openStore(config: Config, log: StoreLog, options: OpenStor
   const url = config.databaseUrl
   if (!url) {
     try {
-      return await openDatabase({ engine: 'pglite', dataDir: config.dataDir, sharedBuffersMb: config.embeddedSharedBuffersMb, tracing: options.tracing })
+      return await openDatabase({
+        engine: 'pglite',
+        dataDir: config.dataDir,
+        sharedBuffersMb: config.embeddedSharedBuffersMb,
+        randomPageCost: config.databaseRandomPageCost,
+        tracing: options.tracing,
+      })
     } catch (error) {
       if (error instanceof StartupError) throw error
       const code = codeOf(error)
