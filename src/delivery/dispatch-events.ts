@@ -6,7 +6,7 @@
  * two statements instead of four, on the way from every commit to its receivers. Either way an event is
  * dispatched once, and the unique (event, config, target) key makes a replay harmless.
  */
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
 import { PREPARED } from '../db/prepared-statement.js'
 import type { DB } from '../db/schema.js'
 import { FILTER_LIMITS } from '../webhooks/event-filter.js'
@@ -83,7 +83,7 @@ export interface DispatchSummary {
   more: boolean
 }
 
-interface PlannedDelivery {
+export interface PlannedDelivery {
   tenant: string
   sequence: number
   configCode: string
@@ -96,7 +96,7 @@ interface PlannedDelivery {
   handOver: boolean
 }
 
-interface CreatedClaimed {
+export interface CreatedClaimed {
   /** Events marked dispatched by this statement. */
   taken: number
   pending: number
@@ -135,6 +135,18 @@ async function writeBatch(
   handover: Handover | undefined,
   optimistic: boolean,
 ): Promise<CreatedClaimed[]> {
+  const { rows } = await batchWrite(planned, dispatched, source, handover, optimistic).execute(db)
+  return rows
+}
+
+/** The statement {@link writeBatch} runs. */
+export function batchWrite(
+  planned: readonly PlannedDelivery[],
+  dispatched: readonly number[],
+  source: string,
+  handover: Pick<Handover, 'workerId' | 'leaseMs'> | undefined,
+  optimistic: boolean,
+): RawBuilder<CreatedClaimed> {
   const column = <T>(pick: (p: PlannedDelivery) => T) => planned.map(pick)
   const taking = optimistic
     ? sql`won as materialized (
@@ -143,7 +155,7 @@ async function writeBatch(
       ), batch as (select * from planned where sequence in (select sequence from won)),`
     : sql`batch as (select * from planned),`
   const taken = optimistic ? sql`in (select sequence from won)` : sql`= any(${dispatched}::bigint[])`
-  const { rows } = await sql<CreatedClaimed>`${PREPARED}
+  return sql<CreatedClaimed>`${PREPARED}
     with planned as (
       select * from unnest(${column((p) => p.tenant)}::text[], ${column((p) => p.sequence)}::bigint[],
                            ${column((p) => p.configCode)}::text[], ${column((p) => p.targetId)}::text[],
@@ -188,8 +200,7 @@ async function writeBatch(
     select c.taken, c.pending, c.refused, c.waiting, h.id, h.event_sequence, h.config_code, h.target_id, h.attempts,
            h.attempt_base, h.locked_at
     from counted c cross join notified
-    left join created h on h.locked_by is not null`.execute(db)
-  return rows
+    left join created h on h.locked_by is not null`
 }
 
 /** The most events one tenant has in a batch. */
