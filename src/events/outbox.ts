@@ -62,9 +62,14 @@ export async function appendEvents(tx: Transaction<DB>, events: NewEvent<EventTy
     return
   }
   for (const event of events) check(event)
+  await eventsAppend(events, alongside).execute(tx)
+}
+
+/** The statement {@link appendEvents} runs for `events` (non-empty; appendEvents checks them against their schemas first). */
+export function eventsAppend(events: NewEvent<EventType>[], alongside?: RawBuilder<unknown>): RawBuilder<unknown> {
   const publishedAt = new Date()
   const rows = JSON.stringify(events.map(({ tenant, type, subject, payload }) => ({ id: uuidv7(), tenant, type, subject, payload })))
-  await sql`${PREPARED}
+  return sql`${PREPARED}
     with ${alongside ? sql`alongside as (${alongside}), ` : sql``}inserted as (
       insert into outbox_event (id, tenant, type, subject, payload, published_at, traceparent)
       select id, tenant, type, subject, payload, ${publishedAt}, ${activeTraceparent() ?? null}::text
@@ -82,7 +87,7 @@ export async function appendEvents(tx: Transaction<DB>, events: NewEvent<EventTy
       from (select * from inserted limit ${NOTIFIED_EVENTS.count + 1}::int) i
     )
     select pg_notify(${OUTBOX_CHANNEL}, case when octet_length(events) <= ${NOTIFIED_EVENTS.bytes}::int then events else '' end)
-    from notified`.execute(tx)
+    from notified`
 }
 
 export function appendEvent<T extends EventType>(tx: Transaction<DB>, event: NewEvent<T>): Promise<void> {
