@@ -2,7 +2,8 @@
  * The load generator for bench/membership.ts, run as a child process so that autocannon does not share
  * the service's event loop (it still shares the machine's cores). It receives one scenario at a time
  * over IPC — a list of prepared requests to rotate through — runs autocannon (warm-up, then the measured
- * run) and answers with a summary.
+ * run) and answers with a summary and every response time of the measured run, so that runs of the same
+ * read can be put together.
  */
 import autocannon from 'autocannon'
 
@@ -37,6 +38,8 @@ export interface MembershipSummary {
   errors: number
   timeouts: number
   statusCodes: Record<string, number>
+  /** Every response time of the measured run, ms (autocannon's percentiles above are whole ms). */
+  latencies: number[]
 }
 
 export type MembershipDriverMessage = MembershipSummary | { type: 'error'; message: string }
@@ -45,12 +48,13 @@ async function run(scenario: MembershipScenario): Promise<MembershipSummary> {
   // One counter for all connections: consecutive requests take consecutive prepared requests.
   let counter = Math.floor(Math.random() * scenario.requests.length)
   const next = scenario.requests
-  const result = await autocannon({
+  const latencies: number[] = []
+  const instance = autocannon({
     url: scenario.origin,
     title: scenario.label,
     connections: scenario.connections,
     duration: scenario.durationSeconds,
-    warmup: { connections: scenario.connections, duration: scenario.warmupSeconds },
+    ...(scenario.warmupSeconds > 0 ? { warmup: { connections: scenario.connections, duration: scenario.warmupSeconds } } : {}),
     timeout: 10,
     headers: { 'content-type': 'application/json' },
     requests: [
@@ -66,6 +70,9 @@ async function run(scenario: MembershipScenario): Promise<MembershipSummary> {
       },
     ],
   })
+  // The instance returned reports the measured run's responses only (the warm-up has a tracker of its own).
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime))
+  const result = await instance
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, Number(count)]))
   return {
     type: 'result',
@@ -80,6 +87,7 @@ async function run(scenario: MembershipScenario): Promise<MembershipSummary> {
     errors: result.errors,
     timeouts: result.timeouts,
     statusCodes,
+    latencies,
   }
 }
 

@@ -17,17 +17,19 @@
  *   are the directory customers beyond 200,000 at sizes above 1M.
  * - Measured at both sizes: operator `GET segments?customerId=`, a customer's `GET segments/items`, a
  *   customer's `POST segments/match` (50 products, their 5 segments) and a customer's
- *   `GET segments/items/category-trees` with autocannon, one after the other at the same load; bulk customer
- *   upserts of 1 and 200 new customers, sequentially; and EXPLAIN (ANALYZE, BUFFERS) of the statements
+ *   `GET segments/items/category-trees` with autocannon at the same load: after a warm-up of each, the reads
+ *   take turns in BENCH_ROUNDS rounds of BENCH_DURATION / BENCH_ROUNDS seconds each, and each read's response
+ *   times of all rounds make its percentiles (a drift in the machine's load weighs on every read alike);
+ *   bulk customer upserts of 1 and 200 new customers, sequentially; and EXPLAIN (ANALYZE, BUFFERS) of the statements
  *   each read sends (captured from one real request), so a scan shows up even when the machine is noisy.
  * - Targets: p99 at the large size within 1.5× of 10k for every scenario; and each storefront read of a
  *   customer (items, match, category trees) within 1.5× the operator's segment read's p50 and p99, at each
  *   size, in the same run.
  * - Settings (env): BENCH_ASSIGNMENTS (1,000,000; a multiple of 5 above 10,000), BENCH_CONNECTIONS (16),
- *   BENCH_WARMUP (2), BENCH_DURATION (8), BENCH_POOL_SIZE (10), BENCH_BULK_REQUESTS (50),
+ *   BENCH_WARMUP (2), BENCH_DURATION (8), BENCH_ROUNDS (4), BENCH_POOL_SIZE (10), BENCH_BULK_REQUESTS (50),
  *   BENCH_SHOW_PLANS=1 (print the text plans), BENCH_SKIP_LARGE=1 (measure at 10k only; BENCH_SKIP_1M=1
- *   still works), BENCH_CPU_PROFILE=<dir> (a CPU profile of this process, the service's, during each read
- *   scenario: <dir>/<scenario>-<size>.cpuprofile, for Chrome DevTools or `node --cpu-prof` tooling).
+ *   still works), BENCH_CPU_PROFILE=<dir> (a CPU profile of this process, the service's, during each read's
+ *   first round: <dir>/<scenario>-<size>.cpuprofile, for Chrome DevTools or `node --cpu-prof` tooling).
  *
  * Always exits 0 once it has measured: it is a measurement, not a test. It prints whether targets are met.
  */
@@ -80,6 +82,7 @@ const settings = {
   connections: intEnv('BENCH_CONNECTIONS', 16),
   warmupSeconds: intEnv('BENCH_WARMUP', 2),
   durationSeconds: intEnv('BENCH_DURATION', 8),
+  rounds: intEnv('BENCH_ROUNDS', 4),
   bulkRequests: intEnv('BENCH_BULK_REQUESTS', 50),
   showPlans: process.env.BENCH_SHOW_PLANS === '1',
   skipLarge: process.env.BENCH_SKIP_LARGE === '1' || process.env.BENCH_SKIP_1M === '1',
@@ -429,9 +432,12 @@ async function measurePhase(
     if (!token) throw new Error(`no token for ${customerId(n)}`)
     return token
   }
-  for (const kind of ['segments', 'items', 'match', 'trees'] as ReadKind[]) {
+  const kinds: ReadKind[] = ['segments', 'items', 'match', 'trees']
+  const requestsOf = {} as Record<ReadKind, PreparedRequest[]>
+  for (const kind of kinds) {
     const customers = kind === 'segments' ? phase.operatorCustomers : phase.tokenCustomers
     const requests: PreparedRequest[] = customers.map((n) => ({ ...pathFor(kind, n), token: kind === 'segments' ? ctx.api.operator : tokenOf(n) }))
+    requestsOf[kind] = requests
 
     // Pre-flight: one request, checked, with its statements captured and explained. autocannon returns
     // while the service may still be answering the previous scenario's last requests: let them finish,
@@ -447,31 +453,52 @@ async function measurePhase(
     })
     if (problem) throw new Error(`${phase.name} ${kind} (${customerId(n)}): ${problem}`)
     result.plans[kind] = await explainAll(ctx.db, statements)
+    console.log(`  ${`${kind} @${phase.name}`.padEnd(16)} ${statements.length} statement${statements.length === 1 ? '' : 's'} per request`)
+  }
 
-    const profile = settings.cpuProfileDir ? await startCpuProfile() : undefined
-    const serviceBefore = process.cpuUsage()
-    const backendsBefore = await backendsCpu(ctx.db, ctx.database)
-    const summary = await ctx.driver.run({
-      type: 'run',
-      label: `${kind} @${phase.name}`,
-      origin: ctx.origin,
-      requests,
-      connections: settings.connections,
-      warmupSeconds: settings.warmupSeconds,
-      durationSeconds: settings.durationSeconds,
-    })
-    if (profile && settings.cpuProfileDir) console.log(`  profile: ${await profile.stop(join(settings.cpuProfileDir, `${kind}-${phase.name}.cpuprofile`))}`)
-    const postgresSeconds = backendsCpuUsed(backendsBefore, await backendsCpu(ctx.db, ctx.database))
-    const service = process.cpuUsage(serviceBefore)
-    // The CPU was read over the warm-up too: its requests are counted at the measured rate.
-    const served = summary.reqPerSec * (settings.warmupSeconds + settings.durationSeconds)
-    const cpu = { service: (service.user + service.system) / 1_000 / served, postgres: (postgresSeconds * 1_000) / served }
-    const issue = problems(summary)
-    result.measured[kind] = { p50: summary.p50, p99: summary.p99, rate: summary.reqPerSec, unit: 'req/s', note: issue, cpu }
+  // The reads take turns: each round runs every read for its share of BENCH_DURATION, so that the operator's
+  // read and the storefront's are measured at the same load even when the machine's load drifts.
+  const rate = (label: string, requests: PreparedRequest[], seconds: number, warmupSeconds = 0) =>
+    ctx.driver.run({ type: 'run', label, origin: ctx.origin, requests, connections: settings.connections, warmupSeconds, durationSeconds: seconds })
+  for (const kind of kinds) await rate(`${kind} @${phase.name} warm-up`, requestsOf[kind], settings.warmupSeconds)
+  const roundSeconds = Math.max(1, Math.round(settings.durationSeconds / settings.rounds))
+  const runs = Object.fromEntries(kinds.map((kind) => [kind, [] as { summary: MembershipSummary; serviceMs: number; postgresMs: number }[]])) as Record<
+    ReadKind,
+    { summary: MembershipSummary; serviceMs: number; postgresMs: number }[]
+  >
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const kind of kinds) {
+      const profile = settings.cpuProfileDir && round === 0 ? await startCpuProfile() : undefined
+      const serviceBefore = process.cpuUsage()
+      const backendsBefore = await backendsCpu(ctx.db, ctx.database)
+      const summary = await rate(`${kind} @${phase.name}`, requestsOf[kind], roundSeconds)
+      const postgresMs = backendsCpuUsed(backendsBefore, await backendsCpu(ctx.db, ctx.database)) * 1_000
+      const service = process.cpuUsage(serviceBefore)
+      if (profile && settings.cpuProfileDir) console.log(`  profile: ${await profile.stop(join(settings.cpuProfileDir, `${kind}-${phase.name}.cpuprofile`))}`)
+      runs[kind].push({ summary, serviceMs: (service.user + service.system) / 1_000, postgresMs })
+    }
+  }
+  for (const kind of kinds) {
+    const latencies = runs[kind].flatMap((run) => run.summary.latencies)
+    const seconds = runs[kind].reduce((sum, run) => sum + run.summary.seconds, 0)
+    const served = Math.max(1, latencies.length)
+    const merged = {
+      statusCodes: {} as Record<string, number>,
+      errors: runs[kind].reduce((sum, run) => sum + run.summary.errors, 0),
+      timeouts: runs[kind].reduce((sum, run) => sum + run.summary.timeouts, 0),
+    }
+    for (const run of runs[kind]) for (const [code, n] of Object.entries(run.summary.statusCodes)) merged.statusCodes[code] = (merged.statusCodes[code] ?? 0) + n
+    const cpu = {
+      service: runs[kind].reduce((sum, run) => sum + run.serviceMs, 0) / served,
+      postgres: runs[kind].reduce((sum, run) => sum + run.postgresMs, 0) / served,
+    }
+    const issue = problems(merged)
+    const [p50, p90, p99, max] = [50, 90, 99, 100].map((p) => round2(percentile(latencies, p)))
+    result.measured[kind] = { p50, p99, rate: latencies.length / seconds, unit: 'req/s', note: issue, cpu }
     console.log(
-      `  ${summary.label.padEnd(16)} ${fmt(summary.reqPerSec).padStart(6)} req/s  p50 ${summary.p50} ms  p90 ${summary.p90} ms  p99 ${summary.p99} ms  max ${summary.max} ms` +
+      `  ${`${kind} @${phase.name}`.padEnd(16)} ${fmt(latencies.length / seconds).padStart(6)} req/s  p50 ${p50} ms  p90 ${p90} ms  p99 ${p99} ms  max ${max} ms` +
         `  CPU per request: service ${cpu.service.toFixed(2)} ms, PostgreSQL ${cpu.postgres.toFixed(2)} ms` +
-        `  (${fmt(summary.requests)} requests, ${statements.length} statement${statements.length === 1 ? '' : 's'} each${issue ? `; ${issue}` : ''}; load avg ${loadAvg()})`,
+        `  (${fmt(latencies.length)} requests in ${runs[kind].length} rounds, p50 by round ${runs[kind].map((run) => run.summary.p50).join(' · ')} ms${issue ? `; ${issue}` : ''}; load avg ${loadAvg()})`,
     )
   }
 
@@ -520,6 +547,8 @@ function median(values: number[]): number {
 }
 
 /** Nearest-rank percentile. */
+const round2 = (value: number) => Math.round(value * 100) / 100
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]
@@ -717,7 +746,7 @@ async function main(): Promise<void> {
   if (atLarge?.bulkStatements !== undefined) console.log(`bulk(200): ${at10k.bulkStatements} statements per request at 10k, ${atLarge.bulkStatements} at ${LARGE} (one round for the batch, not one per item)`)
   const invalid = kinds.flatMap((k) => [at10k.measured[k], atLarge?.measured[k]]).filter((m) => m?.note)
   if (invalid.length > 0) console.log(`\nWARNING: runs with failed requests (numbers not comparable): ${invalid.map((m) => m?.note).join(', ')}`)
-  // The storefront's reads against the operator's segment read measured just before them, at each size.
+  // The storefront's reads against the operator's segment read measured in the same rounds, at each size.
   const storefront: ReadKind[] = ['items', 'match', 'trees']
   const ratioRows: string[][] = []
   for (const [name, phase] of [['10k', at10k], [LARGE, atLarge]] as const) {
