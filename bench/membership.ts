@@ -458,9 +458,9 @@ async function measurePhase(
 
   // The reads take turns: each round runs every read for its share of BENCH_DURATION, so that the operator's
   // read and the storefront's are measured at the same load even when the machine's load drifts.
-  const rate = (label: string, requests: PreparedRequest[], seconds: number, warmupSeconds = 0) =>
+  const drive = (label: string, requests: PreparedRequest[], seconds: number, warmupSeconds = 0) =>
     ctx.driver.run({ type: 'run', label, origin: ctx.origin, requests, connections: settings.connections, warmupSeconds, durationSeconds: seconds })
-  for (const kind of kinds) await rate(`${kind} @${phase.name} warm-up`, requestsOf[kind], settings.warmupSeconds)
+  for (const kind of kinds) await drive(`${kind} @${phase.name} warm-up`, requestsOf[kind], settings.warmupSeconds)
   const roundSeconds = Math.max(1, Math.round(settings.durationSeconds / settings.rounds))
   const runs = Object.fromEntries(kinds.map((kind) => [kind, [] as { summary: MembershipSummary; serviceMs: number; postgresMs: number }[]])) as Record<
     ReadKind,
@@ -471,7 +471,7 @@ async function measurePhase(
       const profile = settings.cpuProfileDir && round === 0 ? await startCpuProfile() : undefined
       const serviceBefore = process.cpuUsage()
       const backendsBefore = await backendsCpu(ctx.db, ctx.database)
-      const summary = await rate(`${kind} @${phase.name}`, requestsOf[kind], roundSeconds)
+      const summary = await drive(`${kind} @${phase.name}`, requestsOf[kind], roundSeconds)
       const postgresMs = backendsCpuUsed(backendsBefore, await backendsCpu(ctx.db, ctx.database)) * 1_000
       const service = process.cpuUsage(serviceBefore)
       if (profile && settings.cpuProfileDir) console.log(`  profile: ${await profile.stop(join(settings.cpuProfileDir, `${kind}-${phase.name}.cpuprofile`))}`)
