@@ -458,14 +458,12 @@ async function measurePhase(
 
   // The reads take turns: each round runs every read for its share of BENCH_DURATION, so that the operator's
   // read and the storefront's are measured at the same load even when the machine's load drifts.
-  const drive = (label: string, requests: PreparedRequest[], seconds: number, warmupSeconds = 0) =>
-    ctx.driver.run({ type: 'run', label, origin: ctx.origin, requests, connections: settings.connections, warmupSeconds, durationSeconds: seconds })
-  for (const kind of kinds) await drive(`${kind} @${phase.name} warm-up`, requestsOf[kind], settings.warmupSeconds)
+  const drive = (label: string, requests: PreparedRequest[], seconds: number) =>
+    ctx.driver.run({ type: 'run', label, origin: ctx.origin, requests, connections: settings.connections, warmupSeconds: 0, durationSeconds: seconds })
+  if (settings.warmupSeconds > 0) for (const kind of kinds) await drive(`${kind} @${phase.name} warm-up`, requestsOf[kind], settings.warmupSeconds)
   const roundSeconds = Math.max(1, Math.round(settings.durationSeconds / settings.rounds))
-  const runs = Object.fromEntries(kinds.map((kind) => [kind, [] as { summary: MembershipSummary; serviceMs: number; postgresMs: number }[]])) as Record<
-    ReadKind,
-    { summary: MembershipSummary; serviceMs: number; postgresMs: number }[]
-  >
+  type RoundRun = { summary: MembershipSummary; serviceMs: number; postgresMs: number }
+  const runs = Object.fromEntries(kinds.map((kind) => [kind, [] as RoundRun[]])) as Record<ReadKind, RoundRun[]>
   for (let round = 0; round < settings.rounds; round++) {
     for (const kind of kinds) {
       const profile = settings.cpuProfileDir && round === 0 ? await startCpuProfile() : undefined
