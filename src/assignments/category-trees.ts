@@ -68,9 +68,28 @@ export async function categoryTrees(
   tenant: string,
   options: { siteCode?: string; member?: Membership },
 ): Promise<CategoryNode[]> {
+  const { rows } = await treeRows(tenant, options).execute(db)
+  const nodes = new Map(rows.map((row) => [row.id, toNode(row)]))
+  const roots: CategoryNode[] = []
+  for (const node of nodes.values()) {
+    const parent = node.parentId ? nodes.get(node.parentId) : undefined
+    // A parent chain that loops back is cut where it closes, so every node shows up exactly once.
+    if (parent && !isAncestor(node, parent, nodes)) parent.subcategories.push(node)
+    else roots.push(node)
+  }
+  const sort = (list: CategoryNode[]) => {
+    list.sort(byPosition)
+    for (const node of list) sort(node.subcategories)
+  }
+  sort(roots)
+  return roots
+}
+
+/** The statement {@link categoryTrees} runs: the assigned categories and their ancestors, one row each. */
+export function treeRows(tenant: string, options: { siteCode?: string; member?: Membership }): RawBuilder<Row> {
   const site: RawBuilder<SqlBool> = options.siteCode === undefined ? sql<SqlBool>`true` : sql<SqlBool>`s.site_code = ${options.siteCode}`
   const member: RawBuilder<SqlBool> = options.member ? isMemberOf('s.tenant', 's.id', options.member) : sql<SqlBool>`true`
-  const { rows } = await sql<Row>`${PREPARED}
+  return sql<Row>`${PREPARED}
     with recursive
       assigned as (
         select distinct ia.item_id as id from item_assignment ia
@@ -87,21 +106,7 @@ export async function categoryTrees(
     select n.id, n.id in (select id from assigned) as assigned,
            dc.parent_id, dc.code, dc.name, dc.description, dc.slug, dc.ecn, dc.validity_from, dc.validity_to, dc.position, dc.published
     from (select distinct id from tree) n
-    left join directory_category dc on dc.tenant = ${tenant} and dc.id = n.id`.execute(db)
-  const nodes = new Map(rows.map((row) => [row.id, toNode(row)]))
-  const roots: CategoryNode[] = []
-  for (const node of nodes.values()) {
-    const parent = node.parentId ? nodes.get(node.parentId) : undefined
-    // A parent chain that loops back is cut where it closes, so every node shows up exactly once.
-    if (parent && !isAncestor(node, parent, nodes)) parent.subcategories.push(node)
-    else roots.push(node)
-  }
-  const sort = (list: CategoryNode[]) => {
-    list.sort(byPosition)
-    for (const node of list) sort(node.subcategories)
-  }
-  sort(roots)
-  return roots
+    left join directory_category dc on dc.tenant = ${tenant} and dc.id = n.id`
 }
 
 /** True when `node` is among the ancestors of `candidate` (so linking them would close a loop). */

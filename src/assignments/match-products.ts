@@ -24,8 +24,16 @@ export interface MatchRequest {
 export async function matchProducts(db: Kysely<DB>, tenant: string, request: MatchRequest): Promise<string[]> {
   const products = [...new Set(request.productIds)]
   if (products.length === 0 || request.segmentIds.length === 0) return []
+  const { rows } = await productMatch(tenant, { ...request, productIds: products }).execute(db)
+  const matched = new Set(rows.map((r) => r.id))
+  return products.filter((id) => matched.has(id))
+}
+
+/** The statement {@link matchProducts} runs: the ids among `request.productIds` (distinct, non-empty) that match. */
+export function productMatch(tenant: string, request: MatchRequest): RawBuilder<{ id: string }> {
+  const products = request.productIds
   const member: RawBuilder<SqlBool> = request.member ? isMemberOf('s.tenant', 's.id', request.member) : sql<SqlBool>`true`
-  const { rows } = await sql<{ id: string }>`${PREPARED}
+  return sql<{ id: string }>`${PREPARED}
     with recursive
       chosen as (
         select s.id from segment s
@@ -47,7 +55,5 @@ export async function matchProducts(db: Kysely<DB>, tenant: string, request: Mat
     union
     select l.product_id from lineage l
     join item_assignment ia on ia.tenant = ${tenant} and ia.type = 'CATEGORY' and ia.item_id = l.category_id
-    where ia.segment_id in (select id from chosen)`.execute(db)
-  const matched = new Set(rows.map((r) => r.id))
-  return products.filter((id) => matched.has(id))
+    where ia.segment_id in (select id from chosen)`
 }
