@@ -119,7 +119,7 @@ async function tenantsAtLimit(db: Kysely<DB>, tenants: string[], limit: number):
 }
 
 /**
- * Writes a batch in one statement: creates the targets that do not exist yet (in key order, so that two
+ * The statement that writes a batch: creates the targets that do not exist yet (in key order, so that two
  * dispatchers creating the same new targets cannot deadlock), the deliveries (failed at once when their
  * filter failed, their target is disabled or the monthly limit is reached; a replay is harmless; those
  * marked for the handover claimed for its worker), marks the events dispatched, and wakes the workers when
@@ -127,19 +127,6 @@ async function tenantsAtLimit(db: Kysely<DB>, tenants: string[], limit: number):
  * When `optimistic`, the events were read without a lock: the statement first takes those still
  * undispatched and not locked by another dispatcher, and writes only theirs.
  */
-async function writeBatch(
-  db: Kysely<DB>,
-  planned: PlannedDelivery[],
-  dispatched: number[],
-  source: string,
-  handover: Handover | undefined,
-  optimistic: boolean,
-): Promise<CreatedClaimed[]> {
-  const { rows } = await batchWrite(planned, dispatched, source, handover, optimistic).execute(db)
-  return rows
-}
-
-/** The statement {@link writeBatch} runs. */
 export function batchWrite(
   planned: readonly PlannedDelivery[],
   dispatched: readonly number[],
@@ -385,7 +372,7 @@ export async function dispatchEvents(db: Kysely<DB>, options: DispatchOptions): 
       for (const p of planned) if (atLimit.has(p.tenant)) p.limitRefusal = refusal
     }
     if (handover) reservation = reserveHandover(handover, planned)
-    const rows = await writeBatch(db, planned, dispatched, source, handover, optimistic)
+    const { rows } = await batchWrite(planned, dispatched, source, handover, optimistic).execute(db)
     handed = handedOver(rows, new Map(events.map((event) => [event.sequence, event])))
     const { taken, pending, refused, waiting } = rows[0]
     const deferred = events.length - dispatched.length

@@ -22,6 +22,13 @@ export function* nodes(node: PlanNode): Generator<PlanNode> {
   for (const child of node.Plans ?? []) yield* nodes(child)
 }
 
+/** Rows the plan read only to throw them away: removed by a filter, a join filter or an index recheck. */
+export function rowsThrownAway(plan: PlanNode): number {
+  let sum = 0
+  for (const node of nodes(plan)) sum += (node['Rows Removed by Join Filter'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)
+  return sum
+}
+
 /** The root of the plan in the first row an `explain (format json)` returned, whether the engine gave it as text or parsed. */
 export function planOf(rows: { 'QUERY PLAN': unknown }[]): PlanNode {
   const raw = rows[0]['QUERY PLAN']
