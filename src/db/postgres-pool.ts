@@ -5,7 +5,9 @@
  * - waiting for a connection, and each statement, have time limits (a statement the server does not
  *   answer at all, as behind a cut network, fails a little after the server-side limit);
  * - a connection whose statement failed for a connection reason is destroyed, never reused;
- * - statements marked `PREPARED` (prepared-statement.ts) are sent as named prepared statements.
+ * - statements marked `PREPARED` (prepared-statement.ts) are sent as named prepared statements;
+ * - a transaction's BEGIN waits to go out with its first statement, written together without waiting for
+ *   its answer (pg's pipeline mode), so a transaction costs one round trip to the database less.
  * Failed statements and connection attempts are also told to `onError` (the database errors metric), and
  * the pool says how many connections it has and how many callers wait (the pool metrics).
  */
@@ -74,6 +76,7 @@ export function createPostgresPool({
   const pool = new pg.Pool({
     ...clientConfig(url, acquireTimeoutMs),
     max: size,
+    pipeline: true,
     statement_timeout: statementTimeoutMs,
     query_timeout: statementTimeoutMs + READ_GRACE_MS,
     options: `-c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS} -c random_page_cost=${randomPageCost}`,
@@ -99,8 +102,9 @@ export function createPostgresPool({
         throw refusedConnection(error)
       }
       let broken = false
-      const query = ((text: string | object, parameters?: readonly unknown[]) => {
-        if (typeof text !== 'string') return client.query(text as pg.Submittable)
+      /** The BEGIN (or START TRANSACTION) not sent yet. */
+      let begin: string | undefined
+      const send = (text: string, parameters?: readonly unknown[]) => {
         const name = preparedName(text)
         const sent = name ? client.query({ name, text, values: parameters as unknown[] }) : client.query(text, parameters as unknown[])
         return sent.catch((error: unknown) => {
@@ -108,12 +112,35 @@ export function createPostgresPool({
           onError(error)
           throw error
         })
+      }
+      const query = ((text: string | object, parameters?: readonly unknown[]) => {
+        if (typeof text !== 'string') return client.query(text as pg.Submittable)
+        if (TRANSACTION_START.test(text)) {
+          begin = text
+          return Promise.resolve(noRows('BEGIN'))
+        }
+        if (begin === undefined) return send(text, parameters)
+        const started = begin
+        begin = undefined
+        // A transaction without a statement: nothing was sent, so there is nothing to end.
+        if (TRANSACTION_END.test(text)) return Promise.resolve(noRows(text.trim().toUpperCase()))
+        // BEGIN cannot fail but with the connection, and then so does the statement behind it.
+        return Promise.all([send(started), send(text, parameters)]).then(([, result]) => result)
       }) as unknown as PostgresPoolClient['query']
       return { query, release: () => client.release(broken) }
     },
     end: () => pool.end(),
     use: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: size }),
   }
+}
+
+/** How Kysely opens and ends a transaction (`begin`, `start transaction isolation level …`, `commit`, `rollback`). */
+const TRANSACTION_START = /^\s*(begin|start transaction)\b/i
+const TRANSACTION_END = /^\s*(commit|rollback)\s*$/i
+
+/** What pg answers for a statement without rows. */
+function noRows(command: string): pg.QueryResult {
+  return { command, rowCount: null, oid: 0, rows: [], fields: [] }
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * A TCP proxy a test puts between the service and PostgreSQL, to break the connection on purpose:
  * `cut()` drops every connection at once and refuses new ones (nothing listens on the port any more),
- * `restore()` listens again on the same port. Bytes pass through untouched otherwise.
+ * `restore()` listens again on the same port. Bytes pass through untouched otherwise, and the proxy counts
+ * round trips: what a connection writes before the database answers counts once.
  */
 import { once } from 'node:events'
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net'
@@ -12,6 +13,8 @@ export interface FaultProxy {
   url(databaseUrl: string): string
   /** Connections ever accepted. */
   accepted(): number
+  /** Round trips of every connection so far. */
+  roundTrips(): number
   cut(): Promise<void>
   restore(): Promise<void>
   close(): Promise<void>
@@ -20,6 +23,7 @@ export interface FaultProxy {
 export async function startFaultProxy(target: { host: string; port: number }): Promise<FaultProxy> {
   const sockets = new Set<Socket>()
   let accepted = 0
+  let roundTrips = 0
   let port = 0
   let server: Server
 
@@ -38,6 +42,12 @@ export async function startFaultProxy(target: { host: string; port: number }): P
       track(upstream)
       client.pipe(upstream)
       upstream.pipe(client)
+      let answered = true
+      client.on('data', () => {
+        if (answered) roundTrips += 1
+        answered = false
+      })
+      upstream.on('data', () => (answered = true))
       client.on('close', () => upstream.destroy())
       upstream.on('close', () => client.destroy())
     })
@@ -62,6 +72,7 @@ export async function startFaultProxy(target: { host: string; port: number }): P
       return url.toString()
     },
     accepted: () => accepted,
+    roundTrips: () => roundTrips,
     cut,
     restore: listen,
     close: cut,
