@@ -15,9 +15,9 @@
  *   once otherwise. This process does nothing else while a request is under way, so the proxy's timers
  *   fire on time.
  * - Requests are sent one at a time (BENCH_REQUESTS, 200, per request kind and delay), so nothing queues.
- *   Two figures per request kind: the messages the service sent to the database during the request, as the
- *   proxy counted them (the driver waits for each answer before it sends again, so each is one round
- *   trip; median over the requests, undelayed), which the targets are judged on; and the time a round
+ *   Two figures per request kind: the round trips the service made to the database during the request, as
+ *   the proxy counted them (what a connection writes before the database answers counts once: a BEGIN goes
+ *   out with the statement behind it; median over the requests, undelayed), which the targets are judged on; and the time a round
  *   trip's delay adds to the request, (p50 delayed − p50 direct) ÷ (p50 of `select 1` delayed − direct),
  *   `select 1` sent by this process through the same proxy, which says the same from the outside.
  *
@@ -41,7 +41,7 @@ const settings = {
   tenant: 'bench',
 }
 /** Round trips a request kind may take at most (what the code is built to take; more is a regression). */
-const TARGETS: Record<string, number> = { 'GET one segment': 1, 'PUT one customer assignment (new)': 6, 'PUT one product assignment (new)': 6 }
+const TARGETS: Record<string, number> = { 'GET one segment': 1, 'PUT one customer assignment (new)': 3, 'DELETE one customer assignment': 3, 'PUT one product assignment (new)': 3 }
 const AUTH_SECRET = randomBytes(32).toString('base64url')
 
 /** A TCP proxy to PostgreSQL whose delay can be switched; chunks keep their order. */
@@ -65,7 +65,14 @@ async function startDelayProxy(target: URL): Promise<{ port: number; setDelay(ms
       })
     forward(client, upstream)
     forward(upstream, client)
-    client.on('data', () => (sent += 1))
+    // A round trip: what the service writes before the database answers (a BEGIN goes out with the
+    // statement behind it without waiting for its answer), counted once.
+    let answered = true
+    client.on('data', () => {
+      if (answered) sent += 1
+      answered = false
+    })
+    upstream.on('data', () => (answered = true))
     client.on('close', () => upstream.destroy())
     upstream.on('close', () => client.destroy())
   })
@@ -103,7 +110,7 @@ async function startService(databaseUrl: string): Promise<string> {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
-/** The p50 time of `count` runs, one at a time, and the median count of messages sent to the database. */
+/** The p50 time of `count` runs, one at a time, and the median count of round trips to the database. */
 async function timeEach(count: number, sent: () => number, run: (i: number) => Promise<void>): Promise<{ p50: number; messages: number }> {
   const times: number[] = []
   const messages: number[] = []

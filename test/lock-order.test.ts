@@ -75,6 +75,32 @@ describe('the locks of a manual assignment write (PostgreSQL)', { skip: !postgre
     assert.deepEqual(assigned.map((r) => r.customer_id), ['ada', 'bob'])
   })
 
+  it('reads the assignment that a write it waited for committed, though it sends its reads with the lock', { timeout: 30_000 }, async () => {
+    const c = await tenantClient(t, freshTenant('lockorder'))
+    await segment(c, 'gold')
+    const [holder, probe] = [await connect(), await connect()]
+
+    // Another write of the segment holds the membership lock and creates ada's assignment meanwhile…
+    await holder.query('begin')
+    await holder.query('select pg_advisory_xact_lock(hashtext($1::text), hashtext($2::text))', [c.tenant, 'gold'])
+    await holder.query(
+      `insert into customer_assignment (tenant, segment_id, customer_id, assignment_type, mixins, version, created_at, modified_at)
+       values ($1, 'gold', 'ada', 'MANUAL', '{"tier":"gold"}', 1, now(), now())`,
+      [c.tenant],
+    )
+    const put = c.call({ method: 'PUT', url: c.url(customerPath('gold', 'ada')), payload: { mixins: { tier: 'gold' } } })
+    await waitFor('the write to wait for the membership lock', async () => (await waitingFor(probe, 'advisory')) === 1)
+    await holder.query('commit')
+
+    // …so this write finds it: the same content, nothing to change (a read from before the lock would
+    // have found no row and created it a second time: 201, a created event).
+    assert.equal((await put).statusCode, 204)
+    const rows = await t.database.db.selectFrom('customer_assignment').select(['customer_id', 'version']).where('tenant', '=', c.tenant).execute()
+    assert.deepEqual(rows, [{ customer_id: 'ada', version: 1 }])
+    const events = await t.database.db.selectFrom('outbox_event').select('type').where('tenant', '=', c.tenant).where('type', 'like', '%assignment%').execute()
+    assert.deepEqual(events, [])
+  })
+
   it('answers 404 for a segment that does not exist, and writes nothing', { timeout: 30_000 }, async () => {
     const c = await tenantClient(t, freshTenant('lockorder'))
     const res = await c.call({ method: 'PUT', url: c.url(customerPath('nowhere', 'ada')), payload: {} })

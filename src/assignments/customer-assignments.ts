@@ -9,15 +9,16 @@ import type { Limits } from '../config.js'
 import type { CustomerAssignmentTable, DB } from '../db/schema.js'
 import { customers as customerKind, legalEntities as legalEntityKind } from '../directory/directory-kinds.js'
 import type { DirectoryCustomer, DirectoryLegalEntity } from '../directory/directory-schemas.js'
-import { getEntries, upsertEntries } from '../directory/directory-store.js'
+import { entriesOf, entriesRead, getEntries, upsertEntries } from '../directory/directory-store.js'
 import { attributesProblem } from '../directory/entry-attributes.js'
 import { ApiError, errors } from '../errors.js'
 import type { EventPayload } from '../events/catalogue.js'
 import { appendEvents, type NewEvent } from '../events/outbox.js'
 import { type AssignmentBody, type AssignmentState, type ItemResult, metadataOf, nextState, stateOf, upsertStates } from './assignment-state.js'
 import { lockForDirectoryWrite, syncWritten } from '../directory/directory-writes.js'
-import { syncMembership, tenantRules } from '../rules/membership-sync.js'
-import { lockSegment, lockSegmentMembership } from './lock-segment.js'
+import { rulesOf, rulesRead, syncMembership } from '../rules/membership-sync.js'
+import { lockedSegment, lockSegment, membershipLock } from './lock-segment.js'
+import { sendTogether } from '../db/send-together.js'
 
 export interface AssignmentContext {
   db: Kysely<DB>
@@ -126,14 +127,17 @@ export async function upsertCustomerAssignments(
     const inline = inputs.some((input) => saysSomething(input.customer) || saysSomething(input.legalEntity))
     const rules = inline ? await lockForDirectoryWrite(tx, ctx.tenant, segmentId) : []
     if (inline) await lockSegment(tx, ctx.tenant, segmentId)
-    else await lockSegmentMembership(tx, ctx.tenant, segmentId)
-    const customerIds = inputs.map((i) => i.customerId)
     const legalEntityIds = inputs.map((i) => i.legalEntityId ?? '').filter(Boolean)
-    const [knownCustomers, knownLegalEntities, rows] = await Promise.all([
-      getEntries(tx, ctx.tenant, customerKind, customerIds),
-      getEntries(tx, ctx.tenant, legalEntityKind, legalEntityIds),
-      selectForUpdate(tx, ctx.tenant, segmentId, inputs.map((i) => [i.customerId, i.legalEntityId ?? ''])),
+    // The lock first, then the reads, which see what it waited for: sent together, one round trip.
+    const [locked, customerRows, legalEntityRows, rows] = await sendTogether(tx, [
+      inline ? undefined : membershipLock(ctx.tenant, segmentId).compile(tx),
+      entriesRead(tx, ctx.tenant, customerKind, inputs.map((i) => i.customerId)),
+      entriesRead(tx, ctx.tenant, legalEntityKind, legalEntityIds),
+      lockedRows(tx, ctx.tenant, segmentId, inputs.map((i) => [i.customerId, i.legalEntityId ?? ''])),
     ])
+    if (!inline) lockedSegment(locked, segmentId)
+    const knownCustomers = entriesOf(customerKind, customerRows)
+    const knownLegalEntities = entriesOf(legalEntityKind, legalEntityRows)
     const states = new Map(rows.map((row) => [keyOf(row.customer_id, row.legal_entity_id), stateOf(row)]))
     // An update keeps the assignment's type; what the API creates is MANUAL.
     const types = new Map(rows.map((row) => [keyOf(row.customer_id, row.legal_entity_id), row.assignment_type]))
@@ -218,10 +222,9 @@ export function assignmentsOf(tenant: string, segmentId: string, keys: [string, 
     ) a`
 }
 
-async function selectForUpdate(tx: Transaction<DB>, tenant: string, segmentId: string, keys: [string, string][]): Promise<Row[]> {
-  if (keys.length === 0) return []
-  const { rows } = await sql<Row>`${assignmentsOf(tenant, segmentId, keys, sql`a.*`)}`.execute(tx)
-  return rows
+/** The assignments with these keys, locked (undefined for none): a statement to send with others. */
+function lockedRows(tx: Transaction<DB>, tenant: string, segmentId: string, keys: [string, string][]) {
+  return keys.length === 0 ? undefined : sql<Row>`${assignmentsOf(tenant, segmentId, keys, sql`a.*`)}`.compile(tx)
 }
 
 /**
@@ -235,11 +238,14 @@ export async function deleteCustomerAssignments(
   keys: { customerId: string; legalEntityId?: string }[],
 ): Promise<ItemResult[]> {
   return ctx.db.transaction().execute(async (tx) => {
-    await lockSegmentMembership(tx, ctx.tenant, segmentId)
-    if (keys.length === 0) return []
     const pairs = keys.map((k): [string, string] => [k.customerId, k.legalEntityId ?? ''])
-    // One statement: the assignments asked for, locked, and the manual ones among them deleted.
-    const { rows: found } = await sql<Pick<Row, 'customer_id' | 'legal_entity_id' | 'assignment_type'>>`
+    // The lock, then one statement: the assignments asked for, locked, and the manual ones among them
+    // deleted, then the segment's rule. They see what the lock waited for; sent together, one round trip.
+    const [locked, found, rule] = await sendTogether(tx, [
+      membershipLock(ctx.tenant, segmentId).compile(tx),
+      keys.length === 0
+        ? undefined
+        : sql<Pick<Row, 'customer_id' | 'legal_entity_id' | 'assignment_type'>>`
       with found as (
         ${assignmentsOf(ctx.tenant, segmentId, pairs, sql`a.customer_id, a.legal_entity_id, a.assignment_type`)}
       ), deleted as (
@@ -247,7 +253,11 @@ export async function deleteCustomerAssignments(
         where a.tenant = ${ctx.tenant} and a.segment_id = ${segmentId} and f.assignment_type = 'MANUAL'
           and a.customer_id = f.customer_id and a.legal_entity_id = f.legal_entity_id
       )
-      select customer_id, legal_entity_id, assignment_type from found`.execute(tx)
+      select customer_id, legal_entity_id, assignment_type from found`.compile(tx),
+      rulesRead(tx, ctx.tenant, segmentId).compile(),
+    ])
+    lockedSegment(locked, segmentId)
+    if (keys.length === 0) return []
     const automatic = new Set(found.filter((row) => row.assignment_type === 'AUTOMATIC').map((row) => keyOf(row.customer_id, row.legal_entity_id)))
     const deleted = found.filter((row) => row.assignment_type === 'MANUAL')
     const gone = new Set(deleted.map((d) => keyOf(d.customer_id, d.legal_entity_id)))
@@ -266,10 +276,7 @@ export async function deleteCustomerAssignments(
       return { outcome: 'deleted' }
     })
     await appendEvents(tx, events)
-    if (deleted.length > 0) {
-      const rule = (await tenantRules(tx, ctx.tenant)).filter((r) => r.segmentId === segmentId)
-      await syncMembership(tx, ctx.tenant, rule, { ids: [...new Set(deleted.map((d) => d.customer_id))] }, new Date())
-    }
+    if (deleted.length > 0) await syncMembership(tx, ctx.tenant, rulesOf(rule), { ids: [...new Set(deleted.map((d) => d.customer_id))] }, new Date())
     return results
   })
 }

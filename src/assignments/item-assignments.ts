@@ -6,7 +6,7 @@ import { type Kysely, sql, type Transaction } from 'kysely'
 import { configure } from 'safe-stable-stringify'
 import type { DB } from '../db/schema.js'
 import { categories as categoryKind, products as productKind } from '../directory/directory-kinds.js'
-import { getEntries, upsertEntries } from '../directory/directory-store.js'
+import { entriesOf, entriesRead, getEntries, upsertEntries } from '../directory/directory-store.js'
 import type { LanguageMap } from '../domain.js'
 import { ApiError, errors } from '../errors.js'
 import type { EventPayload } from '../events/catalogue.js'
@@ -23,7 +23,8 @@ import {
 } from './assignment-state.js'
 import type { AssignmentContext } from './customer-assignments.js'
 import { ITEM_TYPES, type ItemType } from './item-assignment-schemas.js'
-import { lockSegment } from './lock-segment.js'
+import { lockedSegment, segmentLock } from './lock-segment.js'
+import { sendTogether } from '../db/send-together.js'
 
 export interface ItemDetails {
   id: string
@@ -63,11 +64,6 @@ function itemSubject(segmentId: string, type: ItemType, itemId: string): string 
 const kindOf = (type: ItemType) => (type === 'PRODUCT' ? productKind : categoryKind)
 
 /** Code and name of items, from the directory, in one read per type. */
-async function itemDetails(db: Kysely<DB> | Transaction<DB>, tenant: string, type: ItemType, ids: string[]) {
-  const entries = await getEntries<ItemDetails>(db, tenant, kindOf(type), ids)
-  return new Map([...entries].map(([id, e]) => [id, pick(e)]))
-}
-
 function pick(entry: ItemDetails): ItemDetails {
   const details: ItemDetails = { id: entry.id }
   if (entry.code !== undefined) details.code = entry.code
@@ -119,9 +115,15 @@ export async function upsertItemAssignments(
   inputs: ItemAssignmentInput[],
 ): Promise<ItemResult[]> {
   return ctx.db.transaction().execute(async (tx) => {
-    await lockSegment(tx, ctx.tenant, segmentId)
     const ids = inputs.map((i) => i.itemId)
-    const [known, rows] = await Promise.all([itemDetails(tx, ctx.tenant, type, ids), selectForUpdate(tx, ctx.tenant, segmentId, type, ids)])
+    // The lock first, then the reads, which see what it waited for: sent together, one round trip.
+    const [locked, entries, rows] = await sendTogether(tx, [
+      segmentLock(tx, ctx.tenant, segmentId).compile(),
+      entriesRead(tx, ctx.tenant, kindOf(type), ids),
+      lockedRows(tx, ctx.tenant, segmentId, type, ids),
+    ])
+    lockedSegment(locked, segmentId)
+    const known = new Map([...entriesOf<ItemDetails>(kindOf(type), entries)].map(([id, e]) => [id, pick(e)]))
     const states = new Map(rows.map((row) => [row.item_id, stateOf(row)]))
     const now = new Date().toISOString()
     const results: ItemResult[] = []
@@ -165,8 +167,9 @@ export async function upsertItemAssignments(
   })
 }
 
-function selectForUpdate(tx: Transaction<DB>, tenant: string, segmentId: string, type: ItemType, ids: string[]) {
-  if (ids.length === 0) return Promise.resolve([])
+/** The assignments of these items, locked (undefined for none): a statement to send with others. */
+function lockedRows(tx: Transaction<DB>, tenant: string, segmentId: string, type: ItemType, ids: string[]) {
+  if (ids.length === 0) return undefined
   return tx
     .selectFrom('item_assignment')
     .selectAll()
@@ -175,7 +178,7 @@ function selectForUpdate(tx: Transaction<DB>, tenant: string, segmentId: string,
     .where('type', '=', type)
     .where('item_id', 'in', [...new Set(ids)])
     .forUpdate()
-    .execute()
+    .compile()
 }
 
 /** Deletes one segment's assignments of one item type; each one that existed gets its deleted event. */
@@ -186,16 +189,22 @@ export async function deleteItemAssignments(
   ids: string[],
 ): Promise<ItemResult[]> {
   return ctx.db.transaction().execute(async (tx) => {
-    await lockSegment(tx, ctx.tenant, segmentId)
+    // The lock, then the delete, which sees what it waited for: sent together, one round trip.
+    const [locked, deleted] = await sendTogether(tx, [
+      segmentLock(tx, ctx.tenant, segmentId).compile(),
+      ids.length === 0
+        ? undefined
+        : tx
+            .deleteFrom('item_assignment')
+            .where('tenant', '=', ctx.tenant)
+            .where('segment_id', '=', segmentId)
+            .where('type', '=', type)
+            .where('item_id', 'in', [...new Set(ids)])
+            .returning('item_id')
+            .compile(),
+    ])
+    lockedSegment(locked, segmentId)
     if (ids.length === 0) return []
-    const deleted = await tx
-      .deleteFrom('item_assignment')
-      .where('tenant', '=', ctx.tenant)
-      .where('segment_id', '=', segmentId)
-      .where('type', '=', type)
-      .where('item_id', 'in', [...new Set(ids)])
-      .returning('item_id')
-      .execute()
     const gone = new Set(deleted.map((d) => d.item_id))
     const events: NewEvent<'customer-segment.item-assignment-deleted'>[] = []
     const results: ItemResult[] = ids.map((itemId) => {

@@ -15,14 +15,12 @@ import { errors } from '../errors.js'
 import { membershipLockKey } from '../rules/rule-locks.js'
 
 export async function lockSegment(tx: Transaction<DB>, tenant: string, segmentId: string): Promise<void> {
-  const row = await tx
-    .selectFrom('segment')
-    .select('id')
-    .where('tenant', '=', tenant)
-    .where('id', '=', segmentId)
-    .forNoKeyUpdate()
-    .executeTakeFirst()
-  if (!row) throw errors.notFound(segmentId)
+  lockedSegment(await segmentLock(tx, tenant, segmentId).execute(), segmentId)
+}
+
+/** The statement {@link lockSegment} runs, to send with the reads behind it (send-together.ts). */
+export function segmentLock(tx: Transaction<DB>, tenant: string, segmentId: string) {
+  return tx.selectFrom('segment').select('id').where('tenant', '=', tenant).where('id', '=', segmentId).forNoKeyUpdate()
 }
 
 /**
@@ -32,10 +30,20 @@ export async function lockSegment(tx: Transaction<DB>, tenant: string, segmentId
  * rule change of one segment takes first.
  */
 export async function lockSegmentMembership(tx: Transaction<DB>, tenant: string, segmentId: string): Promise<void> {
-  const { rows } = await sql<{ id: string }>`${PREPARED}
+  const { rows } = await membershipLock(tenant, segmentId).execute(tx)
+  lockedSegment(rows, segmentId)
+}
+
+/** The statement {@link lockSegmentMembership} runs, to send with the reads behind it (send-together.ts). */
+export function membershipLock(tenant: string, segmentId: string) {
+  return sql<{ id: string }>`${PREPARED}
     select s.id from segment s
     where s.tenant = ${tenant} and s.id = ${segmentId}
       and (select pg_advisory_xact_lock(${membershipLockKey(tenant, segmentId)})::text) is not null
-    for no key update of s`.execute(tx)
+    for no key update of s`
+}
+
+/** The 404 when the lock found no segment. */
+export function lockedSegment(rows: unknown[], segmentId: string): void {
   if (rows.length === 0) throw errors.notFound(segmentId)
 }

@@ -1,5 +1,5 @@
 /** SQL for the directory: one-statement bulk upserts, reads by id (single or many), deletes. */
-import type { Kysely, Transaction } from 'kysely'
+import type { CompiledQuery, Kysely, Transaction } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { DirectoryKind } from './directory-kinds.js'
 
@@ -47,9 +47,19 @@ export async function upsertEntries<E extends { id: string }>(
 }
 
 export async function getEntries<E extends { id: string }>(db: Db, tenant: string, kind: DirectoryKind<E>, ids: string[]): Promise<Map<string, E>> {
-  if (ids.length === 0) return new Map()
-  const rows = await (db as AnyDb).selectFrom(kind.table).selectAll().where('tenant', '=', tenant).where('id', 'in', [...new Set(ids)]).execute()
-  return new Map(rows.map((row) => [row.id as string, kind.fromRow(row as never)]))
+  const read = entriesRead(db, tenant, kind, ids)
+  return entriesOf(kind, read ? (await db.executeQuery(read)).rows : [])
+}
+
+/** The statement {@link getEntries} runs, to send with others (send-together.ts); undefined for no ids. */
+export function entriesRead(db: Db, tenant: string, kind: DirectoryKind<{ id: string }>, ids: string[]): CompiledQuery<unknown> | undefined {
+  if (ids.length === 0) return undefined
+  return (db as AnyDb).selectFrom(kind.table).selectAll().where('tenant', '=', tenant).where('id', 'in', [...new Set(ids)]).compile()
+}
+
+/** The entries of {@link entriesRead}'s rows, by id. */
+export function entriesOf<E extends { id: string }>(kind: DirectoryKind<E>, rows: unknown[]): Map<string, E> {
+  return new Map(rows.map((row) => [(row as { id: string }).id, kind.fromRow(row as never)]))
 }
 
 export async function getEntry<E extends { id: string }>(db: Db, tenant: string, kind: DirectoryKind<E>, id: string): Promise<E | undefined> {

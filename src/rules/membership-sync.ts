@@ -40,7 +40,20 @@ interface ChangeRow {
 
 /** The rules of a tenant the engine applies, those being removed included. */
 export async function tenantRules(tx: Transaction<DB>, tenant: string): Promise<ActiveRule[]> {
-  const rows = await tx.selectFrom('segment_rule').select(['segment_id', 'query', 'b2b']).where('tenant', '=', tenant).orderBy('segment_id').execute()
+  return rulesOf(await rulesRead(tx, tenant).execute())
+}
+
+/** The statement {@link tenantRules} runs, or with `segmentId` only that segment's rule, to send with others. */
+export function rulesRead(tx: Transaction<DB>, tenant: string, segmentId?: string) {
+  return tx
+    .selectFrom('segment_rule')
+    .select(['segment_id', 'query', 'b2b'])
+    .where('tenant', '=', tenant)
+    .$if(segmentId !== undefined, (q) => q.where('segment_id', '=', segmentId as string))
+    .orderBy('segment_id')
+}
+
+export function rulesOf(rows: { segment_id: string; query: string | null; b2b: boolean }[]): ActiveRule[] {
   return rows.map((row) => ({ segmentId: row.segment_id, query: row.query, b2b: row.b2b }))
 }
 
