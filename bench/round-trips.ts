@@ -16,7 +16,7 @@
  *   fire on time.
  * - Requests are sent one at a time (BENCH_REQUESTS, 200, per request kind and delay), so nothing queues.
  *   Two figures per request kind: the round trips the service made to the database during the request, as
- *   the proxy counted them (what a connection writes before the database answers counts once: a BEGIN goes
+ *   the proxy counted them (what a connection sends while it waits for no answer begins one: a BEGIN goes
  *   out with the statement behind it; median over the requests, undelayed), which the targets are judged on; and the time a round
  *   trip's delay adds to the request, (p50 delayed − p50 direct) ÷ (p50 of `select 1` delayed − direct),
  *   `select 1` sent by this process through the same proxy, which says the same from the outside.
@@ -32,6 +32,7 @@ import { Pool } from 'undici'
 import { mintToken } from '../src/auth/mint-token.js'
 import { SCOPES } from '../src/auth/principal.js'
 import { fileURLToPath } from 'node:url'
+import { roundTripCounter } from '../test/support/round-trip-counter.js'
 import { ADMIN_URL, createFreshDatabase, describeDatabase, freePort, intEnv, onCleanup, runBenchmark } from './lifecycle.js'
 import { fmt, table } from './report.js'
 
@@ -65,14 +66,9 @@ async function startDelayProxy(target: URL): Promise<{ port: number; setDelay(ms
       })
     forward(client, upstream)
     forward(upstream, client)
-    // A round trip: what the service writes before the database answers (a BEGIN goes out with the
-    // statement behind it without waiting for its answer), counted once.
-    let answered = true
-    client.on('data', () => {
-      if (answered) sent += 1
-      answered = false
-    })
-    upstream.on('data', () => (answered = true))
+    const counter = roundTripCounter(() => (sent += 1))
+    client.on('data', counter.fromClient)
+    upstream.on('data', counter.fromServer)
     client.on('close', () => upstream.destroy())
     upstream.on('close', () => client.destroy())
   })

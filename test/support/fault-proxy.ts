@@ -2,10 +2,11 @@
  * A TCP proxy a test puts between the service and PostgreSQL, to break the connection on purpose:
  * `cut()` drops every connection at once and refuses new ones (nothing listens on the port any more),
  * `restore()` listens again on the same port. Bytes pass through untouched otherwise, and the proxy counts
- * round trips: what a connection writes before the database answers counts once.
+ * the connections' round trips (round-trip-counter.ts).
  */
 import { once } from 'node:events'
 import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net'
+import { roundTripCounter } from './round-trip-counter.js'
 
 export interface FaultProxy {
   readonly port: number
@@ -42,12 +43,9 @@ export async function startFaultProxy(target: { host: string; port: number }): P
       track(upstream)
       client.pipe(upstream)
       upstream.pipe(client)
-      let answered = true
-      client.on('data', () => {
-        if (answered) roundTrips += 1
-        answered = false
-      })
-      upstream.on('data', () => (answered = true))
+      const counter = roundTripCounter(() => (roundTrips += 1))
+      client.on('data', counter.fromClient)
+      upstream.on('data', counter.fromServer)
       client.on('close', () => upstream.destroy())
       upstream.on('close', () => client.destroy())
     })
