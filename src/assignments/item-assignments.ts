@@ -6,7 +6,7 @@ import { type Kysely, sql, type Transaction } from 'kysely'
 import { configure } from 'safe-stable-stringify'
 import type { DB } from '../db/schema.js'
 import { categories as categoryKind, products as productKind } from '../directory/directory-kinds.js'
-import { entriesOf, entriesRead, getEntries, upsertEntries } from '../directory/directory-store.js'
+import { entriesOf, entriesRead, upsertEntries } from '../directory/directory-store.js'
 import type { LanguageMap } from '../domain.js'
 import { ApiError, errors } from '../errors.js'
 import type { EventPayload } from '../events/catalogue.js'
@@ -63,7 +63,7 @@ function itemSubject(segmentId: string, type: ItemType, itemId: string): string 
 
 const kindOf = (type: ItemType) => (type === 'PRODUCT' ? productKind : categoryKind)
 
-/** Code and name of items, from the directory, in one read per type. */
+/** What an assignment shows of an item from the directory: its id, code and name. */
 function pick(entry: ItemDetails): ItemDetails {
   const details: ItemDetails = { id: entry.id }
   if (entry.code !== undefined) details.code = entry.code
